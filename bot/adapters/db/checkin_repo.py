@@ -1,0 +1,103 @@
+"""Queries about check-ins and their answers.
+
+Every "what is due" query reads an index on a due time, so its cost follows what is due, not how
+many children are enrolled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.adapters.db.models import Answer, Checkin, ChildProfile, Person
+from bot.domain.checkin_rules import CheckinStatus
+
+OPEN = CheckinStatus.OPEN.value
+
+
+async def children_due(
+    session: AsyncSession, now: datetime, limit: int
+) -> Sequence[tuple[Person, ChildProfile]]:
+    rows = await session.execute(
+        select(Person, ChildProfile)
+        .join(Person, Person.id == ChildProfile.person_id)
+        .where(ChildProfile.next_checkin_at <= now)
+        .order_by(ChildProfile.next_checkin_at)
+        .limit(limit)
+    )
+    return [(person, profile) for person, profile in rows.all()]
+
+
+async def open_checkin(session: AsyncSession, child_id: int) -> Checkin | None:
+    return await session.scalar(
+        select(Checkin)
+        .where(Checkin.child_id == child_id, Checkin.status == OPEN)
+        .order_by(Checkin.id.desc())
+        .limit(1)
+    )
+
+
+async def reminders_due(session: AsyncSession, now: datetime, limit: int) -> Sequence[Checkin]:
+    result = await session.scalars(
+        select(Checkin)
+        .where(Checkin.remind_at <= now, Checkin.status == OPEN)
+        .order_by(Checkin.remind_at)
+        .limit(limit)
+    )
+    return result.all()
+
+
+async def expired_open(session: AsyncSession, now: datetime, limit: int) -> Sequence[Checkin]:
+    result = await session.scalars(
+        select(Checkin)
+        .where(Checkin.status == OPEN, Checkin.expires_at <= now)
+        .order_by(Checkin.expires_at)
+        .limit(limit)
+    )
+    return result.all()
+
+
+async def answers(session: AsyncSession, checkin_id: int) -> dict[str, Answer]:
+    rows = await session.scalars(select(Answer).where(Answer.checkin_id == checkin_id))
+    return {answer.question: answer for answer in rows.all()}
+
+
+async def count_answers(session: AsyncSession, checkin_id: int) -> int:
+    return int(
+        await session.scalar(select(func.count(Answer.id)).where(Answer.checkin_id == checkin_id))
+        or 0
+    )
+
+
+async def advance(session: AsyncSession, checkin_id: int, from_step: str, to_step: str) -> bool:
+    """Move a check-in on one step, only if it is still where the tap found it.
+
+    The conditional update is what turns a double tap into one stored answer.
+    """
+    result = await session.execute(
+        update(Checkin)
+        .where(Checkin.id == checkin_id, Checkin.step == from_step, Checkin.status == OPEN)
+        .values(step=to_step)
+    )
+    return result.rowcount == 1
+
+
+async def awaiting_words(
+    session: AsyncSession, telegram_id: int, step: str, now: datetime
+) -> Checkin | None:
+    """The most recent open check-in on this account that is waiting for the child's words."""
+    return await session.scalar(
+        select(Checkin)
+        .join(Person, Person.id == Checkin.child_id)
+        .where(
+            Person.telegram_id == telegram_id,
+            Checkin.status == OPEN,
+            Checkin.step == step,
+            Checkin.expires_at > now,
+        )
+        .order_by(Checkin.id.desc())
+        .limit(1)
+    )

@@ -1,0 +1,172 @@
+"""The schema. Portable SQL only: it runs on SQLite and PostgreSQL alike.
+
+Telegram ids exceed 32 bits, so they are BigInteger; primary keys use an Integer variant on SQLite
+so they stay rowid aliases there.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.adapters.db.types import UtcDateTime
+
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar = {datetime: UtcDateTime(), dict[str, Any]: JSON}
+
+
+class Person(Base):
+    """Anyone the program knows: child, parent, volunteer or coordinator.
+
+    A person exists from the moment an invite is made; `telegram_id` is set when the invite is
+    redeemed. Several children may share one Telegram account (a grandparent's phone).
+    """
+
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    display_name: Mapped[str] = mapped_column(String(64))
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    locale: Mapped[str] = mapped_column(String(8))
+    timezone: Mapped[str] = mapped_column(String(64))
+    unreachable_since: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class ChildProfile(Base):
+    """What the program needs to know about a child: a nickname, never a legal name."""
+
+    __tablename__ = "child_profiles"
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    nickname_key: Mapped[str] = mapped_column(String(64), unique=True)
+    age_band: Mapped[str] = mapped_column(String(8))
+    guardianship: Mapped[str] = mapped_column(String(24))
+    village: Mapped[str | None] = mapped_column(String(64))
+    school: Mapped[str | None] = mapped_column(String(64))
+    schedule: Mapped[str] = mapped_column(String(64))
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    next_checkin_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class Link(Base):
+    """A parent or volunteer tied to a child."""
+
+    __tablename__ = "links"
+    __table_args__ = (UniqueConstraint("kind", "adult_id", "child_id"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    adult_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+
+
+class Invite(Base):
+    """A single-use enrolment code, stored only as a hash."""
+
+    __tablename__ = "invites"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class Consent(Base):
+    """Guardian consent or the child's own assent, with how and by whom it was given."""
+
+    __tablename__ = "consents"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    method: Mapped[str] = mapped_column(String(16))
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    given_at: Mapped[datetime]
+    withdrawn_at: Mapped[datetime | None]
+
+
+class Checkin(Base):
+    """One check-in: its lifecycle, the message it lives in and which step the child is on."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (Index("ix_checkins_open_expiry", "status", "expires_at"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    step: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    remind_at: Mapped[datetime | None] = mapped_column(index=True)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    score: Mapped[int | None]
+    completed_at: Mapped[datetime | None]
+
+
+class Answer(Base):
+    """One tap or word, stored the moment it arrives."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("checkin_id", "question"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"))
+    question: Mapped[str] = mapped_column(String(32))
+    value: Mapped[int | None]
+    text: Mapped[str | None] = mapped_column(Text)
+    file_id: Mapped[str | None] = mapped_column(String(256))
+    answered_at: Mapped[datetime]
+
+
+class Outbox(Base):
+    """A message the core has decided to send; the Telegram layer drains it.
+
+    Writing the decision and the message in one transaction is what makes a restart lose nothing;
+    `dedupe_key` is what makes a repeated decision send nothing twice.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "status", "send_after"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(32))
+    body: Mapped[dict[str, Any]]
+    checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"))
+    dedupe_key: Mapped[str | None] = mapped_column(String(96), unique=True)
+    status: Mapped[str] = mapped_column(String(16))
+    send_after: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]

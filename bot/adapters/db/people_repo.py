@@ -1,0 +1,141 @@
+"""Queries about people, their links and consents."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.adapters.db.models import ChildProfile, Consent, Link, Person
+from bot.domain.consent import ConsentKind, ConsentState
+from bot.domain.people import LinkKind, Role, nickname_key
+
+
+async def people_on_account(session: AsyncSession, telegram_id: int) -> Sequence[Person]:
+    result = await session.scalars(
+        select(Person).where(Person.telegram_id == telegram_id).order_by(Person.id)
+    )
+    return result.all()
+
+
+async def child_by_nickname(
+    session: AsyncSession, nickname: str
+) -> tuple[Person, ChildProfile] | None:
+    row = (
+        await session.execute(
+            select(Person, ChildProfile)
+            .join(ChildProfile, ChildProfile.person_id == Person.id)
+            .where(ChildProfile.nickname_key == nickname_key(nickname))
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+async def child_with_profile(
+    session: AsyncSession, child_id: int
+) -> tuple[Person, ChildProfile] | None:
+    row = (
+        await session.execute(
+            select(Person, ChildProfile)
+            .join(ChildProfile, ChildProfile.person_id == Person.id)
+            .where(Person.id == child_id)
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+async def adult_by_name(session: AsyncSession, role: Role, name: str) -> Sequence[Person]:
+    result = await session.scalars(
+        select(Person).where(Person.role == role.value, Person.display_name == name)
+    )
+    return result.all()
+
+
+async def add_link(
+    session: AsyncSession, kind: LinkKind, adult_id: int, child_id: int, now: datetime
+) -> bool:
+    """Link an adult to a child; False when the link already existed."""
+    exists = await session.scalar(
+        select(Link.id).where(
+            Link.kind == kind.value, Link.adult_id == adult_id, Link.child_id == child_id
+        )
+    )
+    if exists:
+        return False
+    session.add(Link(kind=kind.value, adult_id=adult_id, child_id=child_id, created_at=now))
+    return True
+
+
+async def linked_adults(session: AsyncSession, child_id: int, kind: LinkKind) -> Sequence[Person]:
+    result = await session.scalars(
+        select(Person)
+        .join(Link, Link.adult_id == Person.id)
+        .where(Link.child_id == child_id, Link.kind == kind.value)
+    )
+    return result.all()
+
+
+async def is_linked(session: AsyncSession, kind: LinkKind, adult_id: int, child_id: int) -> bool:
+    found = await session.scalar(
+        select(Link.id).where(
+            Link.kind == kind.value, Link.adult_id == adult_id, Link.child_id == child_id
+        )
+    )
+    return found is not None
+
+
+async def coordinators(session: AsyncSession) -> Sequence[Person]:
+    result = await session.scalars(
+        select(Person).where(
+            Person.role == Role.COORDINATOR.value, Person.telegram_id.is_not(None)
+        )
+    )
+    return result.all()
+
+
+async def all_children(session: AsyncSession) -> Sequence[tuple[Person, ChildProfile]]:
+    rows = await session.execute(
+        select(Person, ChildProfile).join(ChildProfile, ChildProfile.person_id == Person.id)
+    )
+    return [(person, profile) for person, profile in rows.all()]
+
+
+async def set_account_locale(session: AsyncSession, telegram_id: int, locale: str) -> None:
+    await session.execute(
+        update(Person).where(Person.telegram_id == telegram_id).values(locale=locale)
+    )
+
+
+async def mark_reachable(session: AsyncSession, telegram_id: int, since: datetime | None) -> None:
+    await session.execute(
+        update(Person).where(Person.telegram_id == telegram_id).values(unreachable_since=since)
+    )
+
+
+async def consent_state(session: AsyncSession, child_id: int) -> ConsentState:
+    kinds = set(
+        (
+            await session.scalars(
+                select(Consent.kind).where(
+                    Consent.child_id == child_id, Consent.withdrawn_at.is_(None)
+                )
+            )
+        ).all()
+    )
+    return ConsentState(
+        guardian=ConsentKind.GUARDIAN.value in kinds, assent=ConsentKind.ASSENT.value in kinds
+    )
+
+
+async def linked_children(
+    session: AsyncSession, adult_id: int, kind: LinkKind
+) -> Sequence[Person]:
+    result = await session.scalars(
+        select(Person)
+        .join(Link, Link.child_id == Person.id)
+        .where(Link.adult_id == adult_id, Link.kind == kind.value)
+        .order_by(Person.id)
+    )
+    return result.all()

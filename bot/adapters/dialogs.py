@@ -1,0 +1,84 @@
+"""Load questionnaires and labels from `dialogs/` into domain objects.
+
+Texts in these files are English gettext msgids: every string value is one, except values of the
+structural keys below, which the catalog extractor skips as well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import yaml
+
+from bot.domain.questionnaire import Option, Questionnaire, Step
+
+DIALOGS_DIR = Path(__file__).resolve().parents[2] / "dialogs"
+STRUCTURAL_KEYS = frozenset({"id", "key", "kind", "layout", "options", "items", "value"})
+
+
+def _read(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _options(raw: Any, option_sets: dict[str, Any]) -> tuple[Option, ...]:
+    if isinstance(raw, str):
+        raw = option_sets[raw]
+    return tuple(Option(value=int(o["value"]), label=str(o["label"])) for o in raw or ())
+
+
+@cache
+def load_questionnaire(name: str = "checkin", directory: Path = DIALOGS_DIR) -> Questionnaire:
+    data = _read(directory / f"{name}.yaml")
+    option_sets = data.get("option_sets", {})
+    steps = tuple(
+        Step(
+            key=raw["key"],
+            kind=raw["kind"],
+            prompt=raw["prompt"],
+            options=_options(raw.get("options"), option_sets),
+            layout=raw.get("layout", "column"),
+            optional=bool(raw.get("optional", False)),
+        )
+        for raw in data["steps"]
+    )
+    loneliness = data["scoring"]["loneliness"]
+    return Questionnaire(
+        id=data["id"],
+        steps=steps,
+        scored_items=tuple(loneliness["items"]),
+        lonely_at=int(loneliness["lonely_at"]),
+    )
+
+
+@cache
+def load_labels(directory: Path = DIALOGS_DIR) -> dict[str, dict[str, str]]:
+    """All label groups from labels.yaml, e.g. labels["labels"]["skip"]."""
+    return _read(directory / "labels.yaml")
+
+
+def extract_yaml(
+    fileobj: BinaryIO, keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, str, str, list[str]]]:
+    """Babel extraction method for dialogs/*.yaml (registered in babel.cfg)."""
+    root = yaml.compose(fileobj.read().decode("utf-8"))
+    yield from _walk(root, key=None)
+
+
+def _walk(node: yaml.Node, key: str | None) -> Iterator[tuple[int, str, str, list[str]]]:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            yield from _walk(value_node, key=str(key_node.value))
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _walk(item, key=key)
+    elif (
+        isinstance(node, yaml.ScalarNode)
+        and node.tag.endswith(":str")
+        and key not in STRUCTURAL_KEYS
+        and node.value.strip()
+    ):
+        yield node.start_mark.line + 1, "gettext", node.value, []

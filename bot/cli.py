@@ -1,0 +1,156 @@
+"""Command line: `python -m bot run | invite | import | migrate`.
+
+Every failure the operator can fix ends in one line on stderr and exit code 2; no tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import html
+import logging
+import re
+import sys
+from pathlib import Path
+
+from bot.bootstrap import Core, build_core
+from bot.config import ConfigError, Settings, load_settings
+from bot.domain.people import AGE_BANDS, Guardianship, Role
+from bot.roster import RosterError, import_roster, read_roster
+from bot.services.enrolment import InviteRequest, create_invite
+from bot.services.errors import UserError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Tongban check-in bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the bot (long polling, or a webhook when WEBHOOK_URL is set)")
+    sub.add_parser("migrate", help="bring the database schema up to date")
+    invite = sub.add_parser("invite", help="print an invite link for one person")
+    invite.add_argument("--role", required=True, choices=[r.value for r in Role])
+    invite.add_argument("--name", default="", help="nickname of a child, or an adult's name")
+    invite.add_argument("--child", default="", help="the child's nickname (parents, volunteers)")
+    invite.add_argument("--age-band", default="", choices=["", *AGE_BANDS])
+    invite.add_argument(
+        "--guardianship", default="", choices=["", *[g.value for g in Guardianship]]
+    )
+    invite.add_argument("--village", default="")
+    invite.add_argument("--school", default="")
+    roster = sub.add_parser("import", help="invite everyone in a CSV roster, one link per row")
+    roster.add_argument("csv", type=Path)
+    return parser
+
+
+def _plain(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+async def _bot_username(settings: Settings) -> str:
+    """From BOT_USERNAME, else ask Telegram (getMe) with the token."""
+    if settings.bot_username:
+        return settings.bot_username
+    if not settings.bot_token:
+        raise ConfigError("set BOT_USERNAME (or BOT_TOKEN) so invite links name the bot")
+    from bot.telegram.identity import fetch_username
+
+    try:
+        return await fetch_username(settings)
+    except Exception as error:  # any Telegram or network failure ends in the same advice
+        raise ConfigError(
+            f"could not ask Telegram for the bot's name ({error}); set BOT_USERNAME in .env"
+        ) from None
+
+
+async def _with_core(settings: Settings, work) -> int:  # type: ignore[no-untyped-def]
+    core = await build_core(settings)
+    try:
+        core.deps.bot_username = await _bot_username(settings)
+        return await work(core)
+    except UserError as error:
+        print(
+            _plain(core.deps.texts.render("error", None, reason=error.reason, **error.params)),
+            file=sys.stderr,
+        )
+        return 2
+    finally:
+        await core.close()
+
+
+async def _invite(core: Core, args: argparse.Namespace) -> int:
+    request = InviteRequest(
+        role=Role(args.role),
+        name=args.name,
+        child=args.child,
+        age_band=args.age_band,
+        guardianship=args.guardianship,
+        village=args.village,
+        school=args.school,
+    )
+    async with core.deps.sessions.begin() as session:
+        issued = await create_invite(core.deps, session, request, None)
+    print(issued.link)
+    return 0
+
+
+async def _import(core: Core, path: Path) -> int:
+    try:
+        issued = await import_roster(core.deps, read_roster(path))
+    except RosterError as error:
+        detail = core.deps.texts.render(
+            "error", None, reason=error.error.reason, **error.error.params
+        )
+        print(f"row {error.row}: {_plain(detail)} (nothing was imported)", file=sys.stderr)
+        return 2
+    for number, invite in issued:
+        print(f"{number},{invite.role.value},{invite.name},{invite.link}")
+    return 0
+
+
+async def _run(settings: Settings) -> int:
+    from bot.telegram.app import serve
+
+    core = await build_core(settings)
+    try:
+        await serve(core, settings)
+    finally:
+        await core.close()
+    return 0
+
+
+async def _migrate(settings: Settings) -> int:
+    core = await build_core(settings)
+    await core.close()
+    print("database is up to date")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        logging.basicConfig(
+            level=settings.log_level.upper(),
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        if args.command == "run":
+            settings.require_token()
+            return asyncio.run(_run(settings))
+        if args.command == "migrate":
+            return asyncio.run(_migrate(settings))
+        if args.command == "invite":
+            return asyncio.run(_with_core(settings, lambda core: _invite(core, args)))
+        if not args.csv.exists():
+            raise ConfigError(f"no such roster file: {args.csv}")
+        return asyncio.run(_with_core(settings, lambda core: _import(core, args.csv)))
+    except ConfigError as error:
+        print(f"tongban: {error}", file=sys.stderr)
+        return 2
+    except RosterError as error:
+        print(
+            f"tongban: row {error.row}: {error.error.reason} (nothing was imported)",
+            file=sys.stderr,
+        )
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,129 @@
+"""Settings from the environment and `.env`, mirrored one for one in `.env.example`.
+
+A wrong setting must stop start-up with one line that names it and says how to fix it, so a
+social-work station's volunteer IT helper never has to read a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.domain.schedule import BlockedTimes, WeeklySchedule
+
+SUPPORTED_LOCALES = ("zh_CN", "en")
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message is one line meant for the operator."""
+
+
+class Settings(BaseSettings):
+    """Every knob the deployment can turn. Defaults suit a county station in mainland China."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: str = ""
+    bot_username: str = ""
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    telegram_proxy: str = ""
+    database_url: str = "sqlite+aiosqlite:///./data/tongban.db"
+    timezone: str = "Asia/Shanghai"
+    default_locale: str = "zh_CN"
+    checkin_schedule: str = "mon,wed,fri 17:30"
+    checkin_window_hours: float = Field(24.0, gt=0, le=168)
+    checkin_reminder_hours: float = Field(3.0, gt=0)
+    school_hours: str = "mon-fri 08:00-16:30"
+    quiet_hours: str = "daily 21:00-07:30"
+    invite_ttl_days: int = Field(14, ge=1, le=365)
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(8443, ge=1, le=65535)
+    tick_seconds: float = Field(20.0, gt=0)
+    send_concurrency: int = Field(32, ge=1, le=256)
+    log_level: str = "INFO"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"{value!r} is not a known IANA timezone such as Asia/Shanghai"
+            ) from exc
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _supported_locale(cls, value: str) -> str:
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"{value!r} is not one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+    @field_validator("checkin_schedule")
+    @classmethod
+    def _valid_schedule(cls, value: str) -> str:
+        WeeklySchedule.parse(value)
+        return value
+
+    @field_validator("school_hours", "quiet_hours")
+    @classmethod
+    def _valid_windows(cls, value: str) -> str:
+        BlockedTimes.parse([part for part in value.split(";") if part.strip()])
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _valid_secret(cls, value: str) -> str:
+        allowed = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+        if value and (len(value) > 256 or not set(value) <= allowed):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def blocked_times(self) -> BlockedTimes:
+        windows = [self.school_hours, self.quiet_hours]
+        return BlockedTimes.parse([p for w in windows for p in w.split(";") if p.strip()])
+
+    @property
+    def default_schedule(self) -> WeeklySchedule:
+        return WeeklySchedule.parse(self.checkin_schedule)
+
+    def require_token(self) -> None:
+        """Running the bot needs a token; the invite and import commands do not."""
+        if not self.bot_token.strip():
+            raise ConfigError(
+                "BOT_TOKEN is not set: create a bot with @BotFather in Telegram, then put "
+                "BOT_TOKEN=<the token it gives you> in .env (copy .env.example) or the "
+                "environment."
+            )
+
+    def sqlite_path(self) -> Path | None:
+        """The file behind a SQLite URL, so its folder can be created before first use."""
+        prefix = "sqlite+aiosqlite:///"
+        if self.database_url.startswith(prefix) and ":memory:" not in self.database_url:
+            return Path(self.database_url.removeprefix(prefix))
+        return None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning pydantic's report into one operator-friendly line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]).upper() if error.get("loc") else "a setting"
+        reason = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
+        raise ConfigError(
+            f"{name} is invalid: {reason}. Fix it in .env or the environment (see .env.example)."
+        ) from None

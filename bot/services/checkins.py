@@ -1,0 +1,163 @@
+"""Check-in use cases: open one, record a tap, record the child's words, close it.
+
+Each tap is stored in its own short transaction the moment it arrives; the conditional step
+update in the repository makes a double tap or an old copy of a button store nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.adapters.db import checkin_repo, outbox_repo
+from bot.adapters.db.models import Answer, Checkin, Person
+from bot.domain.actions import CheckinAnswer
+from bot.domain.checkin_rules import (
+    DONE_STEP,
+    SKIP,
+    CheckinKind,
+    CheckinStatus,
+    CheckinView,
+    TapVerdict,
+    end_status,
+    judge_tap,
+    reminder_time,
+)
+from bot.services import checkin_view
+from bot.services.deps import Deps
+from bot.services.outcome import Outcome
+
+log = logging.getLogger(__name__)
+WORDS_LIMIT = 4096
+
+
+async def close_checkin(
+    session: AsyncSession, checkin: Checkin, status: CheckinStatus | None
+) -> None:
+    """End an open check-in: missed, incomplete, or the status given."""
+    if status is None:
+        status = end_status(await checkin_repo.count_answers(session, checkin.id))
+    checkin.status = status.value
+    checkin.remind_at = None
+
+
+async def open_checkin(
+    deps: Deps, session: AsyncSession, child: Person, kind: CheckinKind, send_at: datetime
+) -> Checkin:
+    """Create a check-in and queue its first message; an older open one is closed first."""
+    now = deps.clock.now()
+    previous = await checkin_repo.open_checkin(session, child.id)
+    if previous is not None:
+        await close_checkin(session, previous, None)
+    window = timedelta(hours=deps.settings.checkin_window_hours)
+    checkin = Checkin(
+        child_id=child.id,
+        kind=kind.value,
+        status=CheckinStatus.OPEN.value,
+        step=deps.questionnaire.first_step,
+        due_at=send_at,
+        expires_at=send_at + window,
+        remind_at=reminder_time(
+            send_at,
+            send_at + window,
+            timedelta(hours=deps.settings.checkin_reminder_hours),
+            deps.tz_of(child.timezone),
+            deps.settings.blocked_times,
+        ),
+        chat_id=child.telegram_id,
+    )
+    session.add(checkin)
+    await session.flush()
+    message = checkin_view.step_message(
+        deps, checkin.id, checkin.step, child.display_name, child.locale
+    )
+    await outbox_repo.enqueue(
+        session,
+        person_id=child.id,
+        chat_id=child.telegram_id or 0,
+        kind="checkin",
+        body=message.to_body(),
+        send_after=send_at,
+        now=now,
+        checkin_id=checkin.id,
+        dedupe_key=f"checkin:{checkin.id}",
+    )
+    return checkin
+
+
+async def record_tap(
+    deps: Deps, session: AsyncSession, telegram_id: int, action: CheckinAnswer
+) -> Outcome:
+    now = deps.clock.now()
+    checkin = await session.get(Checkin, action.checkin_id)
+    child = await session.get(Person, checkin.child_id) if checkin else None
+    if checkin is None or child is None or child.telegram_id != telegram_id:
+        # Same words for "no such check-in" and "someone else's": a forged button learns nothing.
+        return Outcome(toast=deps.texts.label("button_unknown", None))
+    locale = child.locale
+    view = CheckinView(checkin.status, checkin.step, checkin.expires_at)
+    verdict = judge_tap(view, action.step, action.value, deps.questionnaire, now)
+    if verdict == TapVerdict.INVALID:
+        return Outcome(toast=deps.texts.label("button_unknown", locale))
+    if verdict == TapVerdict.CLOSED:
+        return Outcome(
+            toast=deps.texts.label("checkin_closed", locale),
+            edit=checkin_view.closed_message(deps, locale),
+        )
+    next_step = deps.questionnaire.next_step(action.step) or DONE_STEP
+    if verdict == TapVerdict.ALREADY or not await checkin_repo.advance(
+        session, checkin.id, action.step, next_step
+    ):
+        return Outcome(toast=deps.texts.label("already_noted", locale))
+    value = None if action.value == SKIP else action.value
+    session.add(Answer(checkin_id=checkin.id, question=action.step, value=value, answered_at=now))
+    if next_step == DONE_STEP:
+        await _complete(deps, session, checkin, now)
+        edit = checkin_view.done_message(deps, child.display_name, locale)
+    else:
+        edit = checkin_view.step_message(deps, checkin.id, next_step, child.display_name, locale)
+    return Outcome(toast=deps.texts.label("noted", locale), edit=edit)
+
+
+async def _complete(deps: Deps, session: AsyncSession, checkin: Checkin, now: datetime) -> None:
+    await session.flush()
+    given = await checkin_repo.answers(session, checkin.id)
+    values = {key: a.value for key, a in given.items() if a.value is not None}
+    checkin.score = deps.questionnaire.score(values)
+    checkin.status = CheckinStatus.COMPLETED.value
+    checkin.step = DONE_STEP
+    checkin.completed_at = now
+    checkin.remind_at = None
+    log.info("checkin %s completed", checkin.id)
+
+
+async def record_words(
+    deps: Deps,
+    session: AsyncSession,
+    telegram_id: int,
+    text: str | None = None,
+    file_id: str | None = None,
+) -> tuple[Checkin, Person] | None:
+    """Store what the child wrote or said on the optional last step, if one is waiting for it."""
+    now = deps.clock.now()
+    words_step = next(s.key for s in deps.questionnaire.steps if s.kind == "free")
+    checkin = await checkin_repo.awaiting_words(session, telegram_id, words_step, now)
+    if checkin is None:
+        return None
+    if not await checkin_repo.advance(session, checkin.id, words_step, DONE_STEP):
+        return None
+    session.add(
+        Answer(
+            checkin_id=checkin.id,
+            question=words_step,
+            text=text[:WORDS_LIMIT] if text else None,
+            file_id=file_id,
+            answered_at=now,
+        )
+    )
+    await _complete(deps, session, checkin, now)
+    child = await session.get(Person, checkin.child_id)
+    assert child is not None
+    return checkin, child

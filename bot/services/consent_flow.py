@@ -1,0 +1,133 @@
+"""Recording guardian consent and the child's assent, then starting check-ins."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.adapters.db import people_repo
+from bot.adapters.db.models import Consent, Person
+from bot.domain.actions import ChildAssent, GuardianConsent, encode
+from bot.domain.consent import ConsentKind, ConsentMethod
+from bot.domain.people import LinkKind
+from bot.services.deps import Deps
+from bot.services.errors import UserError
+from bot.services.formatting import local_time
+from bot.services.outcome import Button, Message, Outcome
+from bot.services.scheduling import refresh_schedule
+
+
+def consent_request(deps: Deps, parent: Person, child: Person) -> Message:
+    """The notice a guardian reads before agreeing (purpose, storage, period, rights)."""
+    locale = parent.locale
+    text = deps.texts.render("consent_request", locale, child=child.display_name)
+    buttons = (
+        (
+            Button(
+                deps.texts.label("consent_yes", locale), encode(GuardianConsent(child.id, True))
+            ),
+            Button(
+                deps.texts.label("consent_no", locale), encode(GuardianConsent(child.id, False))
+            ),
+        ),
+    )
+    return Message(text, buttons)
+
+
+def assent_request(deps: Deps, child: Person) -> Message:
+    """The child's own short explanation, in words a 7-year-old understands."""
+    locale = child.locale
+    text = deps.texts.render("assent_request", locale, nickname=child.display_name)
+    buttons = (
+        (
+            Button(deps.texts.label("assent_yes", locale), encode(ChildAssent(child.id, True))),
+            Button(deps.texts.label("assent_no", locale), encode(ChildAssent(child.id, False))),
+        ),
+    )
+    return Message(text, buttons)
+
+
+async def _record(
+    deps: Deps,
+    session: AsyncSession,
+    child_id: int,
+    kind: ConsentKind,
+    method: ConsentMethod,
+    by: int | None,
+) -> None:
+    state = await people_repo.consent_state(session, child_id)
+    already = state.guardian if kind == ConsentKind.GUARDIAN else state.assent
+    if not already:
+        session.add(
+            Consent(
+                child_id=child_id,
+                kind=kind.value,
+                method=method.value,
+                recorded_by=by,
+                given_at=deps.clock.now(),
+            )
+        )
+        await session.flush()
+
+
+async def _status_text(deps: Deps, session: AsyncSession, child_id: int, locale: str) -> str:
+    """Say what happens next: the first check-in time, or what is still missing."""
+    found = await people_repo.child_with_profile(session, child_id)
+    assert found is not None
+    child, profile = found
+    when = await refresh_schedule(deps, session, child, profile)
+    state = await people_repo.consent_state(session, child_id)
+    first = local_time(deps, when, child.timezone, locale) if when else None
+    return deps.texts.render(
+        "consent_status",
+        locale,
+        nickname=child.display_name,
+        first=first,
+        missing=[kind.value for kind in state.missing()],
+        paused=profile.paused,
+    )
+
+
+async def guardian_answer(
+    deps: Deps, session: AsyncSession, parents: list[Person], action: GuardianConsent
+) -> Outcome:
+    parent = None
+    for candidate in parents:
+        if await people_repo.is_linked(session, LinkKind.PARENT, candidate.id, action.child_id):
+            parent = candidate
+            break
+    if parent is None:
+        return Outcome(toast=deps.texts.label("button_unknown", None))
+    if not action.agree:
+        return Outcome(edit=Message(deps.texts.render("consent_declined", parent.locale)))
+    await _record(
+        deps, session, action.child_id, ConsentKind.GUARDIAN, ConsentMethod.CHAT, parent.id
+    )
+    text = await _status_text(deps, session, action.child_id, parent.locale)
+    return Outcome(edit=Message(text), toast=deps.texts.label("noted", parent.locale))
+
+
+async def child_answer(
+    deps: Deps, session: AsyncSession, children: list[Person], action: ChildAssent
+) -> Outcome:
+    child = next((c for c in children if c.id == action.child_id), None)
+    if child is None:
+        return Outcome(toast=deps.texts.label("button_unknown", None))
+    if not action.agree:
+        return Outcome(edit=Message(deps.texts.render("assent_declined", child.locale)))
+    await _record(deps, session, child.id, ConsentKind.ASSENT, ConsentMethod.CHAT, child.id)
+    text = await _status_text(deps, session, child.id, child.locale)
+    return Outcome(edit=Message(text), toast=deps.texts.label("noted", child.locale))
+
+
+async def paper_consent(
+    deps: Deps, session: AsyncSession, coordinator: Person, nickname: str
+) -> str:
+    """A coordinator records the guardian's signed paper form."""
+    found = await people_repo.child_by_nickname(session, nickname)
+    if found is None:
+        raise UserError("child_not_found", nickname=nickname)
+    child, _ = found
+    await _record(
+        deps, session, child.id, ConsentKind.GUARDIAN, ConsentMethod.PAPER, coordinator.id
+    )
+    return await _status_text(deps, session, child.id, coordinator.locale)

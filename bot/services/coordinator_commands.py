@@ -1,0 +1,128 @@
+"""Coordinator commands in chat: invites, volunteer assignment, paper consent, ad-hoc check-ins."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.adapters.db import checkin_repo, people_repo
+from bot.adapters.db.models import ChildProfile, Person
+from bot.domain.checkin_rules import CheckinKind
+from bot.domain.consent import may_check_in
+from bot.domain.people import LinkKind, Role
+from bot.domain.schedule import next_allowed
+from bot.services import consent_flow
+from bot.services.checkins import open_checkin
+from bot.services.deps import Deps
+from bot.services.enrolment import InviteRequest, create_invite
+from bot.services.errors import UserError
+from bot.services.formatting import local_time
+from bot.services.outcome import Message, Outcome, Sender
+
+INVITE_SHAPES = {
+    "child": ("name", "age_band", "guardianship"),
+    "parent": ("child", "name"),
+    "volunteer": ("child", "name"),
+    "coordinator": ("name",),
+}
+
+
+def parse_invite_args(args: list[str]) -> InviteRequest:
+    """`child NICK AGE GUARDIANSHIP` | `parent NICK [NAME]` | `volunteer NICK [NAME]` | ..."""
+    if not args or args[0] not in INVITE_SHAPES:
+        raise UserError("invite_usage")
+    role, rest = args[0], args[1:]
+    fields = INVITE_SHAPES[role]
+    required = 1 if role != "child" else 3
+    if len(rest) < required or len(rest) > len(fields):
+        raise UserError("invite_usage")
+    return InviteRequest(role=Role(role), **dict(zip(fields, rest, strict=False)))
+
+
+async def invite_command(
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+) -> Outcome:
+    coordinator = people[0]
+    issued = await create_invite(deps, session, parse_invite_args(args), coordinator.id)
+    text = deps.texts.render(
+        "invite_created",
+        coordinator.locale,
+        role=issued.role.value,
+        name=issued.name,
+        link=issued.link,
+        expires=local_time(deps, issued.expires_at, coordinator.timezone, coordinator.locale),
+    )
+    return Outcome.reply(text)
+
+
+async def assign_command(
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+) -> Outcome:
+    if len(args) != 2:
+        raise UserError("assign_usage")
+    volunteer_name, nickname = args
+    volunteers = await people_repo.adult_by_name(session, Role.VOLUNTEER, volunteer_name)
+    if len(volunteers) != 1:
+        reason = "volunteer_not_found" if not volunteers else "volunteer_ambiguous"
+        raise UserError(reason, name=volunteer_name)
+    found = await people_repo.child_by_nickname(session, nickname)
+    if found is None:
+        raise UserError("child_not_found", nickname=nickname)
+    child, _ = found
+    now = deps.clock.now()
+    await people_repo.add_link(session, LinkKind.VOLUNTEER, volunteers[0].id, child.id, now)
+    return Outcome.reply(
+        deps.texts.render(
+            "assigned",
+            people[0].locale,
+            volunteer=volunteers[0].display_name,
+            child=child.display_name,
+        )
+    )
+
+
+async def consent_command(
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+) -> Outcome:
+    if len(args) != 1:
+        raise UserError("consent_usage")
+    text = await consent_flow.paper_consent(deps, session, people[0], args[0])
+    return Outcome.reply(text)
+
+
+async def _eligible(session: AsyncSession, child: Person, profile: ChildProfile) -> bool:
+    if child.telegram_id is None:
+        return False
+    return may_check_in(await people_repo.consent_state(session, child.id), profile.paused)
+
+
+async def checkin_now_command(
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+) -> Outcome:
+    """Send a check-in now (or at the next allowed moment) to one child or to all."""
+    if len(args) != 1:
+        raise UserError("checkin_now_usage")
+    if args[0].casefold() == "all":
+        targets = await people_repo.all_children(session)
+    else:
+        found = await people_repo.child_by_nickname(session, args[0])
+        if found is None:
+            raise UserError("child_not_found", nickname=args[0])
+        targets = [found]
+    now = deps.clock.now()
+    sent = queued = skipped = 0
+    for child, profile in targets:
+        if not await _eligible(session, child, profile) or await checkin_repo.open_checkin(
+            session, child.id
+        ):
+            skipped += 1
+            continue
+        send_at = next_allowed(now, deps.tz_of(child.timezone), deps.settings.blocked_times)
+        await open_checkin(deps, session, child, CheckinKind.ADHOC, send_at)
+        if send_at > now:
+            queued += 1
+        else:
+            sent += 1
+    text = deps.texts.render(
+        "checkin_now_done", people[0].locale, sent=sent, queued=queued, skipped=skipped
+    )
+    return Outcome(replies=[Message(text)], outbox_changed=True)

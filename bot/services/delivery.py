@@ -1,0 +1,73 @@
+"""The core's side of sending: hand out due outbox messages and record how each send went.
+
+The channel decides how to send; the core decides what a result means (a check-in now lives in
+that message; a blocked account is unreachable; a rate limit waits; a hard error is recorded).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import update
+
+from bot.adapters.db import outbox_repo, people_repo
+from bot.adapters.db.models import Checkin
+from bot.services.deps import Deps
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+MESSAGE_KINDS_THAT_MOVE_A_CHECKIN = ("checkin", "reminder")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    outbox_id: int
+    chat_id: int
+    kind: str
+    body: dict[str, Any]
+    checkin_id: int | None
+    attempts: int
+
+
+async def claim(deps: Deps, limit: int) -> list[Delivery]:
+    async with deps.sessions.begin() as session:
+        rows = await outbox_repo.claim_due(session, deps.clock.now(), limit)
+        return [Delivery(r.id, r.chat_id, r.kind, r.body, r.checkin_id, r.attempts) for r in rows]
+
+
+async def delivered(deps: Deps, item: Delivery, message_id: int) -> None:
+    async with deps.sessions.begin() as session:
+        await outbox_repo.mark_sent(session, item.outbox_id, message_id, deps.clock.now())
+        if item.checkin_id is not None and item.kind in MESSAGE_KINDS_THAT_MOVE_A_CHECKIN:
+            await session.execute(
+                update(Checkin).where(Checkin.id == item.checkin_id).values(message_id=message_id)
+            )
+
+
+async def retry_later(deps: Deps, item: Delivery, delay_seconds: float, error: str) -> None:
+    """A passing failure (rate limit, network): try again later, give up after MAX_ATTEMPTS."""
+    async with deps.sessions.begin() as session:
+        if item.attempts >= MAX_ATTEMPTS:
+            log.error(
+                "outbox %s given up after %s attempts: %s", item.outbox_id, item.attempts, error
+            )
+            await outbox_repo.mark_failed(session, item.outbox_id, error)
+            return
+        when = deps.clock.now() + timedelta(seconds=delay_seconds)
+        await outbox_repo.mark_retry(session, item.outbox_id, when, error)
+
+
+async def undeliverable(deps: Deps, item: Delivery, error: str, blocked: bool) -> None:
+    """A final failure: the person blocked the bot, or Telegram rejected the message itself."""
+    async with deps.sessions.begin() as session:
+        await outbox_repo.mark_failed(session, item.outbox_id, error)
+        if blocked:
+            await people_repo.mark_reachable(session, item.chat_id, deps.clock.now())
+    log.warning("outbox %s (%s) not delivered: %s", item.outbox_id, item.kind, error)
+
+
+async def backoff_seconds(attempts: int) -> float:
+    return float(min(600, 5 * 2 ** max(0, attempts - 1)))

@@ -1,0 +1,180 @@
+"""Enrolment by invite: making invites (chat, command line, roster) and redeeming them.
+
+A person record exists from the moment the invite is made, so a coordinator can invite a child's
+parent and volunteer before the child has joined. Codes are stored hashed and used once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.adapters.db import people_repo
+from bot.adapters.db.models import ChildProfile, Invite, Person
+from bot.domain.invites import deep_link, hash_code, new_code
+from bot.domain.people import AGE_BANDS, Guardianship, LinkKind, Role, clean_name, nickname_key
+from bot.services.deps import Deps
+from bot.services.errors import UserError
+
+
+@dataclass(frozen=True)
+class InviteRequest:
+    role: Role
+    name: str = ""
+    child: str = ""
+    age_band: str = ""
+    guardianship: str = ""
+    village: str = ""
+    school: str = ""
+
+
+@dataclass(frozen=True)
+class IssuedInvite:
+    person_id: int
+    role: Role
+    name: str
+    code: str
+    link: str
+    expires_at: datetime
+
+
+def _name(raw: str, what: str) -> str:
+    try:
+        return clean_name(raw)
+    except ValueError as exc:
+        raise UserError("bad_name", what=what, problem=str(exc)) from None
+
+
+async def _child_for(session: AsyncSession, nickname: str) -> Person:
+    if not nickname.strip():
+        raise UserError("child_required")
+    found = await people_repo.child_by_nickname(session, nickname)
+    if found is None:
+        raise UserError("child_not_found", nickname=nickname)
+    return found[0]
+
+
+async def _new_child(
+    deps: Deps, session: AsyncSession, req: InviteRequest, now: datetime
+) -> Person:
+    nickname = _name(req.name, "nickname")
+    if req.age_band not in AGE_BANDS:
+        raise UserError("bad_age_band", value=req.age_band, choices=", ".join(AGE_BANDS))
+    if req.guardianship not in {g.value for g in Guardianship}:
+        choices = ", ".join(g.value for g in Guardianship)
+        raise UserError("bad_guardianship", value=req.guardianship, choices=choices)
+    existing = await people_repo.child_by_nickname(session, nickname)
+    if existing is not None:
+        person, _ = existing
+        if person.telegram_id is not None:
+            raise UserError("already_enrolled", name=nickname)
+        return person  # a fresh link for a child who never joined
+    person = _person(deps, Role.CHILD, nickname, now)
+    session.add(person)
+    await session.flush()
+    session.add(
+        ChildProfile(
+            person_id=person.id,
+            nickname_key=nickname_key(nickname),
+            age_band=req.age_band,
+            guardianship=req.guardianship,
+            village=req.village or None,
+            school=req.school or None,
+            schedule=deps.settings.checkin_schedule,
+            paused=False,
+            next_checkin_at=None,
+        )
+    )
+    return person
+
+
+def _person(deps: Deps, role: Role, name: str, now: datetime) -> Person:
+    return Person(
+        role=role.value,
+        display_name=name,
+        telegram_id=None,
+        locale=deps.settings.default_locale,
+        timezone=deps.settings.timezone,
+        created_at=now,
+    )
+
+
+async def _new_adult(
+    deps: Deps, session: AsyncSession, req: InviteRequest, now: datetime
+) -> Person:
+    child = await _child_for(session, req.child) if req.role != Role.COORDINATOR else None
+    needs_name = req.role == Role.COORDINATOR or req.name.strip()
+    name = _name(req.name, "name") if needs_name else ""
+    if req.role == Role.VOLUNTEER and child is None:
+        raise UserError("child_required")
+    person = _person(deps, req.role, name, now)
+    session.add(person)
+    await session.flush()
+    if child is not None:
+        kind = LinkKind.PARENT if req.role == Role.PARENT else LinkKind.VOLUNTEER
+        await people_repo.add_link(session, kind, person.id, child.id, now)
+    return person
+
+
+async def create_invite(
+    deps: Deps, session: AsyncSession, req: InviteRequest, created_by: int | None
+) -> IssuedInvite:
+    """Make the person (or reuse a child who never joined) and a fresh single-use code."""
+    now = deps.clock.now()
+    if req.role == Role.CHILD:
+        person = await _new_child(deps, session, req, now)
+    else:
+        person = await _new_adult(deps, session, req, now)
+    await session.execute(
+        update(Invite)
+        .where(Invite.person_id == person.id, Invite.used_at.is_(None))
+        .values(expires_at=now)
+    )
+    code = new_code()
+    expires = now + timedelta(days=deps.settings.invite_ttl_days)
+    session.add(
+        Invite(
+            code_hash=hash_code(code),
+            person_id=person.id,
+            created_by=created_by,
+            created_at=now,
+            expires_at=expires,
+        )
+    )
+    await session.flush()
+    return IssuedInvite(
+        person_id=person.id,
+        role=req.role,
+        name=person.display_name,
+        code=code,
+        link=deep_link(deps.bot_username, code),
+        expires_at=expires,
+    )
+
+
+async def redeem_invite(
+    deps: Deps, session: AsyncSession, code: str, telegram_id: int, language_code: str | None
+) -> Person | None:
+    """Bind the account to the invited person; None for any wrong, used or expired code."""
+    now = deps.clock.now()
+    invite = await session.scalar(select(Invite).where(Invite.code_hash == hash_code(code)))
+    if invite is None or invite.used_at is not None or invite.expires_at <= now:
+        return None
+    person = await session.get(Person, invite.person_id)
+    if person is None or person.telegram_id not in (None, telegram_id):
+        return None
+    others = await people_repo.people_on_account(session, telegram_id)
+    staff = {Role.COORDINATOR.value, Role.VOLUNTEER.value}
+    if person.role in (Role.CHILD.value, Role.PARENT.value) and any(p.role in staff for p in others):
+        raise UserError("invite_for_someone_else")  # a coordinator tapped a link meant to forward
+    person.telegram_id = telegram_id
+    person.unreachable_since = None
+    if language_code and language_code.lower().startswith("en"):
+        person.locale = "en"
+    if others and others[0].id != person.id:
+        person.locale = others[0].locale  # one phone, one language
+    invite.used_at = now
+    return person

@@ -1,0 +1,16 @@
+"""Dates and times in a person's own timezone and language (Babel)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from babel.dates import format_skeleton, format_time
+
+from bot.services.deps import Deps
+
+
+def local_time(deps: Deps, moment: datetime, timezone: str | None, locale: str) -> str:
+    """E.g. "11月25日周三 17:30" or "Wed, Nov 25 5:30 PM"; always from an aware datetime."""
+    local = moment.astimezone(deps.tz_of(timezone))
+    day = format_skeleton("MMMEd", local, locale=locale)
+    return f"{day} {format_time(local, 'short', tzinfo=local.tzinfo, locale=locale)}"

@@ -1,0 +1,68 @@
+"""What the core hands back to a channel: plain messages and buttons, no Telegram types.
+
+`edit` replaces the message whose button was pressed, or `edit_message_id` when set (a
+check-in lives in one message edited in place); `replies` go to the same chat; `toast` is the
+small notice a button press shows. Anything for other people goes through the outbox instead,
+so it survives a restart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True)
+class Message:
+    """An HTML message (already escaped by the templates) with optional inline buttons."""
+
+    text: str
+    buttons: Keyboard = ()
+
+    def to_body(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "buttons": [[[b.label, b.data] for b in row] for row in self.buttons],
+        }
+
+    @classmethod
+    def from_body(cls, body: dict[str, Any]) -> Message:
+        rows = tuple(
+            tuple(Button(label, data) for label, data in row) for row in body.get("buttons", [])
+        )
+        return cls(text=body["text"], buttons=rows)
+
+
+@dataclass
+class Outcome:
+    replies: list[Message] = field(default_factory=list)
+    edit: Message | None = None
+    toast: str | None = None
+    edit_message_id: int | None = None  # edit this message instead of the pressed one
+    delete_incoming: bool = (
+        False  # remove the person's own message (private words on a shared phone)
+    )
+    outbox_changed: bool = False
+
+    @classmethod
+    def reply(cls, text: str, buttons: Keyboard = ()) -> Outcome:
+        return cls(replies=[Message(text, buttons)])
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who is talking to the bot, as the channel saw them."""
+
+    user_id: int
+    chat_id: int
+    first_name: str = ""
+    language_code: str | None = None

@@ -1,0 +1,147 @@
+"""Commands anyone enrolled may use: /start, /help, /language, and a child's /pause and /resume."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.adapters.db import checkin_repo, people_repo
+from bot.adapters.db.models import Person
+from bot.domain.actions import ChooseLanguage, encode
+from bot.domain.checkin_rules import CheckinStatus
+from bot.domain.invites import looks_like_code
+from bot.domain.people import LinkKind, Role, commands_for
+from bot.services import consent_flow
+from bot.services.checkins import close_checkin
+from bot.services.deps import Deps
+from bot.services.enrolment import redeem_invite
+from bot.services.errors import UserError
+from bot.services.formatting import local_time
+from bot.services.outcome import Button, Message, Outcome, Sender
+from bot.services.scheduling import refresh_schedule
+
+
+def _help(deps: Deps, people: list[Person]) -> Message:
+    roles = {Role(p.role) for p in people}
+    locale = people[0].locale
+    return Message(deps.texts.render("help", locale, commands=commands_for(roles)))
+
+
+async def _pending_consents(deps: Deps, session: AsyncSession, person: Person) -> list[Message]:
+    """Consent questions this person still has to answer (a parent's, or a child's own)."""
+    if person.role == Role.CHILD:
+        state = await people_repo.consent_state(session, person.id)
+        return [] if state.assent else [consent_flow.assent_request(deps, person)]
+    if person.role != Role.PARENT:
+        return []
+    messages = []
+    children = await people_repo.linked_children(session, person.id, LinkKind.PARENT)
+    for child in children:
+        if not (await people_repo.consent_state(session, child.id)).guardian:
+            messages.append(consent_flow.consent_request(deps, person, child))
+    return messages
+
+
+async def _welcome(deps: Deps, session: AsyncSession, person: Person) -> list[Message]:
+    children = []
+    if person.role in (Role.PARENT, Role.VOLUNTEER):
+        kind = LinkKind.PARENT if person.role == Role.PARENT else LinkKind.VOLUNTEER
+        linked = await people_repo.linked_children(session, person.id, kind)
+        children = [c.display_name for c in linked]
+    text = deps.texts.render(
+        "welcome", person.locale, role=person.role, name=person.display_name, children=children
+    )
+    return [Message(text), *await _pending_consents(deps, session, person)]
+
+
+async def start(deps: Deps, session: AsyncSession, sender: Sender, payload: str | None) -> Outcome:
+    if payload:
+        person = None
+        if looks_like_code(payload):
+            try:
+                person = await redeem_invite(
+                    deps, session, payload, sender.user_id, sender.language_code
+                )
+            except UserError as error:
+                text = deps.texts.render("error", _sender_locale(sender), reason=error.reason)
+                return Outcome.reply(text)
+        if person is None:
+            return Outcome.reply(deps.texts.render("invite_invalid", _sender_locale(sender)))
+        return Outcome(replies=await _welcome(deps, session, person))
+    people = list(await people_repo.people_on_account(session, sender.user_id))
+    if not people:
+        return Outcome.reply(deps.texts.render("stranger", _sender_locale(sender)))
+    await people_repo.mark_reachable(session, sender.user_id, None)
+    replies = [_help(deps, people)]
+    for person in people:
+        replies.extend(await _pending_consents(deps, session, person))
+    return Outcome(replies=replies)
+
+
+def _sender_locale(sender: Sender) -> str | None:
+    return "en" if (sender.language_code or "").startswith("en") else None
+
+
+async def help_command(
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+) -> Outcome:
+    everyone = list(await people_repo.people_on_account(session, sender.user_id))
+    return Outcome(replies=[_help(deps, everyone)])
+
+
+async def language_command(
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+) -> Outcome:
+    locale = people[0].locale
+    row = tuple(
+        Button(deps.texts.label(f"language_{code}", code), encode(ChooseLanguage(code)))
+        for code in deps.texts.locales
+    )
+    return Outcome.reply(deps.texts.render("language_choose", locale), (row,))
+
+
+async def choose_language(
+    deps: Deps, session: AsyncSession, sender: Sender, action: ChooseLanguage
+) -> Outcome:
+    if action.locale not in deps.texts.locales:
+        return Outcome(toast=deps.texts.label("button_unknown", None))
+    await people_repo.set_account_locale(session, sender.user_id, action.locale)
+    return Outcome(
+        edit=Message(deps.texts.render("language_set", action.locale)),
+        toast=deps.texts.label("noted", action.locale),
+    )
+
+
+async def _set_paused(
+    deps: Deps, session: AsyncSession, children: list[Person], paused: bool
+) -> list[str]:
+    """Pause or resume each child on the account; returns when each next check-in comes."""
+    upcoming = []
+    for child in children:
+        found = await people_repo.child_with_profile(session, child.id)
+        if found is None:
+            continue
+        _, profile = found
+        profile.paused = paused
+        if paused:
+            profile.next_checkin_at = None
+            open_one = await checkin_repo.open_checkin(session, child.id)
+            if open_one is not None and not await checkin_repo.count_answers(session, open_one.id):
+                await close_checkin(session, open_one, CheckinStatus.CANCELLED)
+        when = await refresh_schedule(deps, session, child, profile)
+        if when is not None:
+            upcoming.append(local_time(deps, when, child.timezone, child.locale))
+    return upcoming
+
+
+async def pause_command(
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+) -> Outcome:
+    await _set_paused(deps, session, people, True)
+    return Outcome.reply(deps.texts.render("paused", people[0].locale))
+
+
+async def resume_command(
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+) -> Outcome:
+    upcoming = await _set_paused(deps, session, people, False)
+    return Outcome.reply(deps.texts.render("resumed", people[0].locale, upcoming=upcoming))

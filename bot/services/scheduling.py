@@ -1,0 +1,30 @@
+"""Keeping a child's next check-in time in the database, the single source of what is due."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.adapters.db import people_repo
+from bot.adapters.db.models import ChildProfile, Person
+from bot.domain.consent import may_check_in
+from bot.domain.schedule import WeeklySchedule, next_checkin
+from bot.services.deps import Deps
+
+
+def next_time(deps: Deps, child: Person, profile: ChildProfile, after: datetime) -> datetime:
+    schedule = WeeklySchedule.parse(profile.schedule)
+    return next_checkin(schedule, after, deps.tz_of(child.timezone), deps.settings.blocked_times)
+
+
+async def refresh_schedule(
+    deps: Deps, session: AsyncSession, child: Person, profile: ChildProfile
+) -> datetime | None:
+    """Set or clear `next_checkin_at` from consent and pause state; returns the new value."""
+    state = await people_repo.consent_state(session, child.id)
+    if child.telegram_id is None or not may_check_in(state, profile.paused):
+        profile.next_checkin_at = None
+    elif profile.next_checkin_at is None:
+        profile.next_checkin_at = next_time(deps, child, profile, deps.clock.now())
+    return profile.next_checkin_at

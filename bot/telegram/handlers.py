@@ -1,0 +1,110 @@
+"""Thin Telegram handlers: parse the update, call the core, carry out what it returns."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.services import router
+from bot.services.deps import Deps
+from bot.services.outcome import Outcome
+from bot.telegram.mapping import sender_of, split_command
+from bot.telegram.replies import apply_outcome
+
+log = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+
+
+class Handlers:
+    """Each handler is one call into `bot.services.router`; `wake` nudges the outbox sender."""
+
+    def __init__(self, deps: Deps, wake: Callable[[], None]) -> None:
+        self.deps = deps
+        self.wake = wake
+
+    async def _finish(self, update: Update, outcome: Outcome) -> None:
+        await apply_outcome(update, outcome)
+        if outcome.outbox_changed:
+            self.wake()
+
+    async def command(self, update: Update, context: Context) -> None:
+        sender = sender_of(update)
+        if sender is None or update.message is None or not update.message.text:
+            return
+        name, args = split_command(update.message.text)
+        if name == "start":
+            outcome = await router.handle_start(self.deps, sender, args[0] if args else None)
+        else:
+            outcome = await router.handle_command(self.deps, sender, name, args)
+        await self._finish(update, outcome)
+
+    async def button(self, update: Update, context: Context) -> None:
+        sender = sender_of(update)
+        query = update.callback_query
+        if sender is None or query is None:
+            return
+        await self._finish(update, await router.handle_button(self.deps, sender, query.data))
+
+    async def text(self, update: Update, context: Context) -> None:
+        sender = sender_of(update)
+        if sender is None or update.message is None or update.message.text is None:
+            return
+        await self._finish(
+            update, await router.handle_text(self.deps, sender, update.message.text)
+        )
+
+    async def voice(self, update: Update, context: Context) -> None:
+        sender = sender_of(update)
+        message = update.message
+        if sender is None or message is None:
+            return
+        media = message.voice or message.audio
+        if media is None:
+            return
+        await self._finish(update, await router.handle_voice(self.deps, sender, media.file_id))
+
+    async def unsupported(self, update: Update, context: Context) -> None:
+        sender = sender_of(update)
+        if sender is None or update.message is None:
+            return
+        await self._finish(update, await router.handle_unsupported(self.deps, sender))
+
+    async def on_error(self, update: object, context: Context) -> None:
+        """Log without personal content, and tell the person kindly to try again."""
+        log.error("handler failed: %s", type(context.error).__name__, exc_info=context.error)
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        text = self.deps.texts.label("try_again", None)
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer(text)
+            else:
+                await update.get_bot().send_message(update.effective_chat.id, text)
+        except Exception:  # the network is what failed: nothing more to do than log it
+            log.warning("could not tell chat about the failure")
+
+    def register(self, application: Application) -> None:
+        private = filters.ChatType.PRIVATE
+        application.add_handler(MessageHandler(private & filters.COMMAND, self.command))
+        application.add_handler(CallbackQueryHandler(self.button))
+        application.add_handler(
+            MessageHandler(private & filters.TEXT & ~filters.COMMAND, self.text)
+        )
+        application.add_handler(
+            MessageHandler(private & (filters.VOICE | filters.AUDIO), self.voice)
+        )
+        application.add_handler(
+            MessageHandler(
+                private & ~filters.StatusUpdate.ALL & ~filters.UpdateType.EDITED, self.unsupported
+            )
+        )
+        application.add_error_handler(self.on_error)

@@ -1,0 +1,43 @@
+"""Translation between Telegram objects and the core's plain values."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.services.outcome import Keyboard, Sender
+
+
+def sender_of(update: Update) -> Sender | None:
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None or user.is_bot:
+        return None
+    return Sender(
+        user_id=user.id,
+        chat_id=chat.id,
+        first_name=user.first_name or "",
+        language_code=user.language_code,
+    )
+
+
+def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in buttons]
+    )
+
+
+def keyboard_from_body(rows: list[list[list[str]]]) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+def split_command(text: str) -> tuple[str, list[str]]:
+    """`/invite@tongban_bot child 小明 10-12` -> ("invite", ["child", "小明", "10-12"])."""
+    head, *args = text.split()
+    name = head.lstrip("/").split("@", 1)[0].lower()
+    return name, args

@@ -1,0 +1,90 @@
+"""Drains the outbox to Telegram: concurrent within the rate limiter, each result recorded.
+
+The core decided what to send; this decides only how. A 429 waits the time Telegram asks for,
+a blocked account is reported to the core, a network fault is retried with back-off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.services import delivery
+from bot.services.delivery import Delivery
+from bot.services.deps import Deps
+from bot.telegram.mapping import keyboard_from_body
+
+log = logging.getLogger(__name__)
+BATCH = 200
+UNREACHABLE = ("chat not found", "user is deactivated", "bot can't initiate conversation")
+NOTHING_TO_DO = ("message is not modified", "message to edit not found")
+
+
+def _seconds(value: object) -> float:
+    total = getattr(value, "total_seconds", None)
+    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
+
+
+class OutboxSender:
+    def __init__(self, deps: Deps, bot: Bot, concurrency: int) -> None:
+        self.deps = deps
+        self.bot = bot
+        self._slots = asyncio.Semaphore(concurrency)
+        self._lock = asyncio.Lock()
+        self._again = False
+
+    async def drain(self) -> int:
+        """Send everything due now; a call made while draining makes the running one go again."""
+        if self._lock.locked():
+            self._again = True
+            return 0
+        sent = 0
+        async with self._lock:
+            while True:
+                self._again = False
+                items = await delivery.claim(self.deps, BATCH)
+                if items:
+                    results = await asyncio.gather(*(self._send_one(item) for item in items))
+                    sent += sum(results)
+                if len(items) < BATCH and not self._again:
+                    return sent
+
+    async def _send_one(self, item: Delivery) -> bool:
+        async with self._slots:
+            try:
+                message_id = await self._send(item)
+            except RetryAfter as error:
+                await delivery.retry_later(self.deps, item, _seconds(error.retry_after), "429")
+            except Forbidden as error:
+                await delivery.undeliverable(self.deps, item, error.message, blocked=True)
+            except BadRequest as error:
+                reason = error.message.lower()
+                if any(part in reason for part in NOTHING_TO_DO):
+                    await delivery.delivered(self.deps, item, item.body.get("edit_message_id", 0))
+                    return True
+                blocked = any(part in reason for part in UNREACHABLE)
+                await delivery.undeliverable(self.deps, item, error.message, blocked=blocked)
+            except (TimedOut, NetworkError) as error:
+                delay = await delivery.backoff_seconds(item.attempts)
+                await delivery.retry_later(self.deps, item, delay, str(error))
+            else:
+                await delivery.delivered(self.deps, item, message_id)
+                return True
+        return False
+
+    async def _send(self, item: Delivery) -> int:
+        body = item.body
+        markup = keyboard_from_body(body.get("buttons", []))
+        if body.get("edit_message_id"):
+            await self.bot.edit_message_text(
+                body["text"],
+                chat_id=item.chat_id,
+                message_id=body["edit_message_id"],
+                reply_markup=markup,
+            )
+            return int(body["edit_message_id"])
+        message = await self.bot.send_message(item.chat_id, body["text"], reply_markup=markup)
+        return message.message_id
