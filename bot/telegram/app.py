@@ -53,9 +53,7 @@ class TongbanBot:
 
     async def tick(self, context: ContextTypes.DEFAULT_TYPE | None = None) -> None:
         """Collect what is due and send it. Never raises: a failed tick is retried by the next."""
-        if self._tick_running.locked():
-            return
-        async with self._tick_running:
+        async with self._tick_running:  # one tick at a time; a second caller waits its turn
             try:
                 await collect_due(self.core.deps)
                 await self.sender.drain()

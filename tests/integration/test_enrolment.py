@@ -38,7 +38,9 @@ async def test_expired_invite_reveals_nothing(core, clock):
 async def test_unknown_user_gets_generic_reply_everywhere(core):
     stranger = sender(9999)
     texts = {
-        (await router.handle_command(core.deps, stranger, "invite", ["child", "x"])).replies[0].text,
+        (await router.handle_command(core.deps, stranger, "invite", ["child", "x"]))
+        .replies[0]
+        .text,
         (await router.handle_command(core.deps, stranger, "help", [])).replies[0].text,
         (await router.handle_text(core.deps, stranger, "hello")).replies[0].text,
         (await router.handle_start(core.deps, stranger, None)).replies[0].text,

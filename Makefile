@@ -1,0 +1,42 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both build their own virtualenv
+# from pyproject.toml first, so a fresh machine needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# PostgreSQL storage tests run when this server answers (CI requires it to); SQLite always runs.
+TONGBAN_TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+export TONGBAN_TEST_POSTGRES_URL
+
+.PHONY: setup run test lint bench i18n i18n-check emulator
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(BIN)/.installed
+
+run: setup
+	$(BIN)/python -m bot run
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: setup
+	$(BIN)/python bench/checkin_round.py
+	$(BIN)/python bench/answers.py
+
+emulator: setup
+	$(BIN)/python -m bot.emulator --port 8081
+
+# Re-extract texts from dialogs/ and update both catalogs (then translate what is new).
+i18n: setup
+	$(BIN)/pybabel extract -F babel.cfg --sort-by-file --project Tongban -o locale/messages.pot .
+	$(BIN)/pybabel update -i locale/messages.pot -d locale --no-fuzzy-matching
