@@ -168,9 +168,8 @@ async def redeem_invite(
         return None
     others = await people_repo.people_on_account(session, telegram_id)
     staff = {Role.COORDINATOR.value, Role.VOLUNTEER.value}
-    if person.role in (Role.CHILD.value, Role.PARENT.value) and any(
-        p.role in staff for p in others
-    ):
+    for_family = person.role in (Role.CHILD.value, Role.PARENT.value)
+    if for_family and any(p.role in staff for p in others):
         raise UserError("invite_for_someone_else")  # a coordinator tapped a link meant to forward
     person.telegram_id = telegram_id
     person.unreachable_since = None

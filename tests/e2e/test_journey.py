@@ -16,7 +16,7 @@ MONDAY_1730 = datetime(2026, 11, 23, 9, 30, 5, tzinfo=UTC)
 
 
 async def bootstrap_coordinator(h: Harness, user_id: int = 5001):
-    """What `python -m bot invite --role coordinator --name Li` does, then the coordinator joins."""
+    """Do what `python -m bot invite --role coordinator` does; then the coordinator joins."""
     h.core.deps.bot_username = h.bot.application.bot.username
     async with h.core.deps.sessions.begin() as session:
         issued = await create_invite(
@@ -103,9 +103,9 @@ async def test_help_language_and_pause(harness: Harness):
         assert (await session.scalars(select(Checkin))).all() == []
 
 
-async def _until(condition, timeout: float = 5.0) -> None:
+async def _until(condition, seconds: float = 5.0) -> None:
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + seconds
     while not condition():
         assert loop.time() < deadline, "condition not met in time"
         await asyncio.sleep(0.02)

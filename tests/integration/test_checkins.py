@@ -91,7 +91,7 @@ async def test_skip_the_words_step(core, clock):
 
 
 async def test_text_mid_checkin_is_not_taken_as_words(core, clock):
-    child_id, checkin = await _due_checkin(core, clock)
+    child_id, _ = await _due_checkin(core, clock)
     reply = await router.handle_text(core.deps, sender(1001), "hello?")
     assert reply.replies and not reply.delete_incoming
     (open_one,) = await checkins_of(core, child_id)
@@ -126,7 +126,7 @@ async def test_partly_answered_checkin_ends_incomplete(core, clock):
 
 
 async def test_bot_down_for_a_whole_window_sends_no_stale_backlog(core, clock):
-    child_id = await enrol_consented_child(core)
+    await enrol_consented_child(core)
     clock.set(MONDAY_1730_UTC + timedelta(days=2, hours=1))  # Wednesday 18:30 local
     report = await collect_due(core.deps)
     assert report.opened == 0 and report.skipped_late == 1
