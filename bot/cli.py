@@ -132,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
             level=settings.log_level.upper(),
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+        for noisy in ("httpx", "alembic"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
         if args.command == "run":
             settings.require_token()
             return asyncio.run(_run(settings))
