@@ -41,6 +41,7 @@ COMMANDS: dict[Role, tuple[str, ...]] = {
         "invite",
         "assign",
         "consent",
+        "schedule",
         "checkin_now",
         "language",
         "help",

@@ -9,7 +9,7 @@ from bot.adapters.db.models import ChildProfile, Person
 from bot.domain.checkin_rules import CheckinKind
 from bot.domain.consent import may_check_in
 from bot.domain.people import LinkKind, Role
-from bot.domain.schedule import next_allowed
+from bot.domain.schedule import DAY_NAMES, WeeklySchedule, next_allowed, schedule_conflicts
 from bot.services import consent_flow
 from bot.services.checkins import open_checkin
 from bot.services.deps import Deps
@@ -17,6 +17,7 @@ from bot.services.enrolment import InviteRequest, create_invite
 from bot.services.errors import UserError
 from bot.services.formatting import local_time
 from bot.services.outcome import Message, Outcome, Sender
+from bot.services.scheduling import refresh_schedule
 
 INVITE_SHAPES = {
     "child": ("name", "age_band", "guardianship"),
@@ -126,3 +127,34 @@ async def checkin_now_command(
         "checkin_now_done", people[0].locale, sent=sent, queued=queued, skipped=skipped
     )
     return Outcome(replies=[Message(text)], outbox_changed=True)
+
+
+async def schedule_command(
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+) -> Outcome:
+    """`/schedule NICK mon,wed,fri 17:30`: a child's own weekly check-in times."""
+    if len(args) != 3:
+        raise UserError("schedule_usage")
+    found = await people_repo.child_by_nickname(session, args[0])
+    if found is None:
+        raise UserError("child_not_found", nickname=args[0])
+    child, profile = found
+    try:
+        schedule = WeeklySchedule.parse(f"{args[1]} {args[2]}")
+    except ValueError:
+        raise UserError("schedule_usage") from None
+    clashes = schedule_conflicts(schedule, deps.settings.blocked_times)
+    if clashes:
+        raise UserError("schedule_blocked", days=", ".join(DAY_NAMES[d] for d in clashes))
+    profile.schedule = schedule.format()
+    profile.next_checkin_at = None
+    when = await refresh_schedule(deps, session, child, profile)
+    coordinator = people[0]
+    text = deps.texts.render(
+        "schedule_set",
+        coordinator.locale,
+        child=child.display_name,
+        schedule=profile.schedule,
+        first=local_time(deps, when, child.timezone, coordinator.locale) if when else None,
+    )
+    return Outcome.reply(text)

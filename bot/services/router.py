@@ -50,6 +50,7 @@ COMMANDS: dict[str, Command] = {
     "checkin_now": Command(
         frozenset({Role.COORDINATOR}), coordinator_commands.checkin_now_command
     ),
+    "schedule": Command(frozenset({Role.COORDINATOR}), coordinator_commands.schedule_command),
 }
 
 

@@ -195,3 +195,37 @@ async def test_crash_mid_send_is_resent_after_the_lease(core, clock):
     clock.advance(minutes=6)
     (again,) = await delivery.claim(core.deps, 10)
     assert again.outbox_id == item.outbox_id
+
+
+async def test_coordinator_sets_a_childs_own_schedule(core, clock):
+    from bot.domain.people import Role
+    from bot.services.enrolment import InviteRequest
+    from tests.helpers import invite
+
+    coordinator = await invite(core, InviteRequest(Role.COORDINATOR, name="Li"))
+    await router.handle_start(core.deps, sender(5001), coordinator)
+    child_id = await enrol_consented_child(core)
+    clash = await router.handle_command(
+        core.deps, sender(5001), "schedule", ["xiaoming", "mon-fri", "10:00"]
+    )
+    assert "mon" in clash.replies[0].text
+    done = await router.handle_command(
+        core.deps, sender(5001), "schedule", ["xiaoming", "sat", "09:30"]
+    )
+    assert "sat 09:30" in done.replies[0].text
+    async with core.deps.sessions() as session:
+        profile = await session.get(ChildProfile, child_id)
+    assert profile.next_checkin_at == datetime(2026, 11, 28, 1, 30, tzinfo=UTC)
+
+
+async def test_voice_note_on_the_words_step(core, clock):
+    child_id, checkin = await _due_checkin(core, clock)
+    me = sender(1001)
+    for step in ("mood", "companionship", "left_out", "alone"):
+        await router.handle_button(core.deps, me, f"c:{checkin.id}:{step}:2")
+    outcome = await router.handle_voice(core.deps, me, "voice-file-1")
+    assert outcome.edit is not None and outcome.delete_incoming
+    async with core.deps.sessions() as session:
+        words = (await session.scalars(select(Answer).where(Answer.question == "words"))).one()
+    assert words.file_id == "voice-file-1" and words.text is None
+    assert (await checkins_of(core, child_id))[0].status == "completed"
