@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,30 +21,27 @@ async def people_on_account(session: AsyncSession, telegram_id: int) -> Sequence
     return result.all()
 
 
-async def child_by_nickname(
-    session: AsyncSession, nickname: str
-) -> tuple[Person, ChildProfile] | None:
+async def _child(session: AsyncSession, condition: Any) -> tuple[Person, ChildProfile] | None:
     row = (
         await session.execute(
             select(Person, ChildProfile)
             .join(ChildProfile, ChildProfile.person_id == Person.id)
-            .where(ChildProfile.nickname_key == nickname_key(nickname))
+            .where(condition)
         )
     ).first()
     return (row[0], row[1]) if row else None
+
+
+async def child_by_nickname(
+    session: AsyncSession, nickname: str
+) -> tuple[Person, ChildProfile] | None:
+    return await _child(session, ChildProfile.nickname_key == nickname_key(nickname))
 
 
 async def child_with_profile(
     session: AsyncSession, child_id: int
 ) -> tuple[Person, ChildProfile] | None:
-    row = (
-        await session.execute(
-            select(Person, ChildProfile)
-            .join(ChildProfile, ChildProfile.person_id == Person.id)
-            .where(Person.id == child_id)
-        )
-    ).first()
-    return (row[0], row[1]) if row else None
+    return await _child(session, Person.id == child_id)
 
 
 async def adult_by_name(session: AsyncSession, role: Role, name: str) -> Sequence[Person]:
