@@ -1,7 +1,8 @@
 """Engine and session factory, with the SQLite settings a busy bot needs.
 
 WAL lets readers run beside the single writer, the busy timeout makes a second writer wait instead
-of failing, and foreign keys are off in SQLite unless every connection asks for them.
+of failing, BEGIN IMMEDIATE makes it wait at the start of its transaction, and foreign keys are off
+in SQLite unless every connection asks for them.
 """
 
 from __future__ import annotations
@@ -16,12 +17,24 @@ from bot.adapters.db.migrations import upgrade_to_head
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the driver, decide where transactions begin (see _begin_immediate).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _begin_immediate(connection: Any) -> None:
+    """Take the write lock at the start of a transaction, not half-way through.
+
+    A transaction that reads and then writes would otherwise fail at once with "database is
+    locked" when another writer committed in between (the busy timeout cannot help there); with
+    BEGIN IMMEDIATE it waits its turn instead. Savepoints also need this to work on SQLite.
+    """
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> AsyncEngine:
@@ -32,6 +45,7 @@ def make_engine(url: str) -> AsyncEngine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _begin_immediate)
         return engine
     return create_async_engine(url, pool_pre_ping=True)
 
