@@ -22,8 +22,14 @@ async def test_run_answers_and_stops_on_sigterm(emulator, tmp_path):
         NO_PROXY="127.0.0.1,localhost",
     )
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     try:
         stranger = emulator.user(4321, language_code="en")

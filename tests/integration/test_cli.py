@@ -20,7 +20,12 @@ def run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[s
     environment.update(env)
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
-        cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=60, check=False,
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
@@ -41,11 +46,23 @@ def test_invite_links_for_each_role(tmp_path):
     coordinator = run(tmp_path, "invite", "--role", "coordinator", "--name", "Li", **env)
     assert coordinator.returncode == 0, coordinator.stderr
     assert coordinator.stdout.startswith("https://t.me/tongban_bot?start=")
-    child = run(tmp_path, "invite", "--role", "child", "--name", "xiaoming", "--age-band",
-                "10-12", "--guardianship", "grandparents", **env)
+    child = run(
+        tmp_path,
+        "invite",
+        "--role",
+        "child",
+        "--name",
+        "xiaoming",
+        "--age-band",
+        "10-12",
+        "--guardianship",
+        "grandparents",
+        **env,
+    )
     parent = run(tmp_path, "invite", "--role", "parent", "--child", "xiaoming", **env)
-    volunteer = run(tmp_path, "invite", "--role", "volunteer", "--child", "xiaoming",
-                    "--name", "Wang", **env)
+    volunteer = run(
+        tmp_path, "invite", "--role", "volunteer", "--child", "xiaoming", "--name", "Wang", **env
+    )
     assert all(r.returncode == 0 for r in (child, parent, volunteer))
     missing = run(tmp_path, "invite", "--role", "parent", "--child", "nobody", **env)
     assert missing.returncode == 2 and "nobody" in missing.stderr
@@ -60,15 +77,14 @@ def test_invite_without_username_or_token_explains(tmp_path):
 def test_roster_with_a_bad_row_imports_nothing(tmp_path, bad_row):
     roster = tmp_path / "roster.csv"
     roster.write_text(
-        "role,name,child,age_band,guardianship\n"
-        "child,xiaoming,,10-12,grandparents\n"
-        f"{bad_row}\n",
+        f"role,name,child,age_band,guardianship\nchild,xiaoming,,10-12,grandparents\n{bad_row}\n",
         encoding="utf-8",
     )
     result = run(tmp_path, "import", str(roster), BOT_USERNAME="tongban_bot")
     assert result.returncode == 2 and result.stderr.startswith("row 3:")
-    again = run(tmp_path, "invite", "--role", "parent", "--child", "xiaoming",
-                BOT_USERNAME="tongban_bot")
+    again = run(
+        tmp_path, "invite", "--role", "parent", "--child", "xiaoming", BOT_USERNAME="tongban_bot"
+    )
     assert again.returncode == 2  # xiaoming was rolled back with the bad row
 
 
