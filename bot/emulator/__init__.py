@@ -4,10 +4,10 @@ Used by end-to-end tests, benchmarks and the local sandbox; depends only on aioh
 
     async with BotAPIEmulator() as emu:
         app = ApplicationBuilder().token(emu.token).base_url(emu.base_url).build()
-        child = emu.user(1001, "小明")
+        child = emu.user(1001, "Xiaoming")
         await child.send_command("start", "INVITE")
-        reply = await child.wait_for_message(lambda m: "欢迎" in (m.text or ""))
-        await child.tap_button("好")
+        reply = await child.wait_for_message(lambda m: "Welcome" in (m.text or ""))
+        await child.tap_button("OK")
 """
 
 from .chat import ChatLog

@@ -10,7 +10,7 @@ from bot.services.deps import Deps
 
 
 def local_time(deps: Deps, moment: datetime, timezone: str | None, locale: str) -> str:
-    """E.g. "11月25日周三 17:30" or "Wed, Nov 25 5:30 PM"; always from an aware datetime."""
+    """E.g. "Wed, Nov 25 5:30 PM" in the reader's language; always from an aware datetime."""
     local = moment.astimezone(deps.tz_of(timezone))
     day = format_skeleton("MMMEd", local, locale=locale)
     return f"{day} {format_time(local, 'short', tzinfo=local.tzinfo, locale=locale)}"

@@ -37,7 +37,7 @@ def keyboard_from_body(rows: list[list[list[str]]]) -> InlineKeyboardMarkup | No
 
 
 def split_command(text: str) -> tuple[str, list[str]]:
-    """`/invite@tongban_bot child 小明 10-12` -> ("invite", ["child", "小明", "10-12"])."""
+    """`/invite@tongban_bot child ming 10-12` -> ("invite", ["child", "ming", "10-12"])."""
     head, *args = text.split()
     name = head.lstrip("/").split("@", 1)[0].lower()
     return name, args
