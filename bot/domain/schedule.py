@@ -193,10 +193,6 @@ class BlockedTimes:
         return reached >= _WEEK
 
 
-DEFAULT_SCHEDULE = WeeklySchedule.parse("mon,wed,fri 17:30")
-DEFAULT_BLOCKED = BlockedTimes.parse(["mon-fri 08:00-16:30", "daily 21:00-07:00"])
-
-
 def next_occurrence(schedule: WeeklySchedule, after: datetime, tz: ZoneInfo) -> datetime:
     """First scheduled moment strictly after ``after``, so a job firing on time won't repeat."""
     after_utc = _utc(after, "after")

@@ -27,20 +27,40 @@ from bot.domain.checkin_rules import (
 )
 from bot.services import checkin_view
 from bot.services.deps import Deps
-from bot.services.outcome import Outcome
+from bot.services.outcome import Message, Outcome
 
 log = logging.getLogger(__name__)
 WORDS_LIMIT = 4096
 
 
 async def close_checkin(
-    session: AsyncSession, checkin: Checkin, status: CheckinStatus | None
+    deps: Deps, session: AsyncSession, checkin: Checkin, status: CheckinStatus | None
 ) -> None:
-    """End an open check-in: missed, incomplete, or the status given."""
+    """End an open check-in (missed, incomplete, or the status given) and retire its buttons.
+
+    Its message is edited to a neutral "closed" note, so no live button outlasts the check-in.
+    """
     if status is None:
         status = end_status(await checkin_repo.count_answers(session, checkin.id))
     checkin.status = status.value
     checkin.remind_at = None
+    child = await session.get(Person, checkin.child_id)
+    if child is None or child.telegram_id is None or checkin.message_id is None:
+        return
+    body = checkin_view.closed_message(deps, child.locale).to_body()
+    body["edit_message_id"] = checkin.message_id
+    now = deps.clock.now()
+    await outbox_repo.enqueue(
+        session,
+        person_id=child.id,
+        chat_id=child.telegram_id,
+        kind="checkin_closed",
+        body=body,
+        send_after=now,
+        now=now,
+        checkin_id=checkin.id,
+        dedupe_key=f"closed:{checkin.id}",
+    )
 
 
 async def open_checkin(
@@ -50,7 +70,7 @@ async def open_checkin(
     now = deps.clock.now()
     previous = await checkin_repo.open_checkin(session, child.id)
     if previous is not None:
-        await close_checkin(session, previous, None)
+        await close_checkin(deps, session, previous, None)
     window = timedelta(hours=deps.settings.checkin_window_hours)
     checkin = Checkin(
         child_id=child.id,
@@ -110,7 +130,12 @@ async def record_tap(
     if verdict == TapVerdict.ALREADY or not await checkin_repo.advance(
         session, checkin.id, action.step, next_step
     ):
-        return Outcome(toast=deps.texts.label("already_noted", locale))
+        # Show where the check-in really is: the screen may be stale after a lost edit.
+        await session.refresh(checkin)
+        return Outcome(
+            toast=deps.texts.label("already_noted", locale),
+            edit=current_screen(deps, checkin, child),
+        )
     value = None if action.value == SKIP else action.value
     session.add(Answer(checkin_id=checkin.id, question=action.step, value=value, answered_at=now))
     if next_step == DONE_STEP:
@@ -119,6 +144,17 @@ async def record_tap(
     else:
         edit = checkin_view.step_message(deps, checkin.id, next_step, child.display_name, locale)
     return Outcome(toast=deps.texts.label("noted", locale), edit=edit)
+
+
+def current_screen(deps: Deps, checkin: Checkin, child: Person) -> Message:
+    """The message a check-in should show now: its current step, the thank-you, or closed."""
+    if checkin.status == CheckinStatus.OPEN.value and checkin.step != DONE_STEP:
+        return checkin_view.step_message(
+            deps, checkin.id, checkin.step, child.display_name, child.locale
+        )
+    if checkin.status == CheckinStatus.COMPLETED.value:
+        return checkin_view.done_message(deps, child.display_name, child.locale)
+    return checkin_view.closed_message(deps, child.locale)
 
 
 async def _complete(deps: Deps, session: AsyncSession, checkin: Checkin, now: datetime) -> None:

@@ -11,20 +11,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import update
-
-from bot.adapters.db import outbox_repo, people_repo
-from bot.adapters.db.models import Checkin
+from bot.adapters.db import checkin_repo, outbox_repo, people_repo
 from bot.services.deps import Deps
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 20  # network failures only; with back-off capped at 10 min, about 2.5 hours
 MESSAGE_KINDS_THAT_MOVE_A_CHECKIN = ("checkin", "reminder")
 
 
 @dataclass(frozen=True)
 class Delivery:
     outbox_id: int
+    person_id: int
     chat_id: int
     kind: str
     body: dict[str, Any]
@@ -35,29 +33,53 @@ class Delivery:
 async def claim(deps: Deps, limit: int) -> list[Delivery]:
     async with deps.sessions.begin() as session:
         rows = await outbox_repo.claim_due(session, deps.clock.now(), limit)
-        return [Delivery(r.id, r.chat_id, r.kind, r.body, r.checkin_id, r.attempts) for r in rows]
+        return [
+            Delivery(r.id, r.person_id, r.chat_id, r.kind, r.body, r.checkin_id, r.attempts)
+            for r in rows
+        ]
 
 
 async def delivered(deps: Deps, item: Delivery, message_id: int) -> None:
+    """Record a send; a check-in sent again (a reminder) retires its older copy.
+
+    The older message is deleted, so the chat holds one live check-in message, never two.
+    """
+    now = deps.clock.now()
     async with deps.sessions.begin() as session:
-        await outbox_repo.mark_sent(session, item.outbox_id, message_id, deps.clock.now())
-        if item.checkin_id is not None and item.kind in MESSAGE_KINDS_THAT_MOVE_A_CHECKIN:
-            await session.execute(
-                update(Checkin).where(Checkin.id == item.checkin_id).values(message_id=message_id)
+        await outbox_repo.mark_sent(session, item.outbox_id, message_id, now)
+        if item.checkin_id is None or item.kind not in MESSAGE_KINDS_THAT_MOVE_A_CHECKIN:
+            return
+        previous = await checkin_repo.move_to_message(session, item.checkin_id, message_id)
+        if previous is not None and previous != message_id:
+            await outbox_repo.enqueue(
+                session,
+                person_id=item.person_id,
+                chat_id=item.chat_id,
+                kind="retire_copy",
+                body={"delete_message_id": previous},
+                send_after=now,
+                now=now,
+                dedupe_key=f"retire:{item.chat_id}:{previous}",
             )
 
 
-async def retry_later(deps: Deps, item: Delivery, delay_seconds: float, error: str) -> None:
-    """A passing failure (rate limit, network): try again later, give up after MAX_ATTEMPTS."""
+async def retry_later(
+    deps: Deps, item: Delivery, delay_seconds: float, error: str, counts: bool = True
+) -> None:
+    """A passing failure: try again later.
+
+    A rate limit (`counts=False`) only delays a message, however often it happens; network
+    failures give up after MAX_ATTEMPTS so a message that can never go out stops being tried.
+    """
     async with deps.sessions.begin() as session:
-        if item.attempts >= MAX_ATTEMPTS:
+        if counts and item.attempts >= MAX_ATTEMPTS:
             log.error(
                 "outbox %s given up after %s attempts: %s", item.outbox_id, item.attempts, error
             )
             await outbox_repo.mark_failed(session, item.outbox_id, error)
             return
         when = deps.clock.now() + timedelta(seconds=delay_seconds)
-        await outbox_repo.mark_retry(session, item.outbox_id, when, error)
+        await outbox_repo.mark_retry(session, item.outbox_id, when, error, refund=not counts)
 
 
 async def undeliverable(deps: Deps, item: Delivery, error: str, blocked: bool) -> None:

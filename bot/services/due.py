@@ -1,18 +1,21 @@
-"""Collecting what is due: new check-ins, reminders and expiries.
+"""Collecting what is due: expiries, new check-ins and reminders.
 
 Called by the channel's repeating tick. It decides and writes outbox rows in the same transaction
 as the state change, so a crash between deciding and sending loses nothing and repeats nothing.
+Whatever it queues goes out at the child's next allowed moment: a tick that runs late (the bot
+was down) never sends into school hours or the night.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.adapters.db import checkin_repo, outbox_repo
-from bot.adapters.db.models import Person
+from bot.adapters.db.models import ChildProfile, Person
 from bot.domain.checkin_rules import CheckinKind
+from bot.domain.schedule import next_allowed
 from bot.services import checkin_view
 from bot.services.checkins import close_checkin, open_checkin
 from bot.services.deps import Deps
@@ -28,6 +31,7 @@ class DueReport:
     reminded: int = 0
     closed: int = 0
     skipped_late: int = 0
+    skipped_open: int = 0
 
     @property
     def queued(self) -> bool:
@@ -36,12 +40,16 @@ class DueReport:
 
 async def collect_due(deps: Deps) -> DueReport:
     report = DueReport()
+    await _expire(deps, report)  # first, so a new check-in never meets a stale open one
     await _open_scheduled(deps, report)
     await _remind(deps, report)
-    await _expire(deps, report)
-    if report.queued or report.skipped_late:
+    if report.queued or report.skipped_late or report.skipped_open:
         log.info("due: %s", report)
     return report
+
+
+def _allowed(deps: Deps, child: Person, now: datetime) -> datetime:
+    return next_allowed(now, deps.tz_of(child.timezone), deps.settings.blocked_times)
 
 
 async def _open_scheduled(deps: Deps, report: DueReport) -> None:
@@ -59,9 +67,13 @@ async def _open_scheduled(deps: Deps, report: DueReport) -> None:
                 profile.next_checkin_at = next_time(deps, child, profile, max(now, scheduled))
                 if now - scheduled >= window:
                     report.skipped_late += 1  # the bot was down the whole window: no stale backlog
-                    continue
-                await open_checkin(deps, session, child, CheckinKind.SCHEDULED, now)
-                report.opened += 1
+                elif await checkin_repo.open_checkin(session, child.id) is not None:
+                    report.skipped_open += 1  # e.g. an ad-hoc one still running: never cut it off
+                else:
+                    await open_checkin(
+                        deps, session, child, CheckinKind.SCHEDULED, _allowed(deps, child, now)
+                    )
+                    report.opened += 1
         if len(rows) < BATCH:
             return
 
@@ -72,7 +84,10 @@ async def _remind(deps: Deps, report: DueReport) -> None:
         for checkin in await checkin_repo.reminders_due(session, now, BATCH):
             checkin.remind_at = None
             child = await session.get(Person, checkin.child_id)
-            if child is None or child.telegram_id is None:
+            profile = await session.get(ChildProfile, checkin.child_id)
+            if child is None or child.telegram_id is None or child.unreachable_since:
+                continue
+            if profile is None or profile.paused:
                 continue
             message = checkin_view.step_message(
                 deps, checkin.id, checkin.step, child.display_name, child.locale, reminder=True
@@ -83,7 +98,7 @@ async def _remind(deps: Deps, report: DueReport) -> None:
                 chat_id=child.telegram_id,
                 kind="reminder",
                 body=message.to_body(),
-                send_after=now,
+                send_after=_allowed(deps, child, now),
                 now=now,
                 checkin_id=checkin.id,
                 dedupe_key=f"reminder:{checkin.id}",
@@ -94,21 +109,5 @@ async def _expire(deps: Deps, report: DueReport) -> None:
     now = deps.clock.now()
     async with deps.sessions.begin() as session:
         for checkin in await checkin_repo.expired_open(session, now, BATCH):
-            await close_checkin(session, checkin, None)
+            await close_checkin(deps, session, checkin, None)
             report.closed += 1
-            child = await session.get(Person, checkin.child_id)
-            if child is None or child.telegram_id is None or checkin.message_id is None:
-                continue
-            body = checkin_view.closed_message(deps, child.locale).to_body()
-            body["edit_message_id"] = checkin.message_id
-            await outbox_repo.enqueue(
-                session,
-                person_id=child.id,
-                chat_id=child.telegram_id,
-                kind="checkin_closed",
-                body=body,
-                send_after=now,
-                now=now,
-                checkin_id=checkin.id,
-                dedupe_key=f"closed:{checkin.id}",
-            )

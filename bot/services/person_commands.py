@@ -126,7 +126,7 @@ async def _set_paused(
             profile.next_checkin_at = None
             open_one = await checkin_repo.open_checkin(session, child.id)
             if open_one is not None and not await checkin_repo.count_answers(session, open_one.id):
-                await close_checkin(session, open_one, CheckinStatus.CANCELLED)
+                await close_checkin(deps, session, open_one, CheckinStatus.CANCELLED)
         when = await refresh_schedule(deps, session, child, profile)
         if when is not None:
             upcoming.append(local_time(deps, when, child.timezone, child.locale))

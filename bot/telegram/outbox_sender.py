@@ -20,7 +20,12 @@ from bot.telegram.mapping import keyboard_from_body
 log = logging.getLogger(__name__)
 BATCH = 200
 UNREACHABLE = ("chat not found", "user is deactivated", "bot can't initiate conversation")
-NOTHING_TO_DO = ("message is not modified", "message to edit not found")
+NOTHING_TO_DO = (
+    "message is not modified",
+    "message to edit not found",
+    "message to delete not found",
+    "message can't be deleted",
+)
 
 
 def _seconds(value: object) -> float:
@@ -57,13 +62,15 @@ class OutboxSender:
             try:
                 message_id = await self._send(item)
             except RetryAfter as error:
-                await delivery.retry_later(self.deps, item, _seconds(error.retry_after), "429")
+                delay = _seconds(error.retry_after)
+                await delivery.retry_later(self.deps, item, delay, "429", counts=False)
             except Forbidden as error:
                 await delivery.undeliverable(self.deps, item, error.message, blocked=True)
             except BadRequest as error:
                 reason = error.message.lower()
                 if any(part in reason for part in NOTHING_TO_DO):
-                    await delivery.delivered(self.deps, item, item.body.get("edit_message_id", 0))
+                    done = item.body.get("edit_message_id") or item.body.get("delete_message_id")
+                    await delivery.delivered(self.deps, item, int(done or 0))
                     return True
                 blocked = any(part in reason for part in UNREACHABLE)
                 await delivery.undeliverable(self.deps, item, error.message, blocked=blocked)
@@ -77,6 +84,9 @@ class OutboxSender:
 
     async def _send(self, item: Delivery) -> int:
         body = item.body
+        if body.get("delete_message_id"):
+            await self.bot.delete_message(item.chat_id, body["delete_message_id"])
+            return int(body["delete_message_id"])
         markup = keyboard_from_body(body.get("buttons", []))
         if body.get("edit_message_id"):
             await self.bot.edit_message_text(

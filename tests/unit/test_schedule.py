@@ -6,8 +6,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.schedule import (
-    DEFAULT_BLOCKED,
-    DEFAULT_SCHEDULE,
     BlockedTimes,
     TimeWindow,
     WeeklySchedule,
@@ -24,6 +22,9 @@ BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")
 WEEKDAYS = frozenset(range(5))
+# The deployment's defaults live in bot.config; these are this test's own fixed windows.
+DEFAULT_SCHEDULE = WeeklySchedule.parse("mon,wed,fri 17:30")
+DEFAULT_BLOCKED = BlockedTimes.parse(["mon-fri 08:00-16:30", "daily 21:00-07:00"])
 
 
 def utc(*args: int) -> datetime:

@@ -101,3 +101,13 @@ async def awaiting_words(
         .order_by(Checkin.id.desc())
         .limit(1)
     )
+
+
+async def move_to_message(session: AsyncSession, checkin_id: int, message_id: int) -> int | None:
+    """Record the message a check-in now lives in; returns the message it lived in before."""
+    checkin = await session.get(Checkin, checkin_id)
+    if checkin is None:
+        return None
+    previous = checkin.message_id
+    checkin.message_id = message_id
+    return previous

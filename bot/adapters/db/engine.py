@@ -38,16 +38,19 @@ def _begin_immediate(connection: Any) -> None:
 
 
 def make_engine(url: str) -> AsyncEngine:
-    """Create the engine; for a SQLite file, create its folder first."""
+    """Create the engine; for a SQLite file, create its folder first.
+
+    `hide_parameters` keeps bound values (a child's words, names) out of error messages and logs.
+    """
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[-1]
         if path and ":memory:" not in path:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url)
+        engine = create_async_engine(url, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _begin_immediate)
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:

@@ -80,12 +80,14 @@ async def mark_sent(session: AsyncSession, outbox_id: int, message_id: int, now:
     )
 
 
-async def mark_retry(session: AsyncSession, outbox_id: int, when: datetime, error: str) -> None:
-    await session.execute(
-        update(Outbox)
-        .where(Outbox.id == outbox_id)
-        .values(status=PENDING, send_after=when, last_error=error[:200])
-    )
+async def mark_retry(
+    session: AsyncSession, outbox_id: int, when: datetime, error: str, refund: bool = False
+) -> None:
+    """Due again at `when`; `refund` gives back the attempt the claim counted (a rate limit)."""
+    values: dict[str, Any] = {"status": PENDING, "send_after": when, "last_error": error[:200]}
+    if refund:
+        values["attempts"] = Outbox.attempts - 1
+    await session.execute(update(Outbox).where(Outbox.id == outbox_id).values(**values))
 
 
 async def mark_failed(session: AsyncSession, outbox_id: int, error: str) -> None:
