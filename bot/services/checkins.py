@@ -27,6 +27,7 @@ from bot.domain.checkin_rules import (
 )
 from bot.services import checkin_view
 from bot.services.deps import Deps
+from bot.services.errors import UserError
 from bot.services.outcome import Message, Outcome
 
 log = logging.getLogger(__name__)
@@ -175,13 +176,24 @@ async def record_words(
     telegram_id: int,
     text: str | None = None,
     file_id: str | None = None,
+    reply_to: int | None = None,
 ) -> tuple[Checkin, Person] | None:
-    """Store what the child wrote or said on the optional last step, if one is waiting for it."""
+    """Store what the child wrote or said on the optional last step, if one is waiting for it.
+
+    When two children on one phone are both at that step, the words count only as a reply to
+    one child's own check-in message: a sibling's words must never land on the wrong child.
+    Raises UserError("words_whose") when that is unclear.
+    """
     now = deps.clock.now()
     words_step = next(s.key for s in deps.questionnaire.steps if s.kind == "free")
-    checkin = await checkin_repo.awaiting_words(session, telegram_id, words_step, now)
-    if checkin is None:
+    waiting = await checkin_repo.awaiting_words(session, telegram_id, words_step, now)
+    if len(waiting) > 1:
+        waiting = [c for c in waiting if reply_to is not None and c.message_id == reply_to]
+        if len(waiting) != 1:
+            raise UserError("words_whose")
+    if not waiting:
         return None
+    checkin = waiting[0]
     if not await checkin_repo.advance(session, checkin.id, words_step, DONE_STEP):
         return None
     session.add(

@@ -114,24 +114,37 @@ async def handle_button(deps: Deps, sender: Sender, data: str | None) -> Outcome
     return Outcome(toast=deps.texts.label("button_unknown", None))
 
 
-async def handle_text(deps: Deps, sender: Sender, text: str) -> Outcome:
-    return await _words(deps, sender, text=text)
+async def handle_text(
+    deps: Deps, sender: Sender, text: str, reply_to: int | None = None
+) -> Outcome:
+    return await _words(deps, sender, text=text, reply_to=reply_to)
 
 
-async def handle_voice(deps: Deps, sender: Sender, file_id: str) -> Outcome:
-    return await _words(deps, sender, file_id=file_id)
+async def handle_voice(
+    deps: Deps, sender: Sender, file_id: str, reply_to: int | None = None
+) -> Outcome:
+    return await _words(deps, sender, file_id=file_id, reply_to=reply_to)
 
 
 async def _words(
-    deps: Deps, sender: Sender, text: str | None = None, file_id: str | None = None
+    deps: Deps,
+    sender: Sender,
+    text: str | None = None,
+    file_id: str | None = None,
+    reply_to: int | None = None,
 ) -> Outcome:
     """Free words count only as a check-in's last step; otherwise a kind pointer to what works."""
     async with deps.sessions.begin() as session:
         people = list(await people_repo.people_on_account(session, sender.user_id))
         if not people:
             return stranger_reply(deps, sender)
-        stored = await checkins.record_words(deps, session, sender.user_id, text, file_id)
         locale = _locale(deps, people)
+        try:
+            stored = await checkins.record_words(
+                deps, session, sender.user_id, text, file_id, reply_to
+            )
+        except UserError as error:
+            return _error(deps, error, locale)
         if stored is not None:
             checkin, child = stored
             done = checkin_view.done_message(deps, child.display_name, child.locale, True)

@@ -24,6 +24,11 @@ log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 
 
+def _reply_to(update: Update) -> int | None:
+    replied = update.message.reply_to_message if update.message else None
+    return replied.message_id if replied else None
+
+
 class Handlers:
     """Each handler is one call into `bot.services.router`; `wake` nudges the outbox sender."""
 
@@ -58,9 +63,10 @@ class Handlers:
         sender = sender_of(update)
         if sender is None or update.message is None or update.message.text is None:
             return
-        await self._finish(
-            update, await router.handle_text(self.deps, sender, update.message.text)
+        outcome = await router.handle_text(
+            self.deps, sender, update.message.text, _reply_to(update)
         )
+        await self._finish(update, outcome)
 
     async def voice(self, update: Update, context: Context) -> None:
         sender = sender_of(update)
@@ -70,7 +76,8 @@ class Handlers:
         media = message.voice or message.audio
         if media is None:
             return
-        await self._finish(update, await router.handle_voice(self.deps, sender, media.file_id))
+        outcome = await router.handle_voice(self.deps, sender, media.file_id, _reply_to(update))
+        await self._finish(update, outcome)
 
     async def unsupported(self, update: Update, context: Context) -> None:
         sender = sender_of(update)

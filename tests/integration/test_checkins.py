@@ -230,3 +230,32 @@ async def test_voice_note_on_the_words_step(core, clock):
         words = (await session.scalars(select(Answer).where(Answer.question == "words"))).one()
     assert words.file_id == "voice-file-1" and words.text is None
     assert (await checkins_of(core, child_id))[0].status == "completed"
+
+
+async def test_siblings_on_one_phone_words_go_only_to_the_replied_checkin(core, clock):
+    first = await enrol_consented_child(core, "xiaoming", child_tg=1001)
+    await enrol_consented_child(core, "xiaohong", child_tg=1001, parent_tg=2002)
+    clock.set(MONDAY_1730_UTC)
+    assert (await collect_due(core.deps)).opened == 2
+    await _deliver_all(core)
+    me = sender(1001)
+    both = await _open_checkins(core)
+    for checkin in both:
+        for step in ("mood", "companionship", "left_out", "alone"):
+            await router.handle_button(core.deps, me, f"c:{checkin.id}:{step}:2")
+    unclear = await router.handle_text(core.deps, me, "hello")
+    assert unclear.replies and not unclear.delete_incoming
+    target = next(c for c in both if c.child_id != first)
+    clear = await router.handle_text(core.deps, me, "for xiaohong", reply_to=target.message_id)
+    assert clear.delete_incoming and clear.edit_message_id == target.message_id
+    assert (await checkins_of(core, first))[0].status == "open"
+    async with core.deps.sessions() as session:
+        words = (await session.scalars(select(Answer).where(Answer.question == "words"))).one()
+    assert words.checkin_id == target.id
+
+
+async def _open_checkins(core):
+    from bot.adapters.db.models import Checkin
+
+    async with core.deps.sessions() as session:
+        return list((await session.scalars(select(Checkin).order_by(Checkin.id))).all())

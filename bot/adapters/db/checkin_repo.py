@@ -87,9 +87,9 @@ async def advance(session: AsyncSession, checkin_id: int, from_step: str, to_ste
 
 async def awaiting_words(
     session: AsyncSession, telegram_id: int, step: str, now: datetime
-) -> Checkin | None:
-    """The most recent open check-in on this account that is waiting for the child's words."""
-    return await session.scalar(
+) -> Sequence[Checkin]:
+    """Open check-ins on this account waiting for a child's words (siblings may share a phone)."""
+    result = await session.scalars(
         select(Checkin)
         .join(Person, Person.id == Checkin.child_id)
         .where(
@@ -99,8 +99,8 @@ async def awaiting_words(
             Checkin.expires_at > now,
         )
         .order_by(Checkin.id.desc())
-        .limit(1)
     )
+    return result.all()
 
 
 async def move_to_message(session: AsyncSession, checkin_id: int, message_id: int) -> int | None:
