@@ -171,11 +171,16 @@ async def redeem_invite(
     for_family = person.role in (Role.CHILD.value, Role.PARENT.value)
     if for_family and any(p.role in staff for p in others):
         raise UserError("invite_for_someone_else")  # a coordinator tapped a link meant to forward
+    # Claim the code with a conditional update, so two phones opening it at once bind one.
+    claimed = await session.execute(
+        update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None)).values(used_at=now)
+    )
+    if claimed.rowcount != 1:
+        return None
     person.telegram_id = telegram_id
     person.unreachable_since = None
     if language_code and language_code.lower().startswith("en"):
         person.locale = "en"
     if others and others[0].id != person.id:
         person.locale = others[0].locale  # one phone, one language
-    invite.used_at = now
     return person
