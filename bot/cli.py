@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
 import html
 import logging
 import re
@@ -45,6 +46,10 @@ def _plain(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
+def _one_line(text: str) -> str:
+    return " ".join(_plain(text).split())
+
+
 async def _bot_username(settings: Settings) -> str:
     """From BOT_USERNAME, else ask Telegram (getMe) with the token."""
     if settings.bot_username:
@@ -55,9 +60,12 @@ async def _bot_username(settings: Settings) -> str:
 
     try:
         return await fetch_username(settings)
-    except Exception as error:  # any Telegram or network failure ends in the same advice
+    except ConfigError as error:
+        raise ConfigError(f"{error} Or set BOT_USERNAME in .env.") from None
+    except Exception as error:  # any other failure ends in the same advice
+        detail = " ".join(str(error).split()) or type(error).__name__
         raise ConfigError(
-            f"could not ask Telegram for the bot's name ({error}); set BOT_USERNAME in .env"
+            f"could not ask Telegram for the bot's name ({detail}); set BOT_USERNAME in .env"
         ) from None
 
 
@@ -97,21 +105,24 @@ async def _import(core: Core, path: Path) -> int:
         issued = await import_roster(core.deps, read_roster(path))
     except RosterError as error:
         detail = core.deps.texts.render(
-            "error", None, reason=error.error.reason, **error.error.params
+            "cli_roster", None, reason=error.error.reason, **error.error.params
         )
-        print(f"row {error.row}: {_plain(detail)} (nothing was imported)", file=sys.stderr)
+        print(f"row {error.row}: {_one_line(detail)} (nothing was imported)", file=sys.stderr)
         return 2
+    out = csv.writer(sys.stdout, lineterminator="\n")  # quotes names holding commas or quotes
     for number, invite in issued:
-        print(f"{number},{invite.role.value},{invite.name},{invite.link}")
+        out.writerow([number, invite.role.value, invite.name, invite.link])
     return 0
 
 
 async def _run(settings: Settings) -> int:
     from bot.telegram.app import serve
+    from bot.telegram.identity import explain_telegram_errors
 
     core = await build_core(settings)
     try:
-        await serve(core, settings)
+        with explain_telegram_errors(settings):  # a refused token or no route: one line, exit 2
+            await serve(core, settings)
     finally:
         await core.close()
     return 0

@@ -6,15 +6,19 @@ social-work station's volunteer IT helper never has to read a traceback.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from typing import Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.schedule import BlockedTimes, WeeklySchedule
 
 SUPPORTED_LOCALES = ("zh_CN", "en")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+PROXY_SCHEMES = ("http://", "https://", "socks5://", "socks5h://")
 
 
 class ConfigError(Exception):
@@ -78,6 +82,72 @@ class Settings(BaseSettings):
         BlockedTimes.parse([part for part in value.split(";") if part.strip()])
         return value
 
+    @field_validator("log_level")
+    @classmethod
+    def _known_log_level(cls, value: str) -> str:
+        if value.strip().upper() not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is not one of {', '.join(LOG_LEVELS)}")
+        return value.strip().upper()
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        # The URL may hold a password, so messages name its scheme only, never the whole value.
+        value = value.strip()
+        scheme = value.split("://", 1)[0].lower() if "://" in value else ""
+        if scheme in ("postgresql", "postgres"):
+            raise ValueError(
+                f"use postgresql+asyncpg:// instead of {scheme}:// and install the postgres "
+                "extra (pip install -e '.[postgres]')"
+            )
+        if scheme == "sqlite":
+            raise ValueError("use sqlite+aiosqlite:/// instead of sqlite:///")
+        if scheme == "postgresql+asyncpg":
+            if importlib.util.find_spec("asyncpg") is None:
+                raise ValueError(
+                    "PostgreSQL needs the asyncpg driver, which is not installed: "
+                    "pip install -e '.[postgres]'"
+                )
+        elif scheme != "sqlite+aiosqlite":
+            raise ValueError(
+                "must start with sqlite+aiosqlite:/// (a file) or postgresql+asyncpg:// "
+                "(a PostgreSQL server)"
+            )
+        return value
+
+    @field_validator("telegram_base_url", "telegram_base_file_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.strip().lower().startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} must start with https:// (or http://)")
+        return value.strip()
+
+    @field_validator("telegram_proxy")
+    @classmethod
+    def _usable_proxy(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            return value
+        if not value.lower().startswith(PROXY_SCHEMES):
+            raise ValueError(
+                "must start with http://, https://, socks5:// or socks5h://, "
+                "e.g. http://127.0.0.1:7890"
+            )
+        if value.lower().startswith("socks5") and importlib.util.find_spec("socksio") is None:
+            raise ValueError(
+                "a SOCKS5 proxy needs an extra package: pip install 'python-telegram-bot[socks]'"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _some_time_free(self) -> Self:
+        if self.blocked_times.covers_whole_week():
+            raise ValueError(
+                "SCHOOL_HOURS and QUIET_HOURS together block every minute of the week, so no "
+                "check-in could ever be sent; shorten one of them"
+            )
+        return self
+
     @field_validator("webhook_secret")
     @classmethod
     def _valid_secret(cls, value: str) -> str:
@@ -122,8 +192,9 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         error = exc.errors()[0]
-        name = str(error["loc"][0]).upper() if error.get("loc") else "a setting"
         reason = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
+        # A check across settings (model validator) has no location; its reason names them.
+        subject = f"{str(error['loc'][0]).upper()} is invalid: " if error.get("loc") else ""
         raise ConfigError(
-            f"{name} is invalid: {reason}. Fix it in .env or the environment (see .env.example)."
+            f"{subject}{reason}. Fix it in .env or the environment (see .env.example)."
         ) from None

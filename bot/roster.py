@@ -2,16 +2,20 @@
 
 Coordinators onboard a whole class at once. Columns: role, name, child, age_band, guardianship,
 village, school (only those a role needs must be filled; header names are case-insensitive).
+The file may be UTF-8 (with or without the BOM Excel adds) or GB18030/GBK, which Excel on Chinese
+Windows writes by default.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.domain.people import Role
+from bot.config import ConfigError
+from bot.domain.people import Role, clean_name, nickname_key
 from bot.services.deps import Deps
 from bot.services.enrolment import InviteRequest, IssuedInvite, create_invite
 from bot.services.errors import UserError
@@ -25,13 +29,51 @@ class RosterError(Exception):
     error: UserError
 
 
+def _text(path: Path) -> str:
+    """The file's text: UTF-8 (BOM or not), else GB18030, a superset of GBK and GB2312."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"cannot read roster file {path}: {error.strerror or error}") from None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding).removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            continue
+    raise ConfigError(
+        f"roster file {path} is not UTF-8 or GBK text: save it from Excel as CSV (UTF-8)"
+    )
+
+
+def _optional(row: int, column: str, value: str) -> str:
+    """A village or school: may be empty, otherwise cleaned and checked like a name."""
+    if not value.strip():
+        return ""
+    try:
+        return clean_name(value)
+    except ValueError as exc:
+        raise RosterError(
+            row, UserError("roster_bad_field", column=column, problem=str(exc))
+        ) from None
+
+
+def _child_key(name: str) -> str | None:
+    try:
+        return nickname_key(clean_name(name))
+    except ValueError:
+        return None  # an unusable nickname is reported for its row by create_invite
+
+
 def read_roster(path: Path) -> list[tuple[int, InviteRequest]]:
     """Parse the file; row numbers count the header as row 1, as a spreadsheet shows them."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        requests = []
+    reader = csv.DictReader(io.StringIO(_text(path), newline=""))
+    requests = []
+    children: dict[str, int] = {}  # nickname key -> the first row naming that child
+    number = 1
+    try:
         for number, raw in enumerate(reader, start=2):
-            row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+            # Cells beyond the header (key None) have no column name; they are ignored.
+            row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
             if not any(row.values()):
                 continue
             try:
@@ -39,7 +81,23 @@ def read_roster(path: Path) -> list[tuple[int, InviteRequest]]:
             except ValueError:
                 raise RosterError(number, UserError("invite_usage")) from None
             fields = {c: row.get(c, "") for c in COLUMNS if c != "role"}
+            for column in ("village", "school"):
+                fields[column] = _optional(number, column, fields[column])
+            key = _child_key(fields["name"]) if role == Role.CHILD else None
+            if key is not None:
+                if key in children:
+                    raise RosterError(
+                        number,
+                        UserError(
+                            "roster_duplicate_child", nickname=fields["name"], first=children[key]
+                        ),
+                    )
+                children[key] = number
             requests.append((number, InviteRequest(role=role, **fields)))
+    except csv.Error as error:
+        raise ConfigError(
+            f"roster file {path} is not valid CSV (near row {number + 1}): {error}"
+        ) from None
     return requests
 
 

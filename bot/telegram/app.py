@@ -61,33 +61,39 @@ class TongbanBot:
                 log.exception("tick failed; the next tick will try again")
 
     async def start(self) -> None:
-        app = self.application
-        await app.initialize()
-        self.core.deps.bot_username = app.bot.username
-        await self._set_commands()
-        app.job_queue.run_repeating(
-            self.tick,
-            interval=self.settings.tick_seconds,
-            first=0.1,
-            name="tick",
-            job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
-        )
-        await app.start()
-        if self.settings.webhook_url:
-            await app.updater.start_webhook(
-                listen=self.settings.webhook_listen,
-                port=self.settings.webhook_port,
-                url_path="telegram",
-                webhook_url=self.settings.webhook_url,
-                secret_token=self.settings.webhook_secret or None,
-                allowed_updates=["message", "callback_query"],
+        """Connect and start receiving updates; on failure, undo what was started and re-raise."""
+        try:
+            app = self.application
+            await app.initialize()
+            self.core.deps.bot_username = app.bot.username
+            await self._set_commands()
+            app.job_queue.run_repeating(
+                self.tick,
+                interval=self.settings.tick_seconds,
+                first=0.1,
+                name="tick",
+                job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
             )
-        else:
-            await app.updater.start_polling(
-                timeout=30, allowed_updates=["message", "callback_query"]
-            )
-        mode = "webhook" if self.settings.webhook_url else "polling"
-        log.info("bot @%s running (%s)", app.bot.username, mode)
+            await app.start()
+            if self.settings.webhook_url:
+                await app.updater.start_webhook(
+                    listen=self.settings.webhook_listen,
+                    port=self.settings.webhook_port,
+                    url_path="telegram",
+                    webhook_url=self.settings.webhook_url,
+                    secret_token=self.settings.webhook_secret or None,
+                    allowed_updates=["message", "callback_query"],
+                )
+            else:
+                await app.updater.start_polling(
+                    timeout=30, allowed_updates=["message", "callback_query"]
+                )
+            mode = "webhook" if self.settings.webhook_url else "polling"
+            log.info("bot @%s running (%s)", app.bot.username, mode)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await self.stop()
+            raise
 
     async def _set_commands(self) -> None:
         """The command menu, in each language Telegram may show it in; optional, so never fatal."""

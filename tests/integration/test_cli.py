@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import csv
+import io
 import os
 import subprocess
 import sys
@@ -103,3 +106,109 @@ def test_roster_prints_one_link_per_row(tmp_path):
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 4 and all("https://t.me/tongban_bot?start=" in line for line in lines)
     assert lines[0].startswith("2,child,小明,")
+
+
+async def test_run_with_a_refused_token_or_no_route_says_which_setting(tmp_path):
+    from bot.emulator import BotAPIEmulator
+
+    (tmp_path / "other").mkdir()
+    async with BotAPIEmulator() as emu:
+        wrong_token, unreachable = await asyncio.gather(
+            asyncio.to_thread(
+                run, tmp_path, "run", BOT_TOKEN="1:WRONG", TELEGRAM_BASE_URL=emu.base_url
+            ),
+            asyncio.to_thread(
+                run,
+                tmp_path / "other",
+                "run",
+                BOT_TOKEN=emu.token,
+                TELEGRAM_BASE_URL="http://127.0.0.1:9/bot",
+            ),
+        )
+    for result, setting in ((wrong_token, "BOT_TOKEN"), (unreachable, "TELEGRAM_BASE_URL")):
+        assert result.returncode == 2 and setting in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert "1:WRONG" not in wrong_token.stderr  # the token itself is never printed
+
+
+async def test_fetch_username_goes_through_the_proxy(tmp_path):
+    from bot.config import ConfigError
+    from bot.emulator import BotAPIEmulator
+    from bot.telegram.identity import fetch_username
+    from tests.conftest import make_settings
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"
+    async with BotAPIEmulator() as emu:
+        settings = make_settings(url, bot_token=emu.token, telegram_base_url=emu.base_url)
+        assert await fetch_username(settings) == "tongban_test_bot"
+        proxied = settings.model_copy(update={"telegram_proxy": "http://127.0.0.1:9"})
+        with pytest.raises(ConfigError, match="through TELEGRAM_PROXY"):
+            await fetch_username(proxied)
+
+
+def test_gbk_roster_imports_and_prints_real_csv(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(
+        "role,name,child,age_band,guardianship,village,school\n"
+        "child,小明,,10-12,grandparents,  石桥村 ,中心小学\n"
+        'volunteer,"Wang, Jr",小明,,,,\n'.encode("gb18030")
+    )
+    result = run(tmp_path, "import", str(roster), BOT_USERNAME="tongban_bot")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert [row[:3] for row in rows] == [["2", "child", "小明"], ["3", "volunteer", "Wang, Jr"]]
+    assert all(row[3].startswith("https://t.me/tongban_bot?start=") for row in rows)
+
+
+def test_roster_naming_a_child_twice_imports_nothing(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "role,name,age_band,guardianship\n"
+        "child,XiaoMing,10-12,grandparents\n"
+        "child, xiaoming ,7-9,relatives\n",
+        encoding="utf-8",
+    )
+    result = run(tmp_path, "import", str(roster), BOT_USERNAME="tongban_bot")
+    assert result.returncode == 2 and result.stderr.startswith("row 3:"), result.stderr
+    assert "xiaoming" in result.stderr and "2" in result.stderr.split(":", 1)[1]
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "row", "reason"),
+    [
+        ("role,name,age_band,guardianship,village\nchild,a,7-9,other,\n", None, None),
+        ("role,name,age_band,guardianship,school\nchild,a,7-9,other,x\n,,,\n", None, None),
+        (
+            f"role,name,age_band,guardianship,village\nchild,a,7-9,other,{'v' * 33}\n",
+            2,
+            "too_long",
+        ),
+        ("role,name,age_band,guardianship,school\nchild,a,7-9,other,\x07bell\n", 2, "control"),
+    ],
+)
+def test_roster_village_and_school_are_cleaned_like_names(tmp_path, content, row, reason):
+    from bot.roster import RosterError, read_roster
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text(content, encoding="utf-8")
+    if row is None:
+        [(_, request)] = read_roster(roster)
+        assert (
+            request.name == "a" and request.village in ("", None) and request.school in ("", "x")
+        )
+        return
+    with pytest.raises(RosterError) as caught:
+        read_roster(roster)
+    assert caught.value.row == row and caught.value.error.reason == "roster_bad_field"
+    assert caught.value.error.params["problem"].startswith(reason)
+
+
+def test_roster_that_is_not_text_is_one_line(tmp_path):
+    from bot.config import ConfigError
+    from bot.roster import read_roster
+
+    roster = tmp_path / "roster.xlsx"
+    roster.write_bytes(b"PK\x03\x04\x80\xff\xfe\x00binary")
+    with pytest.raises(ConfigError, match="is not UTF-8 or GBK text"):
+        read_roster(roster)
