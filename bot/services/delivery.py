@@ -39,7 +39,7 @@ async def claim(deps: Deps, limit: int) -> list[Delivery]:
         ]
 
 
-async def delivered(deps: Deps, item: Delivery, message_id: int) -> None:
+async def delivered(deps: Deps, item: Delivery, message_id: int | None) -> None:
     """Record a send; a check-in sent again (a reminder) retires its older copy.
 
     The older message is deleted, so the chat holds one live check-in message, never two.
@@ -47,6 +47,8 @@ async def delivered(deps: Deps, item: Delivery, message_id: int) -> None:
     now = deps.clock.now()
     async with deps.sessions.begin() as session:
         await outbox_repo.mark_sent(session, item.outbox_id, message_id, now)
+        if message_id is None:
+            return
         if item.checkin_id is None or item.kind not in MESSAGE_KINDS_THAT_MOVE_A_CHECKIN:
             return
         previous = await checkin_repo.move_to_message(session, item.checkin_id, message_id)
@@ -91,5 +93,5 @@ async def undeliverable(deps: Deps, item: Delivery, error: str, blocked: bool) -
     log.warning("outbox %s (%s) not delivered: %s", item.outbox_id, item.kind, error)
 
 
-async def backoff_seconds(attempts: int) -> float:
+def backoff_seconds(attempts: int) -> float:
     return float(min(600, 5 * 2 ** max(0, attempts - 1)))

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from bot.adapters.db import checkin_repo, outbox_repo
 from bot.adapters.db.models import ChildProfile, Person
-from bot.domain.checkin_rules import CheckinKind
+from bot.domain.checkin_rules import CheckinKind, CheckinStatus
 from bot.domain.schedule import next_allowed
 from bot.services import checkin_view
 from bot.services.checkins import close_checkin, open_checkin
@@ -83,6 +83,8 @@ async def _remind(deps: Deps, report: DueReport) -> None:
     async with deps.sessions.begin() as session:
         for checkin in await checkin_repo.reminders_due(session, now, BATCH):
             checkin.remind_at = None
+            if checkin.status != CheckinStatus.OPEN:
+                continue
             child = await session.get(Person, checkin.child_id)
             profile = await session.get(ChildProfile, checkin.child_id)
             if child is None or child.telegram_id is None or child.unreachable_since:

@@ -10,7 +10,14 @@ import signal
 from telegram import BotCommand
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    ContextTypes,
+    Defaults,
+)
 from telegram.request import HTTPXRequest
 
 from bot.bootstrap import Core
@@ -25,7 +32,10 @@ log = logging.getLogger(__name__)
 class TongbanBot:
     """The running bot: the PTB application, the outbox sender and the repeating tick."""
 
-    def __init__(self, core: Core, settings: Settings) -> None:
+    def __init__(
+        self, core: Core, settings: Settings, rate_limiter: BaseRateLimiter | None = None
+    ) -> None:
+        """`rate_limiter` defaults to Telegram's 30 messages/s with retries on a 429."""
         self.core = core
         self.settings = settings
         proxy = settings.telegram_proxy or None
@@ -38,7 +48,7 @@ class TongbanBot:
             .base_file_url(settings.telegram_base_file_url)
             .request(request)
             .get_updates_request(updates_request)
-            .rate_limiter(AIORateLimiter(max_retries=3))
+            .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
             .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
             .concurrent_updates(True)
             .build()
@@ -108,6 +118,8 @@ class TongbanBot:
                 log.warning("could not set the command menu: %s", error)
 
     async def stop(self) -> None:
+        """Stop taking updates and let the send in hand finish; the outbox keeps the rest."""
+        self.sender.stopping = True
         app = self.application
         if app.updater is not None and app.updater.running:
             await app.updater.stop()

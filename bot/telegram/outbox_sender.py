@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from functools import partial
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
@@ -19,6 +22,7 @@ from bot.telegram.mapping import keyboard_from_body
 
 log = logging.getLogger(__name__)
 BATCH = 200
+RECORD_ATTEMPTS = 5
 UNREACHABLE = ("chat not found", "user is deactivated", "bot can't initiate conversation")
 NOTHING_TO_DO = (
     "message is not modified",
@@ -40,6 +44,7 @@ class OutboxSender:
         self._slots = asyncio.Semaphore(concurrency)
         self._lock = asyncio.Lock()
         self._again = False
+        self.stopping = False  # set on shutdown: finish the batch in hand, start no new one
 
     async def drain(self) -> int:
         """Send everything due now; a call made while draining makes the running one go again."""
@@ -48,7 +53,7 @@ class OutboxSender:
             return 0
         sent = 0
         async with self._lock:
-            while True:
+            while not self.stopping:
                 self._again = False
                 items = await delivery.claim(self.deps, BATCH)
                 if items:
@@ -56,30 +61,44 @@ class OutboxSender:
                     sent += sum(results)
                 if len(items) < BATCH and not self._again:
                     return sent
+        return sent
 
     async def _send_one(self, item: Delivery) -> bool:
+        """Send one message, then record the result; True when it went out."""
         async with self._slots:
             try:
                 message_id = await self._send(item)
             except RetryAfter as error:
                 delay = _seconds(error.retry_after)
-                await delivery.retry_later(self.deps, item, delay, "429", counts=False)
+                record = partial(delivery.retry_later, self.deps, item, delay, "429", counts=False)
             except Forbidden as error:
-                await delivery.undeliverable(self.deps, item, error.message, blocked=True)
+                record = partial(delivery.undeliverable, self.deps, item, error.message, True)
             except BadRequest as error:
                 reason = error.message.lower()
                 if any(part in reason for part in NOTHING_TO_DO):
                     done = item.body.get("edit_message_id") or item.body.get("delete_message_id")
-                    await delivery.delivered(self.deps, item, int(done or 0))
-                    return True
+                    return await self._record(partial(delivery.delivered, self.deps, item, done))
                 blocked = any(part in reason for part in UNREACHABLE)
-                await delivery.undeliverable(self.deps, item, error.message, blocked=blocked)
+                record = partial(delivery.undeliverable, self.deps, item, error.message, blocked)
             except (TimedOut, NetworkError) as error:
-                delay = await delivery.backoff_seconds(item.attempts)
-                await delivery.retry_later(self.deps, item, delay, str(error))
+                delay = delivery.backoff_seconds(item.attempts)
+                record = partial(delivery.retry_later, self.deps, item, delay, str(error))
             else:
-                await delivery.delivered(self.deps, item, message_id)
+                return await self._record(partial(delivery.delivered, self.deps, item, message_id))
+        await self._record(record)
+        return False
+
+    async def _record(self, record: Callable[[], Awaitable[None]]) -> bool:
+        """Store a send's result, retrying a busy database: a sent message left unrecorded
+        would go out again when its lease runs out."""
+        for attempt in range(RECORD_ATTEMPTS):
+            try:
+                await record()
                 return True
+            except SQLAlchemyError:
+                log.warning("could not record a send (attempt %s); retrying", attempt + 1)
+                await asyncio.sleep(0.5 * (attempt + 1))
+        log.error("gave up recording a send; it may be sent again after its lease")
         return False
 
     async def _send(self, item: Delivery) -> int:

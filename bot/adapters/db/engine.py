@@ -46,7 +46,12 @@ def make_engine(url: str) -> AsyncEngine:
         path = url.split(":///", 1)[-1]
         if path and ":memory:" not in path:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, hide_parameters=True)
+        # One connection: SQLite allows one writer anyway, and queueing in the pool (an asyncio
+        # wait) is fair, where many connections racing for SQLite's lock can each lose for the
+        # whole busy timeout under a burst of taps and fail with "database is locked".
+        engine = create_async_engine(
+            url, hide_parameters=True, pool_size=1, max_overflow=0, pool_timeout=120
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _begin_immediate)
         return engine

@@ -72,7 +72,9 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int) -> Sequenc
     return rows
 
 
-async def mark_sent(session: AsyncSession, outbox_id: int, message_id: int, now: datetime) -> None:
+async def mark_sent(
+    session: AsyncSession, outbox_id: int, message_id: int | None, now: datetime
+) -> None:
     await session.execute(
         update(Outbox)
         .where(Outbox.id == outbox_id)
