@@ -5,13 +5,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db import checkin_repo, people_repo
-from bot.adapters.db.models import ChildProfile, Person
-from bot.domain.checkin_rules import CheckinKind
-from bot.domain.consent import may_check_in
+from bot.adapters.db.models import Person
 from bot.domain.people import LinkKind, Role
-from bot.domain.schedule import DAY_NAMES, WeeklySchedule, next_allowed, schedule_conflicts
+from bot.domain.schedule import DAY_NAMES, WeeklySchedule, schedule_conflicts
 from bot.services import consent_flow
-from bot.services.checkins import open_checkin
 from bot.services.deps import Deps
 from bot.services.enrolment import InviteRequest, create_invite
 from bot.services.errors import UserError
@@ -90,41 +87,28 @@ async def consent_command(
     return Outcome.reply(text)
 
 
-async def _eligible(session: AsyncSession, child: Person, profile: ChildProfile) -> bool:
-    if child.telegram_id is None:
-        return False
-    return may_check_in(await people_repo.consent_state(session, child.id), profile.paused)
-
-
 async def checkin_now_command(
     deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
 ) -> Outcome:
-    """Send a check-in now (or at the next allowed moment) to one child or to all."""
+    """Ask for a check-in now for one child or all; the tick opens them at an allowed moment.
+
+    Only children who may receive check-ins are flagged; a child whose check-in is still open
+    keeps that one.
+    """
     if len(args) != 1:
         raise UserError("checkin_now_usage")
+    now = deps.clock.now()
     if args[0].casefold() == "all":
-        targets = await people_repo.all_children(session)
+        requested = await checkin_repo.request_adhoc(session, now, None)
+        total = await checkin_repo.count_children(session)
     else:
         found = await people_repo.child_by_nickname(session, args[0])
         if found is None:
             raise UserError("child_not_found", nickname=args[0])
-        targets = [found]
-    now = deps.clock.now()
-    sent = queued = skipped = 0
-    for child, profile in targets:
-        if not await _eligible(session, child, profile) or await checkin_repo.open_checkin(
-            session, child.id
-        ):
-            skipped += 1
-            continue
-        send_at = next_allowed(now, deps.tz_of(child.timezone), deps.settings.blocked_times)
-        await open_checkin(deps, session, child, CheckinKind.ADHOC, send_at)
-        if send_at > now:
-            queued += 1
-        else:
-            sent += 1
+        requested = await checkin_repo.request_adhoc(session, now, found[0].id)
+        total = 1
     text = deps.texts.render(
-        "checkin_now_done", people[0].locale, sent=sent, queued=queued, skipped=skipped
+        "checkin_now_done", people[0].locale, requested=requested, skipped=total - requested
     )
     return Outcome(replies=[Message(text)], outbox_changed=True)
 

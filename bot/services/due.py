@@ -42,6 +42,7 @@ async def collect_due(deps: Deps) -> DueReport:
     report = DueReport()
     await _expire(deps, report)  # first, so a new check-in never meets a stale open one
     await _open_scheduled(deps, report)
+    await _open_adhoc(deps, report)
     await _remind(deps, report)
     if report.queued or report.skipped_late or report.skipped_open:
         log.info("due: %s", report)
@@ -74,6 +75,27 @@ async def _open_scheduled(deps: Deps, report: DueReport) -> None:
                         deps, session, child, CheckinKind.SCHEDULED, _allowed(deps, child, now)
                     )
                     report.opened += 1
+        if len(rows) < BATCH:
+            return
+
+
+async def _open_adhoc(deps: Deps, report: DueReport) -> None:
+    """Check-ins a coordinator asked for now (e.g. after a storm), in batches."""
+    now = deps.clock.now()
+    while True:
+        async with deps.sessions.begin() as session:
+            rows = await checkin_repo.adhoc_due(session, now, BATCH)
+            for child, profile in rows:
+                profile.adhoc_requested_at = None
+                if child.telegram_id is None or profile.paused:
+                    continue
+                if await checkin_repo.open_checkin(session, child.id) is not None:
+                    report.skipped_open += 1
+                    continue
+                await open_checkin(
+                    deps, session, child, CheckinKind.ADHOC, _allowed(deps, child, now)
+                )
+                report.opened += 1
         if len(rows) < BATCH:
             return
 

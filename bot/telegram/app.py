@@ -58,8 +58,8 @@ class TongbanBot:
         self._tick_running = asyncio.Lock()
 
     def wake(self) -> None:
-        """Send what the last action queued without waiting for the next tick."""
-        self.application.create_task(self.sender.drain())
+        """Act on what the last action queued or requested without waiting for the next tick."""
+        self.application.create_task(self.tick())
 
     async def tick(self, context: ContextTypes.DEFAULT_TYPE | None = None) -> None:
         """Collect what is due and send it. Never raises: a failed tick is retried by the next."""

@@ -156,14 +156,24 @@ async def test_checkin_now_in_school_hours_waits_for_the_bell(core, clock):
     coordinator = await invite(core, InviteRequest(Role.COORDINATOR, name="Li"))
     await router.handle_start(core.deps, sender(5001), coordinator)
     child_id = await enrol_consented_child(core)
+    await enrol_consented_child(core, "xiaohong", child_tg=1002, parent_tg=2002)
+    await invite(
+        core, InviteRequest(Role.CHILD, name="notyet", age_band="7-9", guardianship="other")
+    )
     result = await router.handle_command(core.deps, sender(5001), "checkin_now", ["all"])
-    assert result.outbox_changed
+    assert (
+        result.outbox_changed and "2" in result.replies[0].text and "1" in result.replies[0].text
+    )
+    assert await checkins_of(core, child_id) == []  # the tick opens it, in batches
+    assert (await collect_due(core.deps)).opened == 2
+    assert (await collect_due(core.deps)).opened == 0
     (adhoc,) = await checkins_of(core, child_id)
     assert adhoc.kind == "adhoc"
     row = next(r for r in await outbox_rows(core) if r.kind == "checkin")
     assert row.send_after == datetime(2026, 11, 23, 8, 30, tzinfo=UTC)  # 16:30 local
-    again = await router.handle_command(core.deps, sender(5001), "checkin_now", ["xiaoming"])
-    assert "1" in again.replies[0].text  # skipped: one already open
+    await router.handle_command(core.deps, sender(5001), "checkin_now", ["xiaoming"])
+    report = await collect_due(core.deps)
+    assert report.opened == 0 and report.skipped_open == 1  # the open one is kept
 
 
 async def test_blocked_child_is_marked_unreachable_and_start_clears_it(core, clock):

@@ -110,3 +110,36 @@ async def move_to_message(session: AsyncSession, checkin_id: int, message_id: in
     previous = checkin.message_id
     checkin.message_id = message_id
     return previous
+
+
+async def request_adhoc(session: AsyncSession, now: datetime, child_id: int | None) -> int:
+    """Flag one child, or every child who may receive check-ins, for a check-in now.
+
+    One set-based statement, so asking for a whole county's children takes no longer than one.
+    """
+    statement = (
+        update(ChildProfile)
+        .where(ChildProfile.next_checkin_at.is_not(None))
+        .values(adhoc_requested_at=now)
+    )
+    if child_id is not None:
+        statement = statement.where(ChildProfile.person_id == child_id)
+    result = await session.execute(statement)
+    return int(result.rowcount or 0)
+
+
+async def adhoc_due(
+    session: AsyncSession, now: datetime, limit: int
+) -> Sequence[tuple[Person, ChildProfile]]:
+    rows = await session.execute(
+        select(Person, ChildProfile)
+        .join(Person, Person.id == ChildProfile.person_id)
+        .where(ChildProfile.adhoc_requested_at <= now)
+        .order_by(ChildProfile.adhoc_requested_at)
+        .limit(limit)
+    )
+    return [(person, profile) for person, profile in rows.all()]
+
+
+async def count_children(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count(ChildProfile.person_id))) or 0)

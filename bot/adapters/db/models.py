@@ -73,7 +73,10 @@ class ChildProfile(Base):
     school: Mapped[str | None] = mapped_column(String(64))
     schedule: Mapped[str] = mapped_column(String(64))
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set exactly while the child may receive check-ins (joined, both consents, not paused).
     next_checkin_at: Mapped[datetime | None] = mapped_column(index=True)
+    # A coordinator asked for a check-in now; the next tick opens it (in batches).
+    adhoc_requested_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class Link(Base):
