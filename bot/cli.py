@@ -104,10 +104,10 @@ async def _import(core: Core, path: Path) -> int:
     try:
         issued = await import_roster(core.deps, read_roster(path))
     except RosterError as error:
-        detail = core.deps.texts.render(
-            "cli_roster", None, reason=error.error.reason, **error.error.params
+        line = core.deps.texts.render(
+            "cli_roster", None, row=error.row, reason=error.error.reason, **error.error.params
         )
-        print(f"row {error.row}: {_one_line(detail)} (nothing was imported)", file=sys.stderr)
+        print(_one_line(line), file=sys.stderr)
         return 2
     out = csv.writer(sys.stdout, lineterminator="\n")  # quotes names holding commas or quotes
     for number, invite in issued:
@@ -130,8 +130,8 @@ async def _run(settings: Settings) -> int:
 
 async def _migrate(settings: Settings) -> int:
     core = await build_core(settings)
+    print(_one_line(core.deps.texts.render("cli_migrated", None)))
     await core.close()
-    print("database is up to date")
     return 0
 
 
@@ -157,12 +157,6 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_with_core(settings, lambda core: _import(core, args.csv)))
     except ConfigError as error:
         print(f"tongban: {error}", file=sys.stderr)
-        return 2
-    except RosterError as error:
-        print(
-            f"tongban: row {error.row}: {error.error.reason} (nothing was imported)",
-            file=sys.stderr,
-        )
         return 2
     except KeyboardInterrupt:
         return 130

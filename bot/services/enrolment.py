@@ -9,11 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.adapters.db import people_repo
-from bot.adapters.db.models import ChildProfile, Invite, Person
+from bot.adapters.db import invite_repo, people_repo
+from bot.adapters.db.models import ChildProfile, Person
 from bot.domain.invites import deep_link, hash_code, new_code
 from bot.domain.people import AGE_BANDS, Guardianship, LinkKind, Role, clean_name, nickname_key
 from bot.services.deps import Deps
@@ -128,23 +127,16 @@ async def create_invite(
         person = await _new_child(deps, session, req, now)
     else:
         person = await _new_adult(deps, session, req, now)
-    await session.execute(
-        update(Invite)
-        .where(Invite.person_id == person.id, Invite.used_at.is_(None))
-        .values(expires_at=now)
-    )
     code = new_code()
     expires = now + timedelta(days=deps.settings.invite_ttl_days)
-    session.add(
-        Invite(
-            code_hash=hash_code(code),
-            person_id=person.id,
-            created_by=created_by,
-            created_at=now,
-            expires_at=expires,
-        )
+    await invite_repo.add_invite(
+        session,
+        code_hash=hash_code(code),
+        person_id=person.id,
+        created_by=created_by,
+        now=now,
+        expires_at=expires,
     )
-    await session.flush()
     return IssuedInvite(
         person_id=person.id,
         role=req.role,
@@ -160,8 +152,8 @@ async def redeem_invite(
 ) -> Person | None:
     """Bind the account to the invited person; None for any wrong, used or expired code."""
     now = deps.clock.now()
-    invite = await session.scalar(select(Invite).where(Invite.code_hash == hash_code(code)))
-    if invite is None or invite.used_at is not None or invite.expires_at <= now:
+    invite = await invite_repo.find_usable(session, hash_code(code), now)
+    if invite is None:
         return None
     person = await session.get(Person, invite.person_id)
     if person is None or person.telegram_id not in (None, telegram_id):
@@ -171,11 +163,7 @@ async def redeem_invite(
     for_family = person.role in (Role.CHILD.value, Role.PARENT.value)
     if for_family and any(p.role in staff for p in others):
         raise UserError("invite_for_someone_else")  # a coordinator tapped a link meant to forward
-    # Claim the code with a conditional update, so two phones opening it at once bind one.
-    claimed = await session.execute(
-        update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None)).values(used_at=now)
-    )
-    if claimed.rowcount != 1:
+    if not await invite_repo.claim(session, invite.id, now):
         return None
     person.telegram_id = telegram_id
     person.unreachable_since = None

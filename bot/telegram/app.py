@@ -22,6 +22,7 @@ from telegram.request import HTTPXRequest
 
 from bot.bootstrap import Core
 from bot.config import Settings
+from bot.domain.people import COMMANDS, Role
 from bot.services.due import collect_due
 from bot.telegram.handlers import Handlers
 from bot.telegram.outbox_sender import OutboxSender
@@ -106,9 +107,13 @@ class TongbanBot:
             raise
 
     async def _set_commands(self) -> None:
-        """The command menu, in each language Telegram may show it in; optional, so never fatal."""
+        """The command menu, in each language Telegram may show it in; optional, so never fatal.
+
+        The menu is the same for everyone, so it offers what a child may use; staff see theirs
+        in /help.
+        """
         texts = self.core.deps.texts
-        names = ("help", "language", "pause", "resume")
+        names = COMMANDS[Role.CHILD]
         for locale in (None, *texts.locales):
             commands = [BotCommand(n, texts.label(n, locale, group="menu")) for n in names]
             language = locale.split("_")[0] if locale else None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import socket
 
+import aiohttp
+
 from bot.bootstrap import build_core
 from bot.telegram.app import TongbanBot
 from tests.conftest import make_settings
@@ -37,6 +39,22 @@ async def test_updates_arrive_by_webhook(emulator, sqlite_url, clock):
         await stranger.send_text("/start")
         reply = await waiting
         assert "invite link" in reply.text
+        forged = {
+            "update_id": 999,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "text": "/start",
+                "chat": {"id": 4321, "type": "private"},
+            },
+        }
+        async with aiohttp.ClientSession() as client:
+            url = settings.webhook_url
+            async with client.post(url, json=forged) as response:
+                assert response.status == 403  # no secret token: refused
+            headers = {"X-Telegram-Bot-Api-Secret-Token": "wrong"}
+            async with client.post(url, json=forged, headers=headers) as response:
+                assert response.status == 403
     finally:
         await bot.stop()
         await core.close()

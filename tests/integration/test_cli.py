@@ -18,7 +18,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_"))}
     environment.update(
-        {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}", "PYTHONPATH": str(ROOT)}
+        {
+            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}",
+            "PYTHONPATH": str(ROOT),
+            "DEFAULT_LOCALE": "en",  # the assertions read English; zh_CN is covered by catalogs
+        }
     )
     environment.update(env)
     return subprocess.run(
@@ -212,3 +216,8 @@ def test_roster_that_is_not_text_is_one_line(tmp_path):
     roster.write_bytes(b"PK\x03\x04\x80\xff\xfe\x00binary")
     with pytest.raises(ConfigError, match="is not UTF-8 or GBK text"):
         read_roster(roster)
+
+
+def test_migrate_speaks_the_program_language(tmp_path):
+    result = run(tmp_path, "migrate", DEFAULT_LOCALE="zh_CN")
+    assert result.returncode == 0 and "数据库" in result.stdout
