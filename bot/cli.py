@@ -37,6 +37,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     invite.add_argument("--village", default="")
     invite.add_argument("--school", default="")
+    replay = sub.add_parser(
+        "replay", help="print the alerts detection raises on recorded histories"
+    )
+    replay.add_argument("file", type=Path, help="JSON lines, one check-in each ('-' for stdin)")
     roster = sub.add_parser("import", help="invite everyone in a CSV roster, one link per row")
     roster.add_argument("csv", type=Path)
     return parser
@@ -135,8 +139,26 @@ async def _migrate(settings: Settings) -> int:
     return 0
 
 
+def _replay(path: Path) -> int:
+    """Needs no settings or database: the detection code alone, as the bot runs it."""
+    from bot.replay import ReplayError, run_replay
+
+    try:
+        if str(path) == "-":
+            return run_replay(sys.stdin, sys.stdout)
+        with path.open(encoding="utf-8") as source:
+            return run_replay(source, sys.stdout)
+    except OSError as error:
+        print(f"tongban: cannot read {path}: {error.strerror}", file=sys.stderr)
+    except ReplayError as error:
+        print(f"tongban: {path}: {error}", file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "replay":
+        return _replay(args.file)
     try:
         settings = load_settings()
         logging.basicConfig(

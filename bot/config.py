@@ -7,6 +7,7 @@ social-work station's volunteer IT helper never has to read a traceback.
 from __future__ import annotations
 
 import importlib.util
+from datetime import timedelta
 from pathlib import Path
 from typing import Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.domain.alerting import EscalationTimes
 from bot.domain.schedule import BlockedTimes, WeeklySchedule
 
 SUPPORTED_LOCALES = ("zh_CN", "en")
@@ -44,6 +46,10 @@ class Settings(BaseSettings):
     school_hours: str = "mon-fri 08:00-16:30"
     quiet_hours: str = "daily 21:00-07:30"
     invite_ttl_days: int = Field(14, ge=1, le=365)
+    alert_escalate_hours: float = Field(24.0, gt=0)
+    task_escalate_hours: float = Field(2.0, gt=0)
+    urgent_escalate_minutes: float = Field(15.0, gt=0)
+    alert_snooze_hours: float = Field(24.0, gt=0)
     webhook_url: str = ""
     webhook_secret: str = ""
     webhook_listen: str = "0.0.0.0"
@@ -164,6 +170,19 @@ class Settings(BaseSettings):
     def blocked_times(self) -> BlockedTimes:
         windows = [self.school_hours, self.quiet_hours]
         return BlockedTimes.parse([p for w in windows for p in w.split(";") if p.strip()])
+
+    @property
+    def quiet_times(self) -> BlockedTimes:
+        """Night quiet hours alone: what holds for adults (volunteers, coordinators, parents)."""
+        return BlockedTimes.parse([p for p in self.quiet_hours.split(";") if p.strip()])
+
+    @property
+    def escalation_times(self) -> EscalationTimes:
+        return EscalationTimes(
+            concern=timedelta(hours=self.alert_escalate_hours),
+            task=timedelta(hours=self.task_escalate_hours),
+            urgent=timedelta(minutes=self.urgent_escalate_minutes),
+        )
 
     @property
     def default_schedule(self) -> WeeklySchedule:

@@ -62,3 +62,45 @@ async def checkins_of(core: Core, child_id: int) -> list[Checkin]:
             select(Checkin).where(Checkin.child_id == child_id).order_by(Checkin.id)
         )
         return list(result.all())
+
+
+async def next_checkin(core: Core, clock, child_id: int) -> Checkin:
+    """Move the fake clock to the child's next scheduled check-in and open it."""
+    from bot.adapters.db.models import ChildProfile
+    from bot.services.due import collect_due
+
+    async with core.deps.sessions() as session:
+        profile = await session.get(ChildProfile, child_id)
+        due = profile.next_checkin_at
+    clock.set(due)
+    await collect_due(core.deps)
+    return (await checkins_of(core, child_id))[-1]
+
+
+async def answer_checkin(
+    core: Core, clock, child_id: int, child_tg: int, mood: int, items: tuple[int, int, int]
+) -> Checkin:
+    """Open the child's next check-in and tap through it, skipping the words."""
+    checkin = await next_checkin(core, clock, child_id)
+    me = sender(child_tg)
+    taps = [("mood", mood), *zip(("companionship", "left_out", "alone"), items, strict=True)]
+    for step, value in [*taps, ("words", -1)]:
+        await router.handle_button(core.deps, me, f"c:{checkin.id}:{step}:{value}")
+    return checkin
+
+
+async def miss_checkin(core: Core, clock, child_id: int) -> None:
+    """Open the child's next check-in and let it expire unanswered."""
+    from datetime import timedelta
+
+    from bot.services.due import collect_due
+
+    checkin = await next_checkin(core, clock, child_id)
+    clock.set(checkin.expires_at + timedelta(seconds=1))
+    await collect_due(core.deps)
+
+
+async def staff(core: Core, role: Role, name: str, tg: int, child: str | None = None) -> None:
+    """Enrol a coordinator, or a volunteer for `child`, and have them join."""
+    code = await invite(core, InviteRequest(role, name=name, child=child or ""))
+    await router.handle_start(core.deps, sender(tg, "en"), code)

@@ -16,7 +16,7 @@ import yaml
 from bot.domain.questionnaire import Option, Questionnaire, Step
 
 DIALOGS_DIR = Path(__file__).resolve().parents[2] / "dialogs"
-STRUCTURAL_KEYS = frozenset({"id", "key", "kind", "layout", "options", "items", "value"})
+STRUCTURAL_KEYS = frozenset({"id", "key", "kind", "layout", "options", "items", "value", "number"})
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -58,6 +58,20 @@ def load_questionnaire(name: str = "checkin", directory: Path = DIALOGS_DIR) -> 
 def load_labels(directory: Path = DIALOGS_DIR) -> dict[str, dict[str, str]]:
     """All label groups from labels.yaml, e.g. labels["labels"]["skip"]."""
     return _read(directory / "labels.yaml")
+
+
+@cache
+def load_alert_texts(directory: Path = DIALOGS_DIR) -> dict[str, dict[str, str]]:
+    """Per alert reason: a plain-words `title` and a suggested next `step` (msgids)."""
+    return _read(directory / "alerts.yaml")["reasons"]
+
+
+@cache
+def load_hotlines(directory: Path = DIALOGS_DIR) -> tuple[tuple[str, str], ...]:
+    """(number, label msgid) for each hotline a child in crisis is shown."""
+    return tuple(
+        (str(h["number"]), h["label"]) for h in _read(directory / "crisis.yaml")["hotlines"]
+    )
 
 
 def extract_yaml(

@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -45,6 +46,15 @@ class Texts:
         self._catalogs = {locale: load_catalog(locale) for locale in locales}
         self._envs = {locale: self._environment(self._catalogs[locale]) for locale in locales}
         self._labels = load_labels()
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Compile every template and load each locale's date data now, at start-up, so the
+        first urgent alert is not the one that pays for it."""
+        for locale, env in self._envs.items():
+            for path in TEMPLATES_DIR.glob("*.j2"):
+                env.get_template(path.name)
+            Locale.parse(locale).datetime_skeletons  # noqa: B018 - loads the locale's data
 
     @staticmethod
     def _environment(catalog: NullTranslations) -> Environment:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.domain.alerting import AlertVerb
+
 MAX_BYTES = 64
 _KEY = re.compile(r"^[a-z_]{1,24}$")
 
@@ -37,7 +39,21 @@ class ChooseLanguage:
     locale: str
 
 
-Action = CheckinAnswer | GuardianConsent | ChildAssent | ChooseLanguage
+@dataclass(frozen=True)
+class AlertAction:
+    alert_id: int
+    verb: str  # an AlertVerb value
+
+
+@dataclass(frozen=True)
+class AskForHelp:
+    """The help button on every check-in: the same path as /sos."""
+
+    child_id: int
+
+
+Action = CheckinAnswer | GuardianConsent | ChildAssent | ChooseLanguage | AlertAction | AskForHelp
+VERBS = tuple(verb.value for verb in AlertVerb)
 
 
 def encode(action: Action) -> str:
@@ -50,6 +66,10 @@ def encode(action: Action) -> str:
             data = f"a:{child_id}:{'y' if agree else 'n'}"
         case ChooseLanguage(locale):
             data = f"l:{locale}"
+        case AlertAction(alert_id, verb):
+            data = f"v:{alert_id}:{verb}"
+        case AskForHelp(child_id):
+            data = f"s:{child_id}"
     if len(data.encode()) > MAX_BYTES:
         raise ValueError("callback data over 64 bytes")
     return data
@@ -78,4 +98,12 @@ def decode(data: str | None) -> Action | None:
             return kind(child_id, args[1] == "y")
     elif tag == "l" and len(args) == 1 and re.fullmatch(r"[A-Za-z_]{2,8}", args[0]):
         return ChooseLanguage(args[0])
+    elif tag == "v" and len(args) == 2 and args[1] in VERBS:
+        alert_id = _int(args[0])
+        if alert_id is not None:
+            return AlertAction(alert_id, args[1])
+    elif tag == "s" and len(args) == 1:
+        child_id = _int(args[0])
+        if child_id is not None:
+            return AskForHelp(child_id)
     return None

@@ -34,10 +34,14 @@ MAX_NAME_LENGTH = 32
 # Commands each role may use, in the order /help lists them. Children on a shared phone may also
 # hold another role, so help lists the union for everyone on the account.
 COMMANDS: dict[Role, tuple[str, ...]] = {
-    Role.CHILD: ("pause", "resume", "language", "help"),
+    Role.CHILD: ("sos", "pause", "resume", "language", "help"),
     Role.PARENT: ("language", "help"),
-    Role.VOLUNTEER: ("language", "help"),
+    Role.VOLUNTEER: ("alerts", "mychildren", "child", "note", "language", "help"),
     Role.COORDINATOR: (
+        "alerts",
+        "mychildren",
+        "child",
+        "note",
         "invite",
         "assign",
         "consent",

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from bot.domain.actions import CheckinAnswer, encode
+from bot.adapters.db.models import Person
+from bot.domain.actions import AskForHelp, CheckinAnswer, encode
 from bot.domain.checkin_rules import SKIP
 from bot.domain.questionnaire import Step
 from bot.services.deps import Deps
 from bot.services.outcome import Button, Keyboard, Message
 
 
-def _buttons(deps: Deps, checkin_id: int, step: Step, locale: str) -> Keyboard:
+def _buttons(deps: Deps, checkin_id: int, child_id: int, step: Step, locale: str) -> Keyboard:
     def button(label: str, value: int) -> Button:
         return Button(label, encode(CheckinAnswer(checkin_id, step.key, value)))
 
@@ -18,12 +19,15 @@ def _buttons(deps: Deps, checkin_id: int, step: Step, locale: str) -> Keyboard:
     rows = [tuple(options)] if step.layout == "row" else [(b,) for b in options]
     if step.optional:
         rows.append((button(deps.texts.label("skip", locale), SKIP),))
+    rows.append((Button(deps.texts.label("help", locale), encode(AskForHelp(child_id))),))
     return tuple(row for row in rows if row)
 
 
 def step_message(
-    deps: Deps, checkin_id: int, step_key: str, nickname: str, locale: str, reminder: bool = False
+    deps: Deps, checkin_id: int, step_key: str, child: Person, reminder: bool = False
 ) -> Message:
+    """The check-in at `step_key`, in the child's language, with a help button on every step."""
+    nickname, locale = child.display_name, child.locale
     step = deps.questionnaire.step(step_key)
     position, total = deps.questionnaire.position(step_key)
     text = deps.texts.render(
@@ -37,7 +41,7 @@ def step_message(
         reminder=reminder,
         free=step.kind == "free",
     )
-    return Message(text, _buttons(deps, checkin_id, step, locale))
+    return Message(text, _buttons(deps, checkin_id, child.id, step, locale))
 
 
 def done_message(deps: Deps, nickname: str, locale: str, kept_words: bool = False) -> Message:

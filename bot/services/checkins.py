@@ -25,7 +25,7 @@ from bot.domain.checkin_rules import (
     judge_tap,
     reminder_time,
 )
-from bot.services import checkin_view
+from bot.services import checkin_view, monitoring
 from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.outcome import Message, Outcome
@@ -45,6 +45,7 @@ async def close_checkin(
         status = end_status(await checkin_repo.count_answers(session, checkin.id))
     checkin.status = status.value
     checkin.remind_at = None
+    await monitoring.observe(deps, session, checkin)
     child = await session.get(Person, checkin.child_id)
     if child is None or child.telegram_id is None or checkin.message_id is None:
         return
@@ -91,9 +92,7 @@ async def open_checkin(
     )
     session.add(checkin)
     await session.flush()
-    message = checkin_view.step_message(
-        deps, checkin.id, checkin.step, child.display_name, child.locale
-    )
+    message = checkin_view.step_message(deps, checkin.id, checkin.step, child)
     await outbox_repo.enqueue(
         session,
         person_id=child.id,
@@ -143,16 +142,14 @@ async def record_tap(
         await _complete(deps, session, checkin, now)
         edit = checkin_view.done_message(deps, child.display_name, locale)
     else:
-        edit = checkin_view.step_message(deps, checkin.id, next_step, child.display_name, locale)
+        edit = checkin_view.step_message(deps, checkin.id, next_step, child)
     return Outcome(toast=deps.texts.label("noted", locale), edit=edit)
 
 
 def current_screen(deps: Deps, checkin: Checkin, child: Person) -> Message:
     """The message a check-in should show now: its current step, the thank-you, or closed."""
     if checkin.status == CheckinStatus.OPEN.value and checkin.step != DONE_STEP:
-        return checkin_view.step_message(
-            deps, checkin.id, checkin.step, child.display_name, child.locale
-        )
+        return checkin_view.step_message(deps, checkin.id, checkin.step, child)
     if checkin.status == CheckinStatus.COMPLETED.value:
         return checkin_view.done_message(deps, child.display_name, child.locale)
     return checkin_view.closed_message(deps, child.locale)
@@ -168,6 +165,7 @@ async def _complete(deps: Deps, session: AsyncSession, checkin: Checkin, now: da
     checkin.completed_at = now
     checkin.remind_at = None
     log.info("checkin %s completed", checkin.id)
+    await monitoring.observe(deps, session, checkin)
 
 
 async def record_words(

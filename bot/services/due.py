@@ -17,6 +17,7 @@ from bot.adapters.db.models import ChildProfile, Person
 from bot.domain.checkin_rules import CheckinKind, CheckinStatus
 from bot.domain.schedule import next_allowed
 from bot.services import checkin_view
+from bot.services.alerts import escalate_due
 from bot.services.checkins import close_checkin, open_checkin
 from bot.services.deps import Deps
 from bot.services.scheduling import next_time
@@ -32,10 +33,11 @@ class DueReport:
     closed: int = 0
     skipped_late: int = 0
     skipped_open: int = 0
+    escalated: int = 0
 
     @property
     def queued(self) -> bool:
-        return bool(self.opened or self.reminded or self.closed)
+        return bool(self.opened or self.reminded or self.closed or self.escalated)
 
 
 async def collect_due(deps: Deps) -> DueReport:
@@ -44,6 +46,7 @@ async def collect_due(deps: Deps) -> DueReport:
     await _open_scheduled(deps, report)
     await _open_adhoc(deps, report)
     await _remind(deps, report)
+    report.escalated = await escalate_due(deps)
     if report.queued or report.skipped_late or report.skipped_open:
         log.info("due: %s", report)
     return report
@@ -114,7 +117,7 @@ async def _remind(deps: Deps, report: DueReport) -> None:
             if profile is None or profile.paused:
                 continue
             message = checkin_view.step_message(
-                deps, checkin.id, checkin.step, child.display_name, child.locale, reminder=True
+                deps, checkin.id, checkin.step, child, reminder=True
             )
             report.reminded += await outbox_repo.enqueue(
                 session,

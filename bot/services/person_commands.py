@@ -10,7 +10,7 @@ from bot.domain.actions import ChooseLanguage, encode
 from bot.domain.checkin_rules import CheckinStatus
 from bot.domain.invites import looks_like_code
 from bot.domain.people import LinkKind, Role, commands_for
-from bot.services import consent_flow
+from bot.services import consent_flow, crisis_path
 from bot.services.checkins import close_checkin
 from bot.services.deps import Deps
 from bot.services.enrolment import redeem_invite
@@ -145,3 +145,13 @@ async def resume_command(
 ) -> Outcome:
     upcoming = await _set_paused(deps, session, people, False)
     return Outcome.reply(deps.texts.render("resumed", people[0].locale, upcoming=upcoming))
+
+
+async def sos_command(
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+) -> Outcome:
+    """A child asks for help: the crisis path, for each child on this phone."""
+    outcome = Outcome(outbox_changed=True)
+    for child in people:
+        outcome = await crisis_path.ask_for_help(deps, session, child)
+    return outcome

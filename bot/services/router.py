@@ -6,21 +6,26 @@ same generic answer for everything, so nobody learns who is enrolled.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.adapters.db import people_repo
+from bot.adapters.db import outbox_repo, people_repo
 from bot.adapters.db.models import Person
 from bot.domain import actions
 from bot.domain.people import Role
 from bot.services import (
+    alerts,
+    casework,
     checkin_view,
     checkins,
     consent_flow,
     coordinator_commands,
+    crisis_path,
     person_commands,
 )
 from bot.services.deps import Deps
@@ -39,6 +44,7 @@ class Command:
 
 
 EVERYONE = frozenset(Role)
+STAFF = frozenset({Role.VOLUNTEER, Role.COORDINATOR})
 COMMANDS: dict[str, Command] = {
     "help": Command(EVERYONE, person_commands.help_command),
     "language": Command(EVERYONE, person_commands.language_command),
@@ -51,7 +57,29 @@ COMMANDS: dict[str, Command] = {
         frozenset({Role.COORDINATOR}), coordinator_commands.checkin_now_command
     ),
     "schedule": Command(frozenset({Role.COORDINATOR}), coordinator_commands.schedule_command),
+    "sos": Command(frozenset({Role.CHILD}), person_commands.sos_command),
+    "mychildren": Command(STAFF, casework.mychildren_command),
+    "child": Command(STAFF, casework.child_command),
+    "note": Command(STAFF, casework.note_command),
+    "alerts": Command(STAFF, casework.alerts_command),
 }
+
+
+def _transactional(
+    work: Callable[..., Awaitable[Outcome]],
+) -> Callable[..., Awaitable[Outcome]]:
+    """Run a handler in one transaction; if it queued messages, ask the channel to send now."""
+
+    @functools.wraps(work)
+    async def run(deps: Deps, *args: Any, **kwargs: Any) -> Outcome:
+        async with deps.sessions.begin() as session:
+            outcome = await work(deps, session, *args, **kwargs)
+            queued = outbox_repo.queued_in(session)
+        if queued:
+            outcome.outbox_changed = True
+        return outcome
+
+    return run
 
 
 def roles_of(people: Sequence[Person]) -> set[Role]:
@@ -71,46 +99,57 @@ def _error(deps: Deps, error: UserError, locale: str) -> Outcome:
     return Outcome.reply(deps.texts.render("error", locale, reason=error.reason, **error.params))
 
 
-async def handle_start(deps: Deps, sender: Sender, payload: str | None) -> Outcome:
-    async with deps.sessions.begin() as session:
-        return await person_commands.start(deps, session, sender, payload)
+@_transactional
+async def handle_start(
+    deps: Deps, session: AsyncSession, sender: Sender, payload: str | None
+) -> Outcome:
+    return await person_commands.start(deps, session, sender, payload)
 
 
-async def handle_command(deps: Deps, sender: Sender, name: str, args: list[str]) -> Outcome:
-    async with deps.sessions.begin() as session:
-        people = list(await people_repo.people_on_account(session, sender.user_id))
-        if not people:
-            return stranger_reply(deps, sender)
-        command = COMMANDS.get(name)
-        locale = _locale(deps, people)
-        if command is None or not (roles_of(people) & command.roles):
-            return Outcome.reply(deps.texts.render("unknown_command", locale))
-        allowed = [p for p in people if Role(p.role) in command.roles]
-        try:
-            async with session.begin_nested():
-                return await command.handler(deps, session, sender, allowed, args)
-        except UserError as error:
-            return _error(deps, error, locale)
+@_transactional
+async def handle_command(
+    deps: Deps, session: AsyncSession, sender: Sender, name: str, args: list[str]
+) -> Outcome:
+    people = list(await people_repo.people_on_account(session, sender.user_id))
+    if not people:
+        return stranger_reply(deps, sender)
+    command = COMMANDS.get(name)
+    locale = _locale(deps, people)
+    if command is None or not (roles_of(people) & command.roles):
+        return Outcome.reply(deps.texts.render("unknown_command", locale))
+    allowed = [p for p in people if Role(p.role) in command.roles]
+    try:
+        async with session.begin_nested():
+            return await command.handler(deps, session, sender, allowed, args)
+    except UserError as error:
+        return _error(deps, error, locale)
 
 
-async def handle_button(deps: Deps, sender: Sender, data: str | None) -> Outcome:
+@_transactional
+async def handle_button(
+    deps: Deps, session: AsyncSession, sender: Sender, data: str | None
+) -> Outcome:
     action = actions.decode(data)
-    async with deps.sessions.begin() as session:
-        people = list(await people_repo.people_on_account(session, sender.user_id))
-        if action is None or not people:
-            return Outcome(toast=deps.texts.label("button_unknown", _locale(deps, people)))
-        by_role = {role: [p for p in people if p.role == role] for role in Role}
-        match action:
-            case actions.CheckinAnswer():
-                return await checkins.record_tap(deps, session, sender.user_id, action)
-            case actions.GuardianConsent():
-                return await consent_flow.guardian_answer(
-                    deps, session, by_role[Role.PARENT], action
-                )
-            case actions.ChildAssent():
-                return await consent_flow.child_answer(deps, session, by_role[Role.CHILD], action)
-            case actions.ChooseLanguage():
-                return await person_commands.choose_language(deps, session, sender, action)
+    people = list(await people_repo.people_on_account(session, sender.user_id))
+    if action is None or not people:
+        return Outcome(toast=deps.texts.label("button_unknown", _locale(deps, people)))
+    by_role = {role: [p for p in people if p.role == role] for role in Role}
+    match action:
+        case actions.CheckinAnswer():
+            return await checkins.record_tap(deps, session, sender.user_id, action)
+        case actions.GuardianConsent():
+            return await consent_flow.guardian_answer(deps, session, by_role[Role.PARENT], action)
+        case actions.ChildAssent():
+            return await consent_flow.child_answer(deps, session, by_role[Role.CHILD], action)
+        case actions.ChooseLanguage():
+            return await person_commands.choose_language(deps, session, sender, action)
+        case actions.AlertAction():
+            staff = by_role[Role.VOLUNTEER] + by_role[Role.COORDINATOR]
+            return await alerts.on_button(deps, session, staff, action)
+        case actions.AskForHelp():
+            child = next((c for c in by_role[Role.CHILD] if c.id == action.child_id), None)
+            if child is not None:
+                return await crisis_path.ask_for_help(deps, session, child)
     return Outcome(toast=deps.texts.label("button_unknown", None))
 
 
@@ -126,42 +165,60 @@ async def handle_voice(
     return await _words(deps, sender, file_id=file_id, reply_to=reply_to)
 
 
+@_transactional
 async def _words(
     deps: Deps,
+    session: AsyncSession,
     sender: Sender,
     text: str | None = None,
     file_id: str | None = None,
     reply_to: int | None = None,
 ) -> Outcome:
-    """Free words count only as a check-in's last step; otherwise a kind pointer to what works."""
-    async with deps.sessions.begin() as session:
-        people = list(await people_repo.people_on_account(session, sender.user_id))
-        if not people:
-            return stranger_reply(deps, sender)
-        locale = _locale(deps, people)
-        try:
-            stored = await checkins.record_words(
-                deps, session, sender.user_id, text, file_id, reply_to
-            )
-        except UserError as error:
+    """Free words: a volunteer's awaited note, a child's check-in words, or a kind pointer.
+
+    Every text from a child's account is screened for crisis words first, wherever it comes.
+    """
+    people = list(await people_repo.people_on_account(session, sender.user_id))
+    if not people:
+        return stranger_reply(deps, sender)
+    locale = _locale(deps, people)
+    for person in people:
+        if text and person.awaiting:
+            noted = await alerts.record_outcome(deps, session, person, text)
+            if noted is not None:
+                return noted
+    children = [p for p in people if p.role == Role.CHILD]
+    crisis = await crisis_path.screen_child_text(deps, session, children, text) if text else None
+    try:
+        stored = await checkins.record_words(
+            deps, session, sender.user_id, text, file_id, reply_to
+        )
+    except UserError as error:
+        stored = None
+        if crisis is None:
             return _error(deps, error, locale)
-        if stored is not None:
-            checkin, child = stored
-            done = checkin_view.done_message(deps, child.display_name, child.locale, True)
-            return Outcome(
-                edit=done,
-                edit_message_id=checkin.message_id,
-                delete_incoming=True,
-                replies=[] if checkin.message_id else [done],
-            )
-        in_checkin = Role.CHILD in roles_of(people)
-        return Outcome.reply(deps.texts.render("free_text", locale, child=in_checkin))
+    if stored is not None:
+        checkin, child = stored
+        done = checkin_view.done_message(deps, child.display_name, child.locale, True)
+        finished = Outcome(
+            edit=done,
+            edit_message_id=checkin.message_id,
+            delete_incoming=True,
+            replies=[] if checkin.message_id else [done],
+        )
+        if crisis is None:
+            return finished
+        crisis.edit, crisis.edit_message_id = finished.edit, finished.edit_message_id
+    if crisis is not None:
+        crisis.delete_incoming = True  # kept in the alert; gone from a shared phone's chat
+        return crisis
+    return Outcome.reply(deps.texts.render("free_text", locale, child=bool(children)))
 
 
-async def handle_unsupported(deps: Deps, sender: Sender) -> Outcome:
+@_transactional
+async def handle_unsupported(deps: Deps, session: AsyncSession, sender: Sender) -> Outcome:
     """Stickers, locations, files: a kind word about what the bot understands."""
-    async with deps.sessions.begin() as session:
-        people = list(await people_repo.people_on_account(session, sender.user_id))
+    people = list(await people_repo.people_on_account(session, sender.user_id))
     if not people:
         return stranger_reply(deps, sender)
     return Outcome.reply(deps.texts.render("unsupported", _locale(deps, people)))

@@ -37,9 +37,9 @@ class Handlers:
         self.wake = wake
 
     async def _finish(self, update: Update, outcome: Outcome) -> None:
-        await apply_outcome(update, outcome)
         if outcome.outbox_changed:
-            self.wake()
+            self.wake()  # first: an alert must not wait behind this chat's own (throttled) edit
+        await apply_outcome(update, outcome)
 
     async def command(self, update: Update, context: Context) -> None:
         sender = sender_of(update)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -40,14 +41,19 @@ class Harness:
 
     async def command(self, user: EmulatedUser, text: str, expect: str | None = None):
         """Send a command and return the bot's next message (optionally containing `expect`)."""
-        waiting = user.wait_for_message(
-            (lambda m: expect in (m.text or "")) if expect else None, timeout=5
-        )
+        waiting = await listen(user, (lambda m: expect in (m.text or "")) if expect else None)
         await user.send_text(text)
         return await waiting
 
     async def join(self, user: EmulatedUser, code: str):
         return await self.command(user, f"/start {code}")
+
+
+async def listen(user: EmulatedUser, predicate=None, seconds: float = 5.0) -> asyncio.Task:
+    """Start waiting for the user's next matching message before causing it (no race)."""
+    task = asyncio.ensure_future(user.wait_for_message(predicate, timeout=seconds))
+    await asyncio.sleep(0)  # let the waiter register
+    return task
 
 
 def invite_code(text: str) -> str:

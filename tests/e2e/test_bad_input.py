@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.adapters.db.models import Answer, Checkin, Outbox, Person
-from tests.e2e.conftest import Harness
+from tests.e2e.conftest import Harness, listen
 from tests.e2e.test_journey import MONDAY_1730, bootstrap_coordinator, enrol_child
 
 
@@ -29,13 +29,13 @@ async def _answers(h: Harness) -> list[tuple[str, int | None]]:
 async def test_stickers_random_text_and_huge_text_mid_checkin(harness: Harness):
     h = harness
     _, child, _, checkin = await _child_with_open_checkin(h)
-    waiting = child.wait_for_message()
+    waiting = await listen(child)
     await child.send_sticker()
     assert "words, voice messages" in (await waiting).text
-    waiting = child.wait_for_message()
+    waiting = await listen(child)
     await child.send_text("x" * 4096)
     assert "at the end of a check-in" in (await waiting).text
-    waiting = child.wait_for_message()
+    waiting = await listen(child)
     await child.send_photo()
     assert "words, voice messages" in (await waiting).text
     assert await _answers(h) == []

@@ -58,7 +58,14 @@ async def test_enrol_consent_and_answer_a_scheduled_checkin(harness: Harness):
     await h.tick()
     checkin = await child.wait_until(lambda m: "quick check-in" in (m.text or ""))
     assert len(child.messages) == before + 1
-    assert [label for label, _ in checkin.buttons()] == ["😄", "🙂", "😐", "🙁", "😢"]
+    assert [label for label, _ in checkin.buttons()] == [
+        "😄",
+        "🙂",
+        "😐",
+        "🙁",
+        "😢",
+        "🆘 I need help",
+    ]
 
     await child.tap_button("🙁", checkin.message_id)
     await child.wait_until(lambda m: "no one to play" in (m.text or ""))

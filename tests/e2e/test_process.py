@@ -8,6 +8,8 @@ import signal
 import sys
 from pathlib import Path
 
+from tests.e2e.conftest import listen
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -33,7 +35,7 @@ async def test_run_answers_and_stops_on_sigterm(emulator, tmp_path):
     )
     try:
         stranger = emulator.user(4321, language_code="en")
-        waiting = stranger.wait_for_message(timeout=20)
+        waiting = await listen(stranger, seconds=20)
         await stranger.send_text("/start")
         assert "invite link" in (await waiting).text
         process.send_signal(signal.SIGTERM)

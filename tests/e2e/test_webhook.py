@@ -9,6 +9,7 @@ import aiohttp
 from bot.bootstrap import build_core
 from bot.telegram.app import TongbanBot
 from tests.conftest import make_settings
+from tests.e2e.conftest import listen
 
 
 def _free_port() -> int:
@@ -35,7 +36,7 @@ async def test_updates_arrive_by_webhook(emulator, sqlite_url, clock):
     await bot.start()
     try:
         stranger = emulator.user(4321, language_code="en")
-        waiting = stranger.wait_for_message(timeout=10)
+        waiting = await listen(stranger, seconds=10)
         await stranger.send_text("/start")
         reply = await waiting
         assert "invite link" in reply.text

@@ -13,6 +13,12 @@ from bot.adapters.db.models import Outbox
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 LEASE = timedelta(minutes=5)
+QUEUED = "outbox_queued"
+
+
+def queued_in(session: AsyncSession) -> bool:
+    """Whether this session queued anything (an alert raised by a tap, say)."""
+    return bool(session.info.get(QUEUED))
 
 
 async def enqueue(
@@ -32,6 +38,7 @@ async def enqueue(
         seen = await session.scalar(select(Outbox.id).where(Outbox.dedupe_key == dedupe_key))
         if seen is not None:
             return False
+    session.info[QUEUED] = True  # tells the caller's channel to send now, not at the next tick
     session.add(
         Outbox(
             person_id=person_id,

@@ -1,0 +1,160 @@
+"""How fast a worrying answer reaches the volunteer, end to end through the emulator.
+
+For each of N children (each with their own volunteer), the second very lonely check-in in a row
+is tapped through and the time until the volunteer's alert arrives is measured; then a crisis
+message is sent and the time until the URGENT alert arrives. Target (issue 3): within 1 second.
+Prints median, 90th percentile and maximum for both. Telegram's limits stay on in the emulator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from time import perf_counter
+
+os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+from benchlib import (
+    DUE_AT,
+    bench_settings,
+    enrol_children,
+    start_after_first_tick,
+)
+from sqlalchemy import insert
+
+from bot.adapters.db.models import Link, Person
+from bot.bootstrap import build_core
+from bot.clock import FakeClock
+from bot.emulator import BotAPIEmulator, EmulatedUser
+from bot.telegram.app import TongbanBot
+
+CHILD_IDS, VOLUNTEER_IDS = 700_000, 800_000
+ANSWERS = ("😢", "Often", "Often", "Often", "Skip")
+
+
+async def add_volunteers(core, children: int) -> None:
+    now = DUE_AT
+    async with core.engine.begin() as connection:
+        people = [
+            {
+                "id": 100_000 + n,
+                "role": "volunteer",
+                "display_name": f"vol{n}",
+                "telegram_id": VOLUNTEER_IDS + n,
+                "locale": "en",
+                "timezone": "Asia/Shanghai",
+                "unreachable_since": None,
+                "created_at": now,
+            }
+            for n in range(1, children + 1)
+        ]
+        links = [
+            {"kind": "volunteer", "adult_id": 100_000 + n, "child_id": n, "created_at": now}
+            for n in range(1, children + 1)
+        ]
+        await connection.execute(insert(Person.__table__), people)
+        await connection.execute(insert(Link.__table__), links)
+
+
+async def answer(child: EmulatedUser, last_tap: bool = True) -> int:
+    """Tap through the open check-in (all but the final Skip unless `last_tap`)."""
+    checkin = await child.wait_until(
+        lambda m: any((d or "").startswith("c:") for _, d in m.buttons()) and not m.deleted,
+        timeout=30,
+    )
+    for position, label in enumerate(ANSWERS if last_tap else ANSWERS[:-1], start=1):
+        await child.wait_until(lambda m, p=position: f"{p}/5" in (m.text or ""), timeout=30)
+        await child.tap_button(label, checkin.message_id)
+    if last_tap:
+        await child.wait_until(lambda m: "See you next time" in (m.text or ""), timeout=30)
+    else:
+        await child.wait_until(lambda m: "5/5" in (m.text or ""), timeout=30)
+    return checkin.message_id
+
+
+async def round_of_checkins(
+    bot: TongbanBot, clock: FakeClock, children: list[EmulatedUser]
+) -> None:
+    await bot.tick()
+    await asyncio.gather(*(answer(child) for child in children))
+
+
+async def timed(volunteer: EmulatedUser, predicate, act) -> float:
+    waiting = asyncio.ensure_future(volunteer.wait_for_message(predicate, timeout=30))
+    await asyncio.sleep(0)
+    started = perf_counter()
+    await act()
+    await waiting
+    return perf_counter() - started
+
+
+def summary(name: str, seconds: list[float]) -> None:
+    ordered = sorted(seconds)
+    p90 = ordered[max(0, int(len(ordered) * 0.9) - 1)]
+    print(f"{name}_median_ms: {statistics.median(ordered) * 1000:.0f}")
+    print(f"{name}_p90_ms: {p90 * 1000:.0f}")
+    print(f"{name}_max_ms: {ordered[-1] * 1000:.0f}")
+
+
+async def main(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        async with BotAPIEmulator() as emulator:
+            url = f"sqlite+aiosqlite:///{Path(folder) / 'latency.db'}"
+            settings = bench_settings(url, emulator)
+            clock = FakeClock(DUE_AT - timedelta(minutes=1))
+            core = await build_core(settings, clock)
+            ids = [CHILD_IDS + n for n in range(1, args.children + 1)]
+            children = [emulator.user(i, language_code="en") for i in ids]
+            volunteers = [
+                emulator.user(VOLUNTEER_IDS + n, language_code="en")
+                for n in range(1, args.children + 1)
+            ]
+            await enrol_children(core, ids, DUE_AT, clock.now())
+            await add_volunteers(core, args.children)
+            bot = TongbanBot(core, settings)
+            await start_after_first_tick(bot)
+            try:
+                clock.set(DUE_AT + timedelta(seconds=1))
+                await round_of_checkins(bot, clock, children)  # the first very lonely answer
+                clock.set(DUE_AT + timedelta(days=2, seconds=1))  # Wednesday's check-in
+                await bot.tick()
+                drift = []
+                for child, volunteer in zip(children, volunteers, strict=True):
+                    message_id = await answer(child, last_tap=False)
+                    drift.append(
+                        await timed(
+                            volunteer,
+                            lambda m: "very lonely" in (m.text or ""),
+                            lambda c=child, i=message_id: c.tap_button("Skip", i),
+                        )
+                    )
+                crisis = []
+                for child, volunteer in zip(children, volunteers, strict=True):
+                    crisis.append(
+                        await timed(
+                            volunteer,
+                            lambda m: "URGENT" in (m.text or ""),
+                            lambda c=child: c.send_text("I want to kill myself"),
+                        )
+                    )
+            finally:
+                await bot.stop()
+                await core.close()
+    print(f"children: {args.children}")
+    print("measured: from the child's last tap (or crisis message) to the volunteer's alert")
+    print("alert_each_ms:", " ".join(f"{s * 1000:.0f}" for s in drift))
+    summary("alert", drift)
+    summary("urgent", crisis)
+    print("target: <= 1000 ms")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--children", type=int, default=20)
+    asyncio.run(main(parser.parse_args()))

@@ -1,0 +1,118 @@
+"""Queries about alerts, case notes, the access log and each child's monitoring state."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.adapters.db.models import (
+    AccessLog,
+    Alert,
+    CaseNote,
+    Checkin,
+    DetectorStateRow,
+    Link,
+    Person,
+)
+
+OPEN_STATES = ("open", "acknowledged")
+
+
+async def open_alert(session: AsyncSession, child_id: int, reason: str) -> Alert | None:
+    return await session.scalar(
+        select(Alert).where(
+            Alert.child_id == child_id, Alert.reason == reason, Alert.status.in_(OPEN_STATES)
+        )
+    )
+
+
+async def escalations_due(session: AsyncSession, now: datetime, limit: int) -> Sequence[Alert]:
+    result = await session.scalars(
+        select(Alert)
+        .where(Alert.escalate_at <= now, Alert.status == "open")
+        .order_by(Alert.escalate_at)
+        .limit(limit)
+    )
+    return result.all()
+
+
+async def open_alerts(session: AsyncSession, child_ids: Sequence[int] | None) -> Sequence[Alert]:
+    """Open alerts, urgent first, then oldest first (the order a coordinator works them in)."""
+    urgent_first = case((Alert.severity == "urgent", 0), else_=1)
+    query = select(Alert).where(Alert.status.in_(OPEN_STATES))
+    if child_ids is not None:
+        query = query.where(Alert.child_id.in_(child_ids))
+    result = await session.scalars(query.order_by(urgent_first, Alert.opened_at))
+    return result.all()
+
+
+async def caseload(session: AsyncSession, volunteer_id: int) -> Sequence[Person]:
+    result = await session.scalars(
+        select(Person)
+        .join(Link, Link.child_id == Person.id)
+        .where(Link.adult_id == volunteer_id, Link.kind == "volunteer")
+        .order_by(Person.display_name)
+    )
+    return result.all()
+
+
+async def recent_checkins(session: AsyncSession, child_id: int, limit: int) -> Sequence[Checkin]:
+    """The child's latest check-ins that have ended (answered, partly answered or missed)."""
+    result = await session.scalars(
+        select(Checkin)
+        .where(Checkin.child_id == child_id, Checkin.status != "open")
+        .order_by(Checkin.due_at.desc())
+        .limit(limit)
+    )
+    return list(reversed(result.all()))
+
+
+async def notes(session: AsyncSession, child_id: int, limit: int) -> Sequence[CaseNote]:
+    result = await session.scalars(
+        select(CaseNote)
+        .where(CaseNote.child_id == child_id)
+        .order_by(CaseNote.created_at.desc(), CaseNote.id.desc())
+        .limit(limit)
+    )
+    return result.all()
+
+
+def add_note(
+    session: AsyncSession,
+    child_id: int,
+    author_id: int,
+    text: str,
+    now: datetime,
+    alert_id: int | None = None,
+) -> None:
+    session.add(
+        CaseNote(
+            child_id=child_id, author_id=author_id, alert_id=alert_id, text=text, created_at=now
+        )
+    )
+
+
+def log_access(
+    session: AsyncSession, viewer_id: int, child_id: int, action: str, now: datetime
+) -> None:
+    session.add(AccessLog(viewer_id=viewer_id, child_id=child_id, action=action, at=now))
+
+
+async def detector_state(session: AsyncSession, child_id: int) -> dict[str, Any] | None:
+    row = await session.get(DetectorStateRow, child_id)
+    return row.state if row else None
+
+
+async def save_detector_state(
+    session: AsyncSession, child_id: int, state: dict[str, Any], now: datetime
+) -> None:
+    row = await session.get(DetectorStateRow, child_id)
+    if row is None:
+        session.add(DetectorStateRow(child_id=child_id, state=state, updated_at=now))
+    else:
+        row.state = state
+        row.updated_at = now

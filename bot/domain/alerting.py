@@ -1,0 +1,56 @@
+"""Rules of the alert flow: escalation times, what a volunteer's button does, the trend line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+
+class AlertStatus(StrEnum):
+    OPEN = "open"  # nobody has taken it yet: it escalates when its time comes
+    ACKNOWLEDGED = "acknowledged"  # a volunteer took it: no more escalation
+    CLOSED = "closed"  # handled, with an outcome note
+
+
+class AlertVerb(StrEnum):
+    ACKNOWLEDGE = "ack"
+    CONTACTED = "done"  # "I contacted the child": asks for an outcome note, then closes
+    ESCALATE = "esc"
+    SNOOZE = "snz"
+
+
+TASK_REASONS = frozenset({"silence_task", "abuse_report"})
+URGENT_REASONS = frozenset({"crisis", "sos", "abuse_report"})
+
+
+@dataclass(frozen=True)
+class EscalationTimes:
+    """How long an alert may wait unacknowledged (issue 3 defaults: 24 h, 2 h, 15 min)."""
+
+    concern: timedelta
+    task: timedelta
+    urgent: timedelta
+
+    def after(self, reason: str, severity: str) -> timedelta:
+        if severity == "urgent" or reason in URGENT_REASONS:
+            return self.urgent
+        if reason in TASK_REASONS:
+            return self.task
+        return self.concern
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(scores: Sequence[int | None], low: int = 3, high: int = 9) -> str:
+    """Loneliness scores (3-9) as ▁▂▃▅▇; a missed check-in shows as a gap (·)."""
+    marks = []
+    for score in scores:
+        if score is None:
+            marks.append("·")
+            continue
+        clamped = min(max(score, low), high)
+        marks.append(SPARKS[round((clamped - low) / (high - low) * (len(SPARKS) - 1))])
+    return "".join(marks)

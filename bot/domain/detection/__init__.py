@@ -1,0 +1,25 @@
+"""Detection core: a child's check-ins in, volunteer signals out; crisis words screened apart.
+
+Pure and deterministic: no clock, no storage, no Telegram. The bot keeps one small
+`DetectorState` per child (JSON) and feeds each finished or expired check-in to `step`.
+"""
+
+from bot.domain.detection.crisis import CrisisFinding, screen
+from bot.domain.detection.detector import run, step
+from bot.domain.detection.params import DEFAULT_PARAMS, DetectionParams
+from bot.domain.detection.signals import Observation, Reason, Severity, Signal
+from bot.domain.detection.state import DetectorState
+
+__all__ = [
+    "DEFAULT_PARAMS",
+    "CrisisFinding",
+    "DetectionParams",
+    "DetectorState",
+    "Observation",
+    "Reason",
+    "Severity",
+    "Signal",
+    "run",
+    "screen",
+    "step",
+]

@@ -1,0 +1,78 @@
+"""Crisis screen for free text: words that bypass the statistics and call a human at once.
+
+Looks for self-harm and suicide, abuse, bullying and running away in zh_CN and en (and text
+mixing them). It errs toward firing: a volunteer reading a false alarm costs minutes, a missed
+disclosure may cost a life. Hyperbole (笑死, dying to see) and negation (不想死, not suicidal)
+are masked first so everyday speech does not fire. The words live in crisis_lexicon.LEXICON.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from bot.domain.detection.crisis_lexicon import LEXICON
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
+# Separators someone may put inside a word to slip past a filter (想 死, 想.死, 想*死).
+_INSIDE_CJK = re.compile(rf"(?<=[{_CJK}])[\s.\-_*~·•/|\\+=^`'\"]+(?=[{_CJK}])")
+_SPACED_LATIN = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b")  # k i l l -> kill
+_LEET = str.maketrans("013457@$", "oieastas")
+_LEET_WORD = re.compile(r"\b(?=[a-z0-9@$]*[a-z])(?=[a-z@$]*[0-9@$])[a-z0-9@$]+\b")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_QUOTES = str.maketrans("\u2018\u2019\u02bc\u2032`", "'''''")
+_TRADITIONAL = str.maketrans(
+    {pair[0]: pair[1] for pair in LEXICON["traditional"].split() if len(pair) == 2}
+)
+_MASKS = tuple(re.compile(mask) for mask in LEXICON["masks"])
+_TERMS = {
+    category: tuple((weight, kind, re.compile(pattern)) for weight, kind, pattern in terms)
+    for category, terms in LEXICON["categories"].items()
+}
+THRESHOLD: int = LEXICON["threshold"]
+
+
+@dataclass(frozen=True)
+class CrisisFinding:
+    """What the screen found; `category` is the most serious one that fired."""
+
+    category: str  # "self_harm", "abuse", "bullying" or "running_away"
+    score: int  # evidence weight in that category (method words weigh most)
+    method: bool  # a method (pills, pesticide, rope, jumping, cutting) was named
+    matches: tuple[str, ...]  # the words that fired, for the alert and the audit log
+    categories: tuple[str, ...]  # every category that fired, most serious first
+
+
+def normalise(text: str) -> str:
+    """One canonical form: NFKC (full-width -> half-width), casefold, straight quotes,
+    traditional -> simplified (the lexicon's characters), no separators inside CJK words,
+    s p a c e d and l33t Latin words joined and decoded."""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold()
+    text = text.translate(_QUOTES).translate(_TRADITIONAL)
+    text = _INSIDE_CJK.sub("", text)
+    text = _SPACED_LATIN.sub(lambda m: m.group(0).replace(" ", ""), text)
+    text = _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def screen(text: str) -> CrisisFinding | None:
+    """Screen one message or caption; None when nothing fired."""
+    clean = normalise(text)
+    for mask in _MASKS:
+        clean = mask.sub(" ", clean)
+    fired: list[tuple[str, int, bool, tuple[str, ...]]] = []
+    for category, terms in _TERMS.items():
+        score, method, matches = 0, False, []
+        for weight, kind, pattern in terms:
+            found = pattern.search(clean)
+            if found:
+                score += weight
+                method = method or kind == "method"
+                matches.append(found.group(0).strip())
+        if score >= THRESHOLD:
+            fired.append((category, score, method, tuple(matches)))
+    if not fired:
+        return None
+    category, score, method, matches = fired[0]
+    return CrisisFinding(category, score, method, matches, tuple(name for name, *_ in fired))

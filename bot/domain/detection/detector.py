@@ -1,0 +1,154 @@
+"""The per-child detector: one check-in in, a new state and any signals out.
+
+Rules, each independent (a check-in may raise several signals):
+- drift: one-sided CUSUM of the composite standardised against the child's own robust,
+  prior-shrunk, floored baseline (baseline.py); only answered check-ins move it.
+- high_loneliness: the three-item score at or above a bar on consecutive answered check-ins.
+- low_mood: low mood on consecutive answered check-ins.
+- silence: consecutive missed check-ins; first a retry to the child, then a volunteer task.
+Missed check-ins neither move the statistics nor break answer streaks; they only count silence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime
+
+from bot.domain.detection.baseline import composite, estimate
+from bot.domain.detection.params import DEFAULT_PARAMS, DetectionParams
+from bot.domain.detection.signals import Observation, Reason, Severity, Signal
+from bot.domain.detection.state import DetectorState
+
+
+def step(
+    state: DetectorState, observation: Observation, params: DetectionParams = DEFAULT_PARAMS
+) -> tuple[DetectorState, list[Signal]]:
+    """Feed one check-in (in time order); returns the state to store and the signals raised."""
+    if not observation.answered:
+        return _silence(state, observation.at, params)
+    state = replace(state, missed_run=0, missed_since=None)
+    signals: list[Signal] = []
+    state = _drift(state, observation, params, signals)
+    state = _streaks(state, observation, params, signals)
+    return state, signals
+
+
+def run(
+    observations: Iterable[Observation], params: DetectionParams = DEFAULT_PARAMS
+) -> list[Signal]:
+    """Replay a whole history from a fresh state; the same code path as `step` in the bot."""
+    state = DetectorState()
+    signals: list[Signal] = []
+    for observation in observations:
+        state, raised = step(state, observation, params)
+        signals.extend(raised)
+    return signals
+
+
+def _silence(
+    state: DetectorState, at: datetime, params: DetectionParams
+) -> tuple[DetectorState, list[Signal]]:
+    missed = state.missed_run + 1
+    since = state.missed_since or at
+    state = replace(state, missed_run=missed, missed_since=since)
+    beyond = missed - params.silence_task_after
+    if missed == params.silence_retry_after:
+        signal = Signal(at, Reason.SILENCE_RETRY, Severity.WATCH, since, f"{missed} missed")
+    elif beyond >= 0 and beyond % params.silence_task_every == 0:
+        signal = Signal(at, Reason.SILENCE_TASK, Severity.ALERT, since, f"{missed} missed")
+    else:
+        return state, []
+    return _fired(state, signal), [signal]
+
+
+def _drift(
+    state: DetectorState, obs: Observation, params: DetectionParams, signals: list[Signal]
+) -> DetectorState:
+    """One CUSUM step against the baseline as it stood before this check-in."""
+    base = estimate(state.history, params)
+    pending = (*state.pending, *_complete(obs))
+    if base.count < params.min_answered:  # still learning the child: no statistic yet
+        return _settle(state, pending, len(pending), params)
+    # a partly answered check-in counts what it shows; the missing part is taken as usual
+    score = obs.loneliness if obs.loneliness is not None else base.loneliness
+    mood = obs.mood if obs.mood is not None else base.mood
+    value = composite(score, mood, params)
+    z = min(max((value - base.mean) / base.spread, -params.z_cap), params.z_cap)
+    up = max(0.0, state.cusum + z - params.cusum_k)
+    down = max(0.0, state.cusum_low - z - params.cusum_k)
+    since = (state.cusum_since or obs.at) if up > 0 else None
+    if up >= params.cusum_h and _cool(state, Reason.DRIFT, obs.at, params):
+        detail = f"usual {base.mean:.1f} +- {base.spread:.1f}, now {value:.0f}; cusum {up:.1f}"
+        signal = Signal(obs.at, Reason.DRIFT, Severity.ALERT, since, detail)
+        signals.append(signal)
+        state = replace(state, cusum=0.0, cusum_low=0.0, cusum_since=None)
+        return _fired(_settle(state, pending, len(pending), params), signal)
+    state = replace(state, cusum=up, cusum_low=down, cusum_since=since)
+    if up > 0 or down > 0:  # a run either way: hold its check-ins out of the baseline
+        return _settle(state, pending, len(pending) - params.hold_max, params)
+    return _settle(state, pending, len(pending), params)
+
+
+def _complete(obs: Observation) -> tuple[tuple[int, int], ...]:
+    """The (score, mood) pair of a fully answered check-in; only these enter the baseline."""
+    if obs.loneliness is None or obs.mood is None:
+        return ()
+    return ((obs.loneliness, obs.mood),)
+
+
+def _settle(
+    state: DetectorState, pending: tuple[tuple[int, int], ...], move: int, params: DetectionParams
+) -> DetectorState:
+    """Move the oldest `move` of `pending` into the baseline history; keep the rest waiting."""
+    move = max(0, move)
+    history = (*state.history, *pending[:move])[-params.window :]
+    return replace(state, history=history, pending=pending[move:])
+
+
+def _streaks(
+    state: DetectorState, obs: Observation, params: DetectionParams, signals: list[Signal]
+) -> DetectorState:
+    """Absolute rules on consecutive answered check-ins; a check-in without the item neither
+    extends nor breaks the run."""
+    if obs.loneliness is not None:
+        high = obs.loneliness >= params.high_score
+        state, signal = _streak(
+            state, "high", high, params.high_run, Reason.HIGH_LONELINESS, obs.at, params
+        )
+        signals.extend(signal)
+    if obs.mood is not None:
+        low = obs.mood <= params.low_mood
+        state, signal = _streak(
+            state, "low_mood", low, params.low_mood_run, Reason.LOW_MOOD, obs.at, params
+        )
+        signals.extend(signal)
+    return state
+
+
+def _streak(
+    state: DetectorState,
+    name: str,
+    hit: bool,
+    needed: int,
+    reason: Reason,
+    at: datetime,
+    params: DetectionParams,
+) -> tuple[DetectorState, list[Signal]]:
+    run = getattr(state, f"{name}_run") + 1 if hit else 0
+    since = (getattr(state, f"{name}_since") or at) if hit else None
+    state = replace(state, **{f"{name}_run": run, f"{name}_since": since})
+    if run < needed or not _cool(state, reason, at, params):
+        return state, []
+    signal = Signal(at, reason, Severity.ALERT, since, f"{run} answered check-ins in a row")
+    return _fired(state, signal), [signal]
+
+
+def _cool(state: DetectorState, reason: Reason, at: datetime, params: DetectionParams) -> bool:
+    """True when `reason` has not fired within the cooldown."""
+    last = state.last_signal.get(reason.value)
+    return last is None or at - last >= params.cooldown
+
+
+def _fired(state: DetectorState, signal: Signal) -> DetectorState:
+    return replace(state, last_signal={**state.last_signal, signal.reason.value: signal.at})

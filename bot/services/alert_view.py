@@ -1,0 +1,66 @@
+"""Turning an alert into the message a volunteer or coordinator reads, in their language."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.adapters.db import alert_repo
+from bot.adapters.db.models import Alert, Person
+from bot.adapters.dialogs import load_alert_texts
+from bot.domain.actions import AlertAction, encode
+from bot.domain.alerting import AlertStatus, AlertVerb, sparkline
+from bot.services.deps import Deps
+from bot.services.formatting import local_time
+from bot.services.outcome import Button, Keyboard, Message
+
+TREND_LENGTH = 8
+
+
+def reason_title(deps: Deps, reason: str, locale: str) -> str:
+    return deps.texts.gettext(load_alert_texts()[reason]["title"], locale)
+
+
+def _buttons(deps: Deps, alert: Alert, locale: str) -> Keyboard:
+    def button(verb: AlertVerb) -> Button:
+        label = deps.texts.label(f"alert_{verb.value}", locale)
+        return Button(label, encode(AlertAction(alert.id, verb.value)))
+
+    if alert.status == AlertStatus.CLOSED:
+        return ()
+    first = () if alert.status == AlertStatus.ACKNOWLEDGED else (button(AlertVerb.ACKNOWLEDGE),)
+    return (
+        (*first, button(AlertVerb.CONTACTED)),
+        (button(AlertVerb.ESCALATE), button(AlertVerb.SNOOZE)),
+    )
+
+
+async def alert_message(
+    deps: Deps,
+    session: AsyncSession,
+    alert: Alert,
+    child: Person,
+    reader: Person,
+    escalated: bool = False,
+) -> Message:
+    """Which child, why, since when, the recent trend, the last check-in and a next step."""
+    locale = reader.locale
+    recent = await alert_repo.recent_checkins(session, child.id, TREND_LENGTH)
+    last = recent[-1] if recent else None
+    texts = load_alert_texts()[alert.reason]
+    text = deps.texts.render(
+        "alert",
+        locale,
+        nickname=child.display_name,
+        title=deps.texts.gettext(texts["title"], locale),
+        step=deps.texts.gettext(texts["step"], locale),
+        urgent=alert.severity == "urgent",
+        escalated=escalated,
+        level=alert.escalation_level,
+        since=local_time(deps, alert.since, reader.timezone, locale),
+        trend=sparkline([c.score if c.status == "completed" else None for c in recent]),
+        last=local_time(deps, last.due_at, reader.timezone, locale) if last else None,
+        last_status=last.status if last else None,
+        excerpt=alert.detail.get("excerpt"),
+        status=alert.status,
+    )
+    return Message(text, _buttons(deps, alert, locale))

@@ -1,0 +1,198 @@
+"""Raising alerts about a child, delivering them, escalating them, and the volunteer's buttons.
+
+One open alert per child and reason; its escalation ladder lives in the database (`escalate_at`),
+so a restart neither forgets nor repeats a step. Urgent alerts reach the child's volunteer and
+every coordinator at once, ignoring quiet hours; others respect the recipient's night.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.adapters.db import alert_repo, outbox_repo, people_repo
+from bot.adapters.db.models import Alert, Person
+from bot.domain.actions import AlertAction
+from bot.domain.alerting import AlertStatus, AlertVerb
+from bot.domain.people import LinkKind, Role
+from bot.domain.schedule import next_allowed
+from bot.services.alert_view import alert_message
+from bot.services.deps import Deps
+from bot.services.outcome import Message, Outcome
+
+log = logging.getLogger(__name__)
+BATCH = 200
+
+
+async def _recipients(
+    session: AsyncSession, child_id: int, urgent: bool, escalated: bool
+) -> list[Person]:
+    volunteers = list(await people_repo.linked_adults(session, child_id, LinkKind.VOLUNTEER))
+    volunteers = [v for v in volunteers if v.telegram_id is not None]
+    if volunteers and not (urgent or escalated):
+        return volunteers
+    coordinators = list(await people_repo.coordinators(session))
+    return volunteers + [c for c in coordinators if c.id not in {v.id for v in volunteers}]
+
+
+async def notify(
+    deps: Deps, session: AsyncSession, alert: Alert, child: Person, escalated: bool = False
+) -> int:
+    """Queue the alert for everyone who should read it now; returns how many were queued."""
+    urgent = alert.severity == "urgent"
+    now = deps.clock.now()
+    queued = 0
+    for reader in await _recipients(session, child.id, urgent, escalated):
+        message = await alert_message(deps, session, alert, child, reader, escalated)
+        send_at = (
+            now
+            if urgent
+            else next_allowed(now, deps.tz_of(reader.timezone), deps.settings.quiet_times)
+        )
+        queued += await outbox_repo.enqueue(
+            session,
+            person_id=reader.id,
+            chat_id=reader.telegram_id or 0,
+            kind="alert",
+            body=message.to_body(),
+            send_after=send_at,
+            now=now,
+            dedupe_key=f"alert:{alert.id}:{alert.escalation_level}:{reader.id}",
+        )
+    if not queued:
+        log.error(
+            "alert %s for child %s reached nobody: no volunteer or coordinator", alert.id, child.id
+        )
+    return queued
+
+
+async def raise_alert(
+    deps: Deps,
+    session: AsyncSession,
+    child: Person,
+    reason: str,
+    severity: str,
+    since: datetime | None = None,
+    detail: dict[str, Any] | None = None,
+) -> Alert | None:
+    """Open an alert and send it; None when one for this child and reason is still open."""
+    if await alert_repo.open_alert(session, child.id, reason) is not None:
+        return None
+    now = deps.clock.now()
+    alert = Alert(
+        child_id=child.id,
+        reason=reason,
+        severity=severity,
+        status=AlertStatus.OPEN.value,
+        detail=detail or {},
+        opened_at=now,
+        since=since or now,
+        escalation_level=0,
+        escalate_at=now + deps.settings.escalation_times.after(reason, severity),
+    )
+    session.add(alert)
+    await session.flush()
+    log.info("alert %s raised for child %s: %s (%s)", alert.id, child.id, reason, severity)
+    await notify(deps, session, alert, child)
+    return alert
+
+
+async def escalate_due(deps: Deps) -> int:
+    """Send again, to the coordinators too, every alert nobody acknowledged in time."""
+    now = deps.clock.now()
+    count = 0
+    async with deps.sessions.begin() as session:
+        for alert in await alert_repo.escalations_due(session, now, BATCH):
+            child = await session.get(Person, alert.child_id)
+            if child is None:
+                continue
+            await _escalate(deps, session, alert, child, now)
+            count += 1
+    return count
+
+
+async def _escalate(
+    deps: Deps, session: AsyncSession, alert: Alert, child: Person, now: datetime
+) -> None:
+    alert.escalation_level += 1
+    alert.escalate_at = now + deps.settings.escalation_times.after(alert.reason, alert.severity)
+    log.info("alert %s escalated to step %s", alert.id, alert.escalation_level)
+    await notify(deps, session, alert, child, escalated=True)
+
+
+async def may_handle(
+    session: AsyncSession, staff: Sequence[Person], child_id: int
+) -> Person | None:
+    """The staff member on this account allowed to act on this child's alerts, if any."""
+    for person in staff:
+        if person.role == Role.COORDINATOR:
+            return person
+        if person.role == Role.VOLUNTEER and await people_repo.is_linked(
+            session, LinkKind.VOLUNTEER, person.id, child_id
+        ):
+            return person
+    return None
+
+
+async def on_button(
+    deps: Deps, session: AsyncSession, staff: Sequence[Person], action: AlertAction
+) -> Outcome:
+    alert = await session.get(Alert, action.alert_id)
+    actor = await may_handle(session, staff, alert.child_id) if alert else None
+    child = await session.get(Person, alert.child_id) if alert else None
+    if alert is None or actor is None or child is None:
+        return Outcome(toast=deps.texts.label("button_unknown", None))
+    locale = actor.locale
+    if alert.status == AlertStatus.CLOSED:
+        return Outcome(
+            toast=deps.texts.label("already_noted", locale),
+            edit=await alert_message(deps, session, alert, child, actor),
+        )
+    now = deps.clock.now()
+    verb = AlertVerb(action.verb)
+    replies: list[Message] = []
+    if verb in (AlertVerb.ACKNOWLEDGE, AlertVerb.CONTACTED):
+        alert.status = AlertStatus.ACKNOWLEDGED.value
+        alert.acknowledged_by = alert.acknowledged_by or actor.id
+        alert.acknowledged_at = alert.acknowledged_at or now
+        alert.escalate_at = None
+    if verb == AlertVerb.CONTACTED:
+        actor.awaiting = f"outcome:{alert.id}"
+        replies.append(
+            Message(deps.texts.render("ask_outcome", locale, nickname=child.display_name))
+        )
+    elif verb == AlertVerb.ESCALATE:
+        await _escalate(deps, session, alert, child, now)
+    elif verb == AlertVerb.SNOOZE:
+        alert.escalate_at = now + timedelta(hours=deps.settings.alert_snooze_hours)
+    log.info("alert %s: %s by person %s", alert.id, verb.value, actor.id)
+    return Outcome(
+        toast=deps.texts.label("noted", locale),
+        edit=await alert_message(deps, session, alert, child, actor),
+        replies=replies,
+        outbox_changed=verb == AlertVerb.ESCALATE,
+    )
+
+
+async def record_outcome(
+    deps: Deps, session: AsyncSession, actor: Person, text: str
+) -> Outcome | None:
+    """The note a volunteer writes after "I contacted the child": saved, and the alert closed."""
+    if not actor.awaiting or not actor.awaiting.startswith("outcome:"):
+        return None
+    alert = await session.get(Alert, int(actor.awaiting.split(":", 1)[1]))
+    actor.awaiting = None
+    if alert is None:
+        return None
+    now = deps.clock.now()
+    alert_repo.add_note(session, alert.child_id, actor.id, text[:4000], now, alert.id)
+    alert.status = AlertStatus.CLOSED.value
+    alert.closed_at = now
+    alert.escalate_at = None
+    child = await session.get(Person, alert.child_id)
+    nickname = child.display_name if child else ""
+    return Outcome.reply(deps.texts.render("outcome_saved", actor.locale, nickname=nickname))

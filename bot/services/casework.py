@@ -1,0 +1,136 @@
+"""Volunteer and coordinator views of children: caseload, one child's record, notes, alerts.
+
+Every path checks the role: a volunteer sees only their own children, and anyone else's child is
+"not found", exactly like a child that does not exist. Each look at a record is logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.adapters.db import alert_repo, people_repo
+from bot.adapters.db.models import Person
+from bot.domain.alerting import sparkline
+from bot.domain.people import Role
+from bot.services.alert_view import reason_title
+from bot.services.alerts import may_handle
+from bot.services.deps import Deps
+from bot.services.errors import UserError
+from bot.services.formatting import local_time
+from bot.services.outcome import Outcome, Sender
+
+TREND = 10
+NOTES_SHOWN = 3
+
+
+async def _children_of(session: AsyncSession, staff: Sequence[Person]) -> list[Person]:
+    if any(p.role == Role.COORDINATOR for p in staff):
+        return [child for child, _ in await people_repo.all_children(session)]
+    seen: dict[int, Person] = {}
+    for volunteer in staff:
+        for child in await alert_repo.caseload(session, volunteer.id):
+            seen[child.id] = child
+    return sorted(seen.values(), key=lambda c: c.display_name)
+
+
+async def _child_for(
+    session: AsyncSession, staff: Sequence[Person], nickname: str
+) -> tuple[Person, Person]:
+    """The child and the staff member entitled to see them; "not found" otherwise."""
+    found = await people_repo.child_by_nickname(session, nickname)
+    actor = await may_handle(session, staff, found[0].id) if found else None
+    if found is None or actor is None:
+        raise UserError("child_not_found", nickname=nickname)
+    return found[0], actor
+
+
+async def mychildren_command(
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+) -> Outcome:
+    reader = people[0]
+    rows = []
+    for child in await _children_of(session, people):
+        recent = await alert_repo.recent_checkins(session, child.id, TREND)
+        last = recent[-1] if recent else None
+        rows.append(
+            {
+                "nickname": child.display_name,
+                "trend": sparkline([c.score if c.status == "completed" else None for c in recent]),
+                "last": local_time(deps, last.due_at, reader.timezone, reader.locale)
+                if last
+                else None,
+                "last_status": last.status if last else None,
+                "alerts": len(await alert_repo.open_alerts(session, [child.id])),
+                "unreachable": child.unreachable_since is not None,
+            }
+        )
+    return Outcome.reply(deps.texts.render("caseload", reader.locale, rows=rows))
+
+
+async def child_command(
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+) -> Outcome:
+    if len(args) != 1:
+        raise UserError("child_usage")
+    child, actor = await _child_for(session, people, args[0])
+    now = deps.clock.now()
+    alert_repo.log_access(session, actor.id, child.id, "view_record", now)
+    recent = await alert_repo.recent_checkins(session, child.id, TREND)
+    alerts = [
+        {
+            "title": reason_title(deps, a.reason, actor.locale),
+            "since": local_time(deps, a.since, actor.timezone, actor.locale),
+            "urgent": a.severity == "urgent",
+            "status": a.status,
+        }
+        for a in await alert_repo.open_alerts(session, [child.id])
+    ]
+    notes = [
+        {"text": n.text, "at": local_time(deps, n.created_at, actor.timezone, actor.locale)}
+        for n in await alert_repo.notes(session, child.id, NOTES_SHOWN)
+    ]
+    text = deps.texts.render(
+        "child_record",
+        actor.locale,
+        nickname=child.display_name,
+        trend=sparkline([c.score if c.status == "completed" else None for c in recent]),
+        answered=sum(1 for c in recent if c.status == "completed"),
+        total=len(recent),
+        alerts=alerts,
+        notes=notes,
+    )
+    return Outcome.reply(text)
+
+
+async def note_command(
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+) -> Outcome:
+    if len(args) < 2:
+        raise UserError("note_usage")
+    child, actor = await _child_for(session, people, args[0])
+    alert_repo.add_note(session, child.id, actor.id, " ".join(args[1:])[:4000], deps.clock.now())
+    return Outcome.reply(
+        deps.texts.render("note_saved", actor.locale, nickname=child.display_name)
+    )
+
+
+async def alerts_command(
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+) -> Outcome:
+    """Open alerts: urgent first, then oldest; a volunteer sees their own children's only."""
+    reader = people[0]
+    children = {c.id: c for c in await _children_of(session, people)}
+    alerts = await alert_repo.open_alerts(session, list(children))
+    rows = [
+        {
+            "nickname": children[a.child_id].display_name,
+            "title": reason_title(deps, a.reason, reader.locale),
+            "since": local_time(deps, a.since, reader.timezone, reader.locale),
+            "urgent": a.severity == "urgent",
+            "acknowledged": a.status == "acknowledged",
+        }
+        for a in alerts
+    ]
+    return Outcome.reply(deps.texts.render("alerts_list", reader.locale, rows=rows))

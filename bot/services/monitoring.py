@@ -1,0 +1,72 @@
+"""Feeding each ended check-in to the detector and acting on what it signals.
+
+The detector is pure (`bot.domain.detection`); its small state per child is stored, so a restart
+continues exactly where it stopped. Silence first brings a gentle retry to the child (a fresh
+check-in at the next allowed time), then a task for the volunteer.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.adapters.db import alert_repo, checkin_repo
+from bot.adapters.db.models import Checkin, ChildProfile, Person
+from bot.domain.checkin_rules import CheckinStatus
+from bot.domain.detection import (
+    DEFAULT_PARAMS,
+    DetectorState,
+    Observation,
+    Reason,
+    Severity,
+    step,
+)
+from bot.services.alerts import raise_alert
+from bot.services.deps import Deps
+
+ITEMS = ("companionship", "left_out", "alone")
+
+
+async def observation_of(session: AsyncSession, checkin: Checkin) -> Observation:
+    answers = await checkin_repo.answers(session, checkin.id)
+    values = {key: a.value for key, a in answers.items() if a.value is not None}
+    items = tuple(values[k] for k in ITEMS) if all(k in values for k in ITEMS) else None
+    return Observation(
+        at=checkin.due_at,
+        mood=values.get("mood"),
+        items=items,  # type: ignore[arg-type]
+        missed=checkin.status == CheckinStatus.MISSED,
+    )
+
+
+async def observe(deps: Deps, session: AsyncSession, checkin: Checkin) -> None:
+    """Run detection on one ended check-in (completed, incomplete or missed)."""
+    if checkin.status not in (
+        CheckinStatus.COMPLETED,
+        CheckinStatus.INCOMPLETE,
+        CheckinStatus.MISSED,
+    ):
+        return
+    child = await session.get(Person, checkin.child_id)
+    if child is None:
+        return
+    raw = await alert_repo.detector_state(session, child.id)
+    state = DetectorState.from_dict(raw) if raw else DetectorState()
+    state, signals = step(state, await observation_of(session, checkin), DEFAULT_PARAMS)
+    await alert_repo.save_detector_state(session, child.id, state.to_dict(), deps.clock.now())
+    for signal in signals:
+        if signal.reason == Reason.SILENCE_RETRY:
+            profile = await session.get(ChildProfile, child.id)
+            if profile is not None and profile.next_checkin_at is not None:
+                profile.adhoc_requested_at = deps.clock.now()
+            continue
+        if signal.severity == Severity.WATCH:
+            continue  # shown in the caseload, not pushed to anyone
+        await raise_alert(
+            deps,
+            session,
+            child,
+            signal.reason.value,
+            signal.severity.value,
+            since=signal.since or signal.at,
+            detail={"signal": signal.detail},
+        )

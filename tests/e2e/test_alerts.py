@@ -1,0 +1,85 @@
+"""Alerts through Telegram: drift to the volunteer, escalation, and the crisis path."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.adapters.db.models import Alert, CaseNote, ChildProfile
+from tests.e2e.conftest import Harness, invite_code, listen
+from tests.e2e.test_journey import bootstrap_coordinator, enrol_child
+
+
+async def _with_volunteer(h: Harness):
+    coordinator = await bootstrap_coordinator(h)
+    child, _parent = await enrol_child(h, coordinator)
+    made = await h.command(coordinator, "/invite volunteer xiaoming Wang", "t.me")
+    volunteer = h.emulator.user(3001, first_name="Wang", language_code="en")
+    await h.join(volunteer, invite_code(made.text))
+    return coordinator, child, volunteer
+
+
+async def _answer_next(h: Harness, child, items: tuple[str, str, str]) -> None:
+    async with h.core.deps.sessions() as session:
+        due = (await session.scalars(select(ChildProfile))).one().next_checkin_at
+    h.clock.set(due + timedelta(seconds=1))
+    await h.tick()
+    checkin = await child.wait_until(
+        lambda m: "quick check-in" in (m.text or "") and bool(m.buttons()) and not m.deleted
+    )
+    await child.tap_button("😢", checkin.message_id)
+    for position, label in zip((3, 4, 5), items, strict=True):
+        await child.wait_until(lambda m, p=position - 1: f"{p}/5" in (m.text or ""))
+        await child.tap_button(label, checkin.message_id)
+    await child.wait_until(lambda m: "5/5" in (m.text or ""))
+    await child.tap_button("Skip", checkin.message_id)
+    await child.wait_until(lambda m: "See you next time" in (m.text or "") and not m.buttons())
+
+
+async def test_rising_loneliness_reaches_the_volunteer_who_acknowledges_and_notes(harness):
+    h = harness
+    _coordinator, child, volunteer = await _with_volunteer(h)
+    await _answer_next(h, child, ("Often", "Often", "Sometimes"))
+    await _answer_next(h, child, ("Often", "Often", "Often"))
+    alert = await volunteer.wait_until(
+        lambda m: "xiaoming" in (m.text or "") and bool(m.buttons())
+    )
+    assert "Next step" in alert.text and "Since" in alert.text
+    await volunteer.tap_button("Acknowledge", alert.message_id)
+    await volunteer.wait_until(lambda m: "Acknowledged" in (m.text or ""))
+    saved = await h.command(volunteer, "/note xiaoming Called grandma; all fine.", "saved")
+    assert "xiaoming" in saved.text
+    async with h.core.deps.sessions() as session:
+        assert (await session.scalars(select(CaseNote))).one().text == "Called grandma; all fine."
+        assert (await session.scalars(select(Alert))).first().status == "acknowledged"
+    record = await h.command(volunteer, "/child xiaoming", "Latest notes")
+    assert "Called grandma" in record.text
+
+
+async def test_unacknowledged_alert_escalates_to_the_coordinator(harness):
+    h = harness
+    coordinator, child, volunteer = await _with_volunteer(h)
+    await _answer_next(h, child, ("Often", "Often", "Often"))
+    await _answer_next(h, child, ("Often", "Often", "Often"))
+    await volunteer.wait_until(lambda m: "xiaoming" in (m.text or "") and bool(m.buttons()))
+    async with h.core.deps.sessions() as session:
+        alert = (await session.scalars(select(Alert))).first()
+    h.clock.set(alert.escalate_at + timedelta(seconds=1))
+    await h.tick()
+    escalated = await coordinator.wait_until(lambda m: "Not yet acknowledged" in (m.text or ""))
+    assert "xiaoming" in escalated.text and escalated.buttons()
+
+
+async def test_crisis_words_reach_everyone_at_once_and_the_child_gets_hotlines(harness):
+    h = harness
+    coordinator, child, volunteer = await _with_volunteer(h)
+    await child.send_text("我不想活了")
+    reply = await child.wait_until(lambda m: "12356" in (m.text or ""))
+    assert "12355" in reply.text
+    for staff in (volunteer, coordinator):
+        alert = await staff.wait_until(lambda m: "URGENT" in (m.text or ""))
+        assert "xiaoming" in alert.text and "我不想活了" in alert.text
+    sos = await listen(child, lambda m: "12356" in (m.text or ""))
+    await child.send_text("/sos")
+    await sos

@@ -1,0 +1,158 @@
+"""Volunteer alerts through the core: raised, delivered, acknowledged, escalated, closed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.adapters.db.models import AccessLog, Alert, CaseNote
+from bot.domain.people import Role
+from bot.services import router
+from bot.services.due import collect_due
+from tests.helpers import (
+    answer_checkin,
+    checkins_of,
+    enrol_consented_child,
+    miss_checkin,
+    next_checkin,
+    outbox_rows,
+    sender,
+    staff,
+)
+
+VOLUNTEER, COORDINATOR, OTHER_VOLUNTEER = 3001, 5001, 3002
+
+
+async def _program(core):
+    await staff(core, Role.COORDINATOR, "Li", COORDINATOR)
+    child_id = await enrol_consented_child(core)
+    await staff(core, Role.VOLUNTEER, "Wang", VOLUNTEER, child="xiaoming")
+    return child_id
+
+
+async def _alerts(core) -> list[Alert]:
+    async with core.deps.sessions() as session:
+        return list((await session.scalars(select(Alert).order_by(Alert.id))).all())
+
+
+def _alert_rows(rows, chat_id):
+    return [r for r in rows if r.kind == "alert" and r.chat_id == chat_id]
+
+
+async def test_very_lonely_twice_alerts_the_volunteer_once(core, clock):
+    child_id = await _program(core)
+    for _ in range(2):
+        await answer_checkin(core, clock, child_id, 1001, mood=3, items=(3, 2, 2))
+    (alert,) = [a for a in await _alerts(core) if a.reason == "high_loneliness"]
+    assert alert.status == "open" and alert.severity == "alert"
+    rows = await outbox_rows(core)
+    message = next(r for r in _alert_rows(rows, VOLUNTEER) if "very lonely" in r.body["text"])
+    assert "xiaoming" in message.body["text"] and "▆▆" in message.body["text"]
+    assert not _alert_rows(rows, COORDINATOR)  # a volunteer is assigned: not the coordinators
+    await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
+    assert len([a for a in await _alerts(core) if a.reason == "high_loneliness"]) == 1
+
+
+async def test_unacknowledged_alert_escalates_once_per_step(core, clock):
+    child_id = await _program(core)
+    for _ in range(2):
+        await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
+    (alert,) = await _alerts(core)
+    clock.set(alert.opened_at + timedelta(hours=23))
+    assert (await collect_due(core.deps)).escalated == 0
+    clock.set(alert.opened_at + timedelta(hours=24, seconds=1))
+    assert (await collect_due(core.deps)).escalated == 1
+    assert (await collect_due(core.deps)).escalated == 0  # nothing repeats within a step
+    rows = await outbox_rows(core)
+    assert _alert_rows(rows, COORDINATOR) and len(_alert_rows(rows, VOLUNTEER)) == 2
+
+
+async def test_acknowledge_stops_escalation_and_contacted_closes_with_a_note(core, clock):
+    child_id = await _program(core)
+    for _ in range(2):
+        await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
+    (alert,) = await _alerts(core)
+    me = sender(VOLUNTEER, "en")
+    acked = await router.handle_button(core.deps, me, f"v:{alert.id}:ack")
+    assert acked.edit is not None and "Acknowledged" in acked.edit.text
+    clock.advance(days=3)
+    assert (await collect_due(core.deps)).escalated == 0
+    contacted = await router.handle_button(core.deps, me, f"v:{alert.id}:done")
+    assert contacted.replies and "note" in contacted.replies[0].text
+    saved = await router.handle_text(core.deps, me, "Visited; she misses her mum. Parents called.")
+    assert "closed" in saved.replies[0].text
+    (alert,) = await _alerts(core)
+    assert alert.status == "closed"
+    async with core.deps.sessions() as session:
+        (note,) = (await session.scalars(select(CaseNote))).all()
+    assert note.alert_id == alert.id and "misses" in note.text
+
+
+async def test_another_volunteer_cannot_see_or_act_on_the_child(core, clock):
+    child_id = await _program(core)
+    await enrol_consented_child(core, "xiaohong", child_tg=1002, parent_tg=2002)
+    await staff(core, Role.VOLUNTEER, "Zhao", OTHER_VOLUNTEER, child="xiaohong")
+    for _ in range(2):
+        await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
+    (alert,) = await _alerts(core)
+    other = sender(OTHER_VOLUNTEER, "en")
+    theirs = await router.handle_command(core.deps, other, "child", ["xiaoming"])
+    nobody = await router.handle_command(core.deps, other, "child", ["nobody"])
+    assert theirs.replies[0].text.replace("xiaoming", "X") == nobody.replies[0].text.replace(
+        "nobody", "X"
+    )
+    forged = await router.handle_button(core.deps, other, f"v:{alert.id}:ack")
+    assert forged.edit is None
+    listing = await router.handle_command(core.deps, other, "alerts", [])
+    assert "xiaoming" not in listing.replies[0].text
+    note = await router.handle_command(core.deps, other, "note", ["xiaoming", "hello"])
+    assert "xiaoming" in note.replies[0].text and "saved" not in note.replies[0].text
+    own = await router.handle_command(core.deps, sender(VOLUNTEER, "en"), "child", ["xiaoming"])
+    assert "█" in own.replies[0].text
+    async with core.deps.sessions() as session:
+        logged = (await session.scalars(select(AccessLog))).all()
+    assert [(a.child_id, a.action) for a in logged] == [(child_id, "view_record")]
+
+
+async def test_coordinator_sees_every_open_alert_urgent_first(core, clock):
+    child_id = await _program(core)
+    for _ in range(2):
+        await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
+    await router.handle_command(core.deps, sender(1001), "sos", [])
+    listing = await router.handle_command(core.deps, sender(COORDINATOR, "en"), "alerts", [])
+    text = listing.replies[0].text
+    assert text.index("🚨") < text.index("⚠️")
+    caseload = await router.handle_command(core.deps, sender(COORDINATOR, "en"), "mychildren", [])
+    assert "xiaoming" in caseload.replies[0].text
+
+
+async def test_sos_and_help_button_reach_everyone_at_once(core, clock):
+    child_id = await _program(core)
+    reply = await router.handle_command(core.deps, sender(1001), "sos", [])
+    assert "12356" in reply.replies[0].text and "110" in reply.replies[0].text
+    rows = await outbox_rows(core)
+    assert _alert_rows(rows, VOLUNTEER) and _alert_rows(rows, COORDINATOR)
+    assert all(r.send_after == clock.now() for r in _alert_rows(rows, COORDINATOR))
+    checkin = await next_checkin(core, clock, child_id)
+    pressed = await router.handle_button(core.deps, sender(1001), f"s:{child_id}")
+    assert "12356" in pressed.replies[0].text
+    assert checkin.status == "open"
+
+
+async def test_silence_retries_then_tasks_the_volunteer(core, clock):
+    child_id = await _program(core)
+    await answer_checkin(core, clock, child_id, 1001, mood=4, items=(1, 1, 1))
+    steps: list[str] = []
+    for _ in range(12):
+        await miss_checkin(core, clock, child_id)
+        if "retry" not in steps and any(
+            c.kind == "adhoc" for c in await checkins_of(core, child_id)
+        ):
+            steps.append("retry")  # a gentle extra check-in went to the child
+        if any(a.reason == "silence_task" for a in await _alerts(core)):
+            steps.append("task")
+            break
+    assert steps == ["retry", "task"]
+    rows = await outbox_rows(core)
+    assert any("missed several" in r.body["text"] for r in _alert_rows(rows, VOLUNTEER))

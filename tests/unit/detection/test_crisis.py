@@ -1,0 +1,106 @@
+"""Crisis screen: every probe fires with its category, hyperbole and negation never fire,
+method words weigh more than the bare word, and disguised or mixed scripts are seen through."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.domain.detection.crisis import normalise, screen
+from bot.domain.detection.crisis_lexicon import LEXICON
+from bot.domain.detection.probes import CRISIS_POSITIVES, HYPERBOLE_NEGATIVES
+
+
+@pytest.mark.parametrize(("text", "category"), CRISIS_POSITIVES)
+def test_crisis_probes_fire_with_their_category(text, category):
+    finding = screen(text)
+    assert finding is not None, text
+    assert finding.category == category
+
+
+@pytest.mark.parametrize("text", HYPERBOLE_NEGATIVES)
+def test_hyperbole_idioms_and_negation_do_not_fire(text):
+    assert screen(text) is None
+
+
+def test_the_probe_sets_are_big_enough_and_bilingual():
+    texts = [text for text, _ in CRISIS_POSITIVES]
+    for group in (texts, list(HYPERBOLE_NEGATIVES)):
+        assert len(group) >= 40
+        assert any(text.isascii() for text in group)
+        assert any(not text.isascii() for text in group)
+
+
+@pytest.mark.parametrize(
+    ("bare", "with_method"),
+    [
+        ("我想自杀", "我想喝农药自杀"),
+        ("suicide", "I took all my pills"),
+        ("I'm suicidal", "I'm suicidal and I have pills"),
+    ],
+)
+def test_method_words_weigh_more_than_the_bare_word(bare, with_method):
+    plain, method = screen(bare), screen(with_method)
+    assert plain is not None and method is not None
+    assert method.method and not plain.method
+    assert method.score > plain.score
+
+
+def test_a_method_noun_alone_is_everyday_life_but_fires_beside_despair():
+    assert screen("爷爷在地里打农药") is None
+    finding = screen("没有人在乎我，家里有农药")
+    assert finding is not None and finding.category == "self_harm" and finding.method
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "想　死",  # ideographic space
+        "想 . 死",
+        "想\u200b死",  # zero-width space
+        "不想活了",
+        "不 想 活 了",
+        "活著沒意思",  # traditional
+        "我想自殺",
+        "ＫＩＬＬ ＭＹＳＥＬＦ",  # full-width Latin
+        "k i l l myself",
+        "I want to 死",
+        "我想die",
+        "k1ll mys3lf",
+        "I don’t want to live",  # typographic apostrophe
+    ],
+)
+def test_disguised_and_mixed_scripts_still_fire(text):
+    finding = screen(text)
+    assert finding is not None and finding.category == "self_harm", text
+
+
+def test_normalise_folds_width_case_traditional_and_separators():
+    assert normalise("ＡＢＣ　１２３") == "abc 123"
+    assert normalise("活著 沒 意思") == "活着没意思"
+    assert normalise("I DON’T") == "i don't"
+
+
+def test_the_most_serious_category_leads_and_all_are_listed():
+    finding = screen("同学欺负我，我不想活了")
+    assert finding is not None
+    assert finding.category == "self_harm"
+    assert finding.categories == ("self_harm", "bullying")
+    assert "不想活" in finding.matches
+
+
+def test_abuse_disclosure_in_both_languages():
+    assert screen("继父喝醉了就用皮带抽我").category == "abuse"
+    assert screen("my stepdad hurts me").category == "abuse"
+
+
+def test_the_lexicon_is_plain_data_that_can_move_to_a_file():
+    assert json.loads(json.dumps(LEXICON)) == json.loads(json.dumps(LEXICON))
+    assert list(LEXICON["categories"]) == ["self_harm", "abuse", "bullying", "running_away"]
+
+
+def test_empty_and_ordinary_text():
+    assert screen("") is None
+    assert screen("今天和奶奶一起包饺子，很开心！") is None
+    assert screen("I played football with my friends today") is None

@@ -1,0 +1,209 @@
+"""The per-child detector: known trajectories, the edges (new child, all missed, constant
+answers, partial check-ins), the absolute and streak rules, and its stored state."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from itertools import cycle, islice, pairwise
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.domain.detection import (
+    DEFAULT_PARAMS,
+    DetectionParams,
+    DetectorState,
+    Observation,
+    Reason,
+    Severity,
+    run,
+    step,
+)
+from bot.domain.detection.baseline import estimate
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MONDAY = datetime(2026, 3, 2, 17, 30, tzinfo=SHANGHAI)
+
+# A steady child: loneliness 4-6, mood 3-4 (composite 6-9, SD about 1); repeats every 6.
+STEADY = [
+    (4, (1, 2, 1)),
+    (3, (2, 2, 1)),
+    (4, (1, 1, 2)),
+    (4, (2, 2, 2)),
+    (3, (1, 2, 1)),
+    (4, (2, 1, 1)),
+]
+
+
+def at(n: int) -> datetime:
+    """The n-th scheduled check-in: Monday, Wednesday and Friday each week."""
+    return MONDAY + timedelta(days=7 * (n // 3) + 2 * (n % 3))
+
+
+def answers(pairs, first: int = 0) -> list[Observation]:
+    return [Observation(at(first + i), mood=m, items=items) for i, (m, items) in enumerate(pairs)]
+
+
+def missed(count: int, first: int = 0) -> list[Observation]:
+    return [Observation(at(first + i), missed=True) for i in range(count)]
+
+
+def reasons(signals) -> list[Reason]:
+    return [signal.reason for signal in signals]
+
+
+def test_a_steady_child_raises_nothing_over_a_year():
+    assert run(answers(islice(cycle(STEADY), 156))) == []
+
+
+def test_a_sustained_two_sd_rise_is_found_as_drift_within_a_few_check_ins():
+    before = answers(islice(cycle(STEADY), 60))
+    # composite up by about 2 SD (loneliness +1, mood -1) from check-in 60 on
+    risen = [(m - 1, (a + 1, b, c) if a < 3 else (a, b + 1, c)) for m, (a, b, c) in STEADY]
+    after = answers(islice(cycle(risen), 30), first=60)
+    signals = run(before + after)
+    drift = [s for s in signals if s.reason == Reason.DRIFT]
+    assert drift and drift[0].severity == Severity.ALERT
+    found_at = next(i for i, o in enumerate(after) if o.at == drift[0].at)
+    assert found_at < 10
+    assert drift[0].since is not None and drift[0].since >= after[0].at
+
+
+def test_a_new_child_who_starts_high_gets_no_drift_before_a_baseline():
+    high = answers([(2, (3, 2, 2))] * DEFAULT_PARAMS.min_answered)
+    assert Reason.DRIFT not in reasons(run(high))
+
+
+def test_all_missed_steps_up_in_order_and_does_not_repeat_every_time():
+    signals = run(missed(20))
+    assert reasons(signals) == [
+        Reason.SILENCE_RETRY,
+        Reason.SILENCE_TASK,
+        Reason.SILENCE_TASK,
+        Reason.SILENCE_TASK,
+    ]
+    expected = [3, 6, 12, 18]  # retry after 3, task after 6, again every 6 more
+    assert [s.at for s in signals] == [at(n - 1) for n in expected]
+    assert [s.severity for s in signals][:2] == [Severity.WATCH, Severity.ALERT]
+    assert all(s.since == at(0) for s in signals)
+
+
+def test_an_answer_ends_the_silence_and_the_ladder_starts_again():
+    history = missed(4) + answers(STEADY[:1], first=4) + missed(3, first=5)
+    assert reasons(run(history)) == [Reason.SILENCE_RETRY, Reason.SILENCE_RETRY]
+
+
+def test_an_observation_without_any_answer_counts_as_missed():
+    state, _ = step(DetectorState(), Observation(at(0)))
+    assert state.missed_run == 1
+
+
+def test_constant_answers_have_a_floored_spread_and_one_bad_day_is_not_an_alert():
+    same = answers([(5, (1, 1, 1))] * 40)
+    state = DetectorState()
+    for observation in same:
+        state, signals = step(state, observation)
+        assert signals == []
+    assert estimate(state.history, DEFAULT_PARAMS).spread >= DEFAULT_PARAMS.spread_floor
+    bad_day = Observation(at(40), mood=1, items=(3, 3, 3))
+    state, signals = step(state, bad_day)
+    assert Reason.DRIFT not in reasons(signals)
+    for observation in answers([(5, (1, 1, 1))] * 10, first=41):
+        state, signals = step(state, observation)
+        assert signals == []
+
+
+def test_partly_answered_check_ins_move_the_statistic_but_stay_out_of_the_baseline():
+    state = DetectorState()
+    for observation in answers(islice(cycle(STEADY), 20)):
+        state, _ = step(state, observation)
+    kept = len(state.history) + len(state.pending)
+    for i, (mood, items) in enumerate([(1, None), (None, (3, 3, 3))]):
+        state, _ = step(state, Observation(at(20 + i), mood=mood, items=items))
+    assert len(state.history) + len(state.pending) == kept
+    assert state.cusum > 0
+
+
+def test_high_loneliness_needs_consecutive_answered_check_ins_and_then_cools_down():
+    high = (3, (3, 2, 2))  # score 7
+    history = (
+        answers(STEADY[:3])
+        + answers([high], first=3)
+        + missed(1, first=4)  # a missed check-in does not break the run
+        + [Observation(at(5), mood=3)]  # nor does one without the items
+        + answers([high, high, high, high], first=6)
+    )
+    signals = [s for s in run(history) if s.reason == Reason.HIGH_LONELINESS]
+    assert [s.at for s in signals] == [at(6)]  # then quiet for the 14-day cooldown
+    assert signals[0].since == at(3)
+    assert signals[0].severity == Severity.ALERT
+
+
+def test_a_lower_score_breaks_the_high_run():
+    high, low = (3, (3, 2, 2)), (4, (1, 1, 1))
+    assert Reason.HIGH_LONELINESS not in reasons(run(answers([high, low, high, low, high])))
+
+
+def test_the_tightened_absolute_rule_needs_eight_three_times():
+    strict = DetectionParams(high_score=8, high_run=3)
+    seven, eight = (3, (3, 2, 2)), (3, (3, 3, 2))
+    assert Reason.HIGH_LONELINESS not in reasons(run(answers([seven] * 5), strict))
+    found = [s.at for s in run(answers([eight] * 3), strict) if s.reason == Reason.HIGH_LONELINESS]
+    assert found == [at(2)]
+
+
+def test_low_mood_streak():
+    sad, fine = (2, (1, 1, 1)), (4, (1, 1, 1))
+    assert reasons(run(answers([sad, sad, fine, sad, sad]))) == []
+    assert reasons(run(answers([sad, sad, sad]))) == [Reason.LOW_MOOD]
+
+
+def test_the_cooldown_lets_a_lasting_problem_come_back_later():
+    sad = (1, (1, 1, 1))
+    signals = run(answers([sad] * 15))  # five weeks of sad faces
+    lows = [s.at for s in signals if s.reason == Reason.LOW_MOOD]
+    assert len(lows) == 3  # weeks 1, 3 and 5: after each 14-day cooldown
+    assert all(b - a >= DEFAULT_PARAMS.cooldown for a, b in pairwise(lows))
+
+
+def test_state_survives_a_json_round_trip_midway_and_gives_the_same_signals():
+    history = answers(islice(cycle(STEADY), 50)) + missed(7, first=50)
+    history += answers([(2, (3, 3, 2))] * 12, first=57)
+    straight = run(history)
+    state, resumed = DetectorState(), []
+    for i, observation in enumerate(history):
+        if i % 5 == 0:
+            state = DetectorState.from_dict(json.loads(json.dumps(state.to_dict())))
+        state, signals = step(state, observation)
+        resumed.extend(signals)
+    assert resumed == straight
+    assert {Reason.SILENCE_TASK, Reason.HIGH_LONELINESS, Reason.DRIFT} <= set(reasons(straight))
+
+
+def test_an_unknown_state_version_starts_afresh():
+    assert DetectorState.from_dict({"version": 999, "cusum": 42.0}) == DetectorState()
+
+
+def test_replay_is_deterministic():
+    history = answers(islice(cycle(STEADY), 40)) + answers([(1, (3, 3, 3))] * 10, first=40)
+    assert run(history) == run(history)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"at": datetime(2026, 3, 2, 17, 30)},  # noqa: DTZ001 - the naive time is the point
+        {"at": MONDAY, "mood": 6},
+        {"at": MONDAY, "items": (1, 2, 4)},
+        {"at": MONDAY, "items": (1, 2)},
+    ],
+)
+def test_observations_reject_naive_times_and_answers_off_the_scales(bad):
+    with pytest.raises(ValueError):
+        Observation(**bad)
+
+
+def test_params_refuse_an_h_one_bad_day_could_reach():
+    with pytest.raises(ValueError):
+        DetectionParams(cusum_h=2.0)

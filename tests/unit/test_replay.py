@@ -1,0 +1,60 @@
+"""The replay tool runs the bot's own detection over recorded histories."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.replay import ReplayError, replay
+
+START = datetime.fromisoformat("2026-03-02T17:30:00+08:00")
+
+
+def _line(n: int, **fields) -> str:
+    record = {
+        "child": "c1",
+        "at": (START + timedelta(days=2 * n)).isoformat(),
+        "mood": 4,
+        "items": [1, 1, 1],
+        "text": None,
+        "missed": False,
+    }
+    record.update(fields)
+    return json.dumps(record)
+
+
+def test_steady_child_raises_nothing():
+    assert list(replay(_line(n) for n in range(30))) == []
+
+
+def test_very_lonely_twice_is_an_alert():
+    lines = [_line(0), _line(1, items=[3, 2, 2]), _line(2, items=[3, 3, 3])]
+    alerts = list(replay(lines))
+    assert {
+        "child": "c1",
+        "at": json.loads(lines[2])["at"],
+        "reason": "high_loneliness",
+        "severity": "alert",
+    } in alerts
+
+
+def test_silence_is_reported_in_steps():
+    lines = [_line(0)] + [_line(n, missed=True, mood=None, items=None) for n in range(1, 10)]
+    reasons = [a["reason"] for a in replay(lines)]
+    assert reasons.index("silence_retry") < reasons.index("silence_task")
+
+
+def test_children_are_followed_separately():
+    lines = [
+        _line(0, child="a", items=[3, 3, 3]),
+        _line(0, child="b", items=[3, 3, 3]),
+        _line(1, child="a", items=[3, 3, 3]),
+    ]
+    assert [a["child"] for a in replay(lines)] == ["a"]
+
+
+def test_bad_line_is_named():
+    with pytest.raises(ReplayError, match="line 2"):
+        list(replay([_line(0), "{not json"]))
