@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,17 +19,24 @@ from bot.domain.checkin_rules import CheckinStatus
 OPEN = CheckinStatus.OPEN.value
 
 
-async def children_due(
-    session: AsyncSession, now: datetime, limit: int
+async def _children_with_time_due(
+    session: AsyncSession, column: Any, now: datetime, limit: int
 ) -> Sequence[tuple[Person, ChildProfile]]:
+    """Children whose `column` (an indexed due time on their profile) has come, oldest first."""
     rows = await session.execute(
         select(Person, ChildProfile)
         .join(Person, Person.id == ChildProfile.person_id)
-        .where(ChildProfile.next_checkin_at <= now)
-        .order_by(ChildProfile.next_checkin_at)
+        .where(column <= now)
+        .order_by(column)
         .limit(limit)
     )
     return [(person, profile) for person, profile in rows.all()]
+
+
+async def children_due(
+    session: AsyncSession, now: datetime, limit: int
+) -> Sequence[tuple[Person, ChildProfile]]:
+    return await _children_with_time_due(session, ChildProfile.next_checkin_at, now, limit)
 
 
 async def open_checkin(session: AsyncSession, child_id: int) -> Checkin | None:
@@ -131,14 +139,7 @@ async def request_adhoc(session: AsyncSession, now: datetime, child_id: int | No
 async def adhoc_due(
     session: AsyncSession, now: datetime, limit: int
 ) -> Sequence[tuple[Person, ChildProfile]]:
-    rows = await session.execute(
-        select(Person, ChildProfile)
-        .join(Person, Person.id == ChildProfile.person_id)
-        .where(ChildProfile.adhoc_requested_at <= now)
-        .order_by(ChildProfile.adhoc_requested_at)
-        .limit(limit)
-    )
-    return [(person, profile) for person, profile in rows.all()]
+    return await _children_with_time_due(session, ChildProfile.adhoc_requested_at, now, limit)
 
 
 async def count_children(session: AsyncSession) -> int:
