@@ -115,14 +115,15 @@ def rate_limiter(throttled: bool, **kwargs: Any) -> AIORateLimiter:
 
 
 async def tap_through(user: EmulatedUser, taps: Taps, seconds: float) -> None:
-    """Tap the first button four times and the last (Skip) once, each after the last edit."""
+    """Tap the first button four times and Skip once, each after the last edit."""
     message = user.keyboard_message()
     for step in range(TAPS_PER_CHILD):
         buttons = [data for _, data in message.buttons() if data is not None]
         if not buttons:
             taps.failed += TAPS_PER_CHILD - step
             return
-        data = buttons[-1] if step == TAPS_PER_CHILD - 1 else buttons[0]
+        skip = [d for d in buttons if d.endswith(":-1")] or buttons[-1:]  # not the help button
+        data = skip[0] if step == TAPS_PER_CHILD - 1 else buttons[0]
         edits = message.edits
         query_id = await user.tap(data, message.message_id)
         try:
