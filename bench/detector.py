@@ -45,7 +45,8 @@ from bot.domain.detection.probes import CRISIS_POSITIVES, HYPERBOLE_NEGATIVES
 
 YEAR = 156  # scheduled check-ins: three a week
 START = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # Monday 17:30 in Shanghai
-ALERTING = {Reason.DRIFT, Reason.HIGH_LONELINESS}
+ALERTING = (Reason.DRIFT, Reason.HIGH_LONELINESS, Reason.LOW_MOOD)  # volunteer-facing
+FIRST_WEEKS = 4  # a child's first weeks, before the baseline is known
 _GRID = [i / 10 for i in range(-60, 141)]  # latent factor grid for exact moments
 
 
@@ -183,21 +184,22 @@ def build_cohort(n: int, rng: random.Random, phi: float) -> dict[float, list[Cas
 
 
 def evaluate(cohort: dict[float, list[Case]], params: DetectionParams) -> dict[str, float]:
-    """False alerts among steady children; delays (scheduled check-ins, inf = not in the
-    year) from the first risen check-in to the first drift or high-loneliness alert."""
+    """False alerts among steady children (every volunteer-facing reason counts); delays
+    (scheduled check-ins, inf = not in the year) from the first risen check-in to the first
+    volunteer-facing alert of any reason."""
     out: dict[str, float] = {}
-    steady = [(case, {s.reason for s in run(case.observations, params)}) for case in cohort[0.0]]
-    for name, hit in (
-        ("drift", lambda c, r: Reason.DRIFT in r),
-        ("high", lambda c, r: Reason.HIGH_LONELINESS in r),
-        ("high_not_lonely", lambda c, r: Reason.HIGH_LONELINESS in r and c.usual_score < 6),
-        (
-            "false",
-            lambda c, r: Reason.DRIFT in r or (Reason.HIGH_LONELINESS in r and c.usual_score < 6),
-        ),
-        ("low_mood", lambda c, r: Reason.LOW_MOOD in r),
-    ):
-        out[name] = sum(hit(case, reasons) for case, reasons in steady) / len(steady)
+    steady = [(case, run(case.observations, params)) for case in cohort[0.0]]
+    n = len(steady)
+    alerted = [(case, [s for s in found if s.reason in ALERTING]) for case, found in steady]
+    out["false"] = sum(bool(found) for _, found in alerted) / n
+    for reason in ALERTING:
+        out[reason.value] = sum(any(s.reason == reason for s in f) for _, f in alerted) / n
+    out["per_child"] = sum(len(found) for _, found in alerted) / n
+    first_weeks = START + timedelta(weeks=FIRST_WEEKS)
+    out["first_weeks"] = (
+        sum(bool(f) and all(s.at < first_weeks for s in f) for _, f in alerted) / n
+    )
+    out["usually_lonely"] = sum(bool(f) and c.usual_score >= 6 for c, f in alerted) / n
     for rise in (1.0, 2.0):
         signals = [(case, run(case.observations, params)) for case in cohort[rise]]
         delays = sorted(_delay_of(case, found, ALERTING) for case, found in signals)

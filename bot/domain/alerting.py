@@ -41,6 +41,21 @@ class EscalationTimes:
         return self.concern
 
 
+def verb_allowed(
+    reason: str, severity: str, verb: AlertVerb, role: str, detail: dict[str, object]
+) -> bool:
+    """What a button may do to an alert.
+
+    Urgent alerts and tasks cannot be snoozed; a manual escalation happens once; only a
+    coordinator may close a mandatory-reporting task (they file the police report).
+    """
+    if verb == AlertVerb.SNOOZE and (severity == "urgent" or reason in TASK_REASONS):
+        return False
+    if verb == AlertVerb.ESCALATE and detail.get("escalated_by") is not None:
+        return False
+    return not (verb == AlertVerb.CONTACTED and reason == "abuse_report" and role != "coordinator")
+
+
 SPARKS = "▁▂▃▄▅▆▇█"
 
 

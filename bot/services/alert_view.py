@@ -8,7 +8,7 @@ from bot.adapters.db import alert_repo
 from bot.adapters.db.models import Alert, Person
 from bot.adapters.dialogs import load_alert_texts
 from bot.domain.actions import AlertAction, encode
-from bot.domain.alerting import AlertStatus, AlertVerb, sparkline
+from bot.domain.alerting import AlertStatus, AlertVerb, sparkline, verb_allowed
 from bot.services.deps import Deps
 from bot.services.formatting import local_time
 from bot.services.outcome import Button, Keyboard, Message
@@ -20,18 +20,31 @@ def reason_title(deps: Deps, reason: str, locale: str) -> str:
     return deps.texts.gettext(load_alert_texts()[reason]["title"], locale)
 
 
-def _buttons(deps: Deps, alert: Alert, locale: str) -> Keyboard:
-    def button(verb: AlertVerb) -> Button:
-        label = deps.texts.label(f"alert_{verb.value}", locale)
-        return Button(label, encode(AlertAction(alert.id, verb.value)))
+def _buttons(deps: Deps, alert: Alert, reader: Person) -> Keyboard:
+    """The buttons this reader may use on this alert now."""
+
+    def allowed(verb: AlertVerb) -> bool:
+        if verb == AlertVerb.ACKNOWLEDGE and alert.status == AlertStatus.ACKNOWLEDGED:
+            return False
+        return verb_allowed(alert.reason, alert.severity, verb, reader.role, alert.detail)
+
+    def buttons(*verbs: AlertVerb) -> tuple[Button, ...]:
+        return tuple(
+            Button(
+                deps.texts.label(f"alert_{verb.value}", reader.locale),
+                encode(AlertAction(alert.id, verb.value)),
+            )
+            for verb in verbs
+            if allowed(verb)
+        )
 
     if alert.status == AlertStatus.CLOSED:
         return ()
-    first = () if alert.status == AlertStatus.ACKNOWLEDGED else (button(AlertVerb.ACKNOWLEDGE),)
-    return (
-        (*first, button(AlertVerb.CONTACTED)),
-        (button(AlertVerb.ESCALATE), button(AlertVerb.SNOOZE)),
+    rows = (
+        buttons(AlertVerb.ACKNOWLEDGE, AlertVerb.CONTACTED),
+        buttons(AlertVerb.ESCALATE, AlertVerb.SNOOZE),
     )
+    return tuple(row for row in rows if row)
 
 
 async def alert_message(
@@ -63,4 +76,4 @@ async def alert_message(
         excerpt=alert.detail.get("excerpt"),
         status=alert.status,
     )
-    return Message(text, _buttons(deps, alert, locale))
+    return Message(text, _buttons(deps, alert, reader))

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.adapters.db import alert_repo, outbox_repo, people_repo
 from bot.adapters.db.models import Alert, Person
 from bot.domain.actions import AlertAction
-from bot.domain.alerting import AlertStatus, AlertVerb
+from bot.domain.alerting import AlertStatus, AlertVerb, verb_allowed
 from bot.domain.people import LinkKind, Role
 from bot.domain.schedule import next_allowed
 from bot.services.alert_view import alert_message
@@ -26,13 +26,14 @@ from bot.services.outcome import Message, Outcome
 
 log = logging.getLogger(__name__)
 BATCH = 200
+URGENT_PRIORITY, ALERT_PRIORITY = 2, 1  # outbox order: before any check-in of a round
 
 
 async def _recipients(
     session: AsyncSession, child_id: int, urgent: bool, escalated: bool
 ) -> list[Person]:
     volunteers = list(await people_repo.linked_adults(session, child_id, LinkKind.VOLUNTEER))
-    volunteers = [v for v in volunteers if v.telegram_id is not None]
+    volunteers = [v for v in volunteers if v.telegram_id is not None and not v.unreachable_since]
     if volunteers and not (urgent or escalated):
         return volunteers
     coordinators = list(await people_repo.coordinators(session))
@@ -59,9 +60,13 @@ async def notify(
             chat_id=reader.telegram_id or 0,
             kind="alert",
             body=message.to_body(),
+            priority=URGENT_PRIORITY if urgent else ALERT_PRIORITY,
             send_after=send_at,
             now=now,
-            dedupe_key=f"alert:{alert.id}:{alert.escalation_level}:{reader.id}",
+            dedupe_key=(
+                f"alert:{alert.id}:{alert.escalation_level}:"
+                f"{alert.detail.get('repeats', 0)}:{reader.id}"
+            ),
         )
     if not queued:
         log.error(
@@ -78,11 +83,27 @@ async def raise_alert(
     severity: str,
     since: datetime | None = None,
     detail: dict[str, Any] | None = None,
-) -> Alert | None:
-    """Open an alert and send it; None when one for this child and reason is still open."""
-    if await alert_repo.open_alert(session, child.id, reason) is not None:
-        return None
+) -> int:
+    """Open an alert and send it; returns how many people it reached now.
+
+    A concern already open for this child and reason is not repeated (volunteers must not drown).
+    An urgent one always goes out again: the old alert is reopened with the new words and its
+    escalation clock restarted, so an acknowledged crisis never silences the next one.
+    """
+    existing = await alert_repo.open_alert(session, child.id, reason)
+    if existing is not None and severity != "urgent":
+        return 0
     now = deps.clock.now()
+    if existing is not None:
+        existing.detail = {
+            **existing.detail,
+            **(detail or {}),
+            "repeats": existing.detail.get("repeats", 0) + 1,
+        }
+        existing.status = AlertStatus.OPEN.value
+        existing.escalate_at = now + deps.settings.escalation_times.after(reason, severity)
+        log.info("alert %s raised again for child %s: %s", existing.id, child.id, reason)
+        return await notify(deps, session, existing, child)
     alert = Alert(
         child_id=child.id,
         reason=reason,
@@ -97,8 +118,7 @@ async def raise_alert(
     session.add(alert)
     await session.flush()
     log.info("alert %s raised for child %s: %s (%s)", alert.id, child.id, reason, severity)
-    await notify(deps, session, alert, child)
-    return alert
+    return await notify(deps, session, alert, child)
 
 
 async def escalate_due(deps: Deps) -> int:
@@ -154,6 +174,11 @@ async def on_button(
         )
     now = deps.clock.now()
     verb = AlertVerb(action.verb)
+    if not verb_allowed(alert.reason, alert.severity, verb, Role(actor.role), alert.detail):
+        return Outcome(
+            toast=deps.texts.label("not_allowed", locale),
+            edit=await alert_message(deps, session, alert, child, actor),
+        )
     replies: list[Message] = []
     if verb in (AlertVerb.ACKNOWLEDGE, AlertVerb.CONTACTED):
         alert.status = AlertStatus.ACKNOWLEDGED.value
@@ -166,6 +191,7 @@ async def on_button(
             Message(deps.texts.render("ask_outcome", locale, nickname=child.display_name))
         )
     elif verb == AlertVerb.ESCALATE:
+        alert.detail = {**alert.detail, "escalated_by": actor.id}
         await _escalate(deps, session, alert, child, now)
     elif verb == AlertVerb.SNOOZE:
         alert.escalate_at = now + timedelta(hours=deps.settings.alert_snooze_hours)

@@ -24,11 +24,13 @@ log = logging.getLogger(__name__)
 EXCERPT = 300
 
 
-def help_message(deps: Deps, child: Person) -> Message:
+def help_message(deps: Deps, child: Person, reached: bool = True) -> Message:
+    """Hotlines, and whether a person was told: never claim so when nobody could be reached."""
     hotlines = [
         (number, deps.texts.gettext(label, child.locale)) for number, label in load_hotlines()
     ]
-    return Message(deps.texts.render("crisis_reply", child.locale, hotlines=hotlines))
+    text = deps.texts.render("crisis_reply", child.locale, hotlines=hotlines, reached=reached)
+    return Message(text)
 
 
 async def screen_child_text(
@@ -38,17 +40,31 @@ async def screen_child_text(
     finding = screen(text)
     if finding is None or not children:
         return None
-    detail = {"category": finding.category, "excerpt": text[:EXCERPT]}
+    detail: dict[str, object] = {"category": finding.category, "excerpt": text[:EXCERPT]}
+    if len(children) > 1:
+        detail["shared_phone"] = True  # siblings on one phone: the words may be either's
+    reached = 0
     for child in children:
-        await raise_alert(deps, session, child, "crisis", "urgent", detail=detail)
+        reached += await raise_alert(deps, session, child, "crisis", "urgent", detail=detail)
         if finding.category == "abuse":
             await raise_alert(deps, session, child, "abuse_report", "urgent", detail=detail)
     log.warning("crisis path for %s child(ren): %s", len(children), finding.category)
-    return Outcome(replies=[help_message(deps, children[0])], outbox_changed=True)
+    _warn_if_alone(reached, children)
+    return Outcome(replies=[help_message(deps, children[0], reached > 0)], outbox_changed=True)
+
+
+def _warn_if_alone(reached: int, children: Sequence[Person]) -> None:
+    if not reached:
+        log.error(
+            "URGENT alert for child(ren) %s reached nobody: enrol a coordinator "
+            "(python -m bot invite --role coordinator)",
+            [c.id for c in children],
+        )
 
 
 async def ask_for_help(deps: Deps, session: AsyncSession, child: Person) -> Outcome:
     """/sos or the help button: the same path, without waiting for words."""
-    await raise_alert(deps, session, child, "sos", "urgent")
+    reached = await raise_alert(deps, session, child, "sos", "urgent")
     log.warning("child %s asked for help", child.id)
-    return Outcome(replies=[help_message(deps, child)], outbox_changed=True)
+    _warn_if_alone(reached, [child])
+    return Outcome(replies=[help_message(deps, child, reached > 0)], outbox_changed=True)

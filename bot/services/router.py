@@ -160,9 +160,13 @@ async def handle_text(
 
 
 async def handle_voice(
-    deps: Deps, sender: Sender, file_id: str, reply_to: int | None = None
+    deps: Deps,
+    sender: Sender,
+    file_id: str,
+    reply_to: int | None = None,
+    caption: str | None = None,
 ) -> Outcome:
-    return await _words(deps, sender, file_id=file_id, reply_to=reply_to)
+    return await _words(deps, sender, text=caption, file_id=file_id, reply_to=reply_to)
 
 
 @_transactional
@@ -188,15 +192,18 @@ async def _words(
             if noted is not None:
                 return noted
     children = [p for p in people if p.role == Role.CHILD]
-    crisis = await crisis_path.screen_child_text(deps, session, children, text) if text else None
+    unclear: UserError | None = None
     try:
         stored = await checkins.record_words(
             deps, session, sender.user_id, text, file_id, reply_to
         )
     except UserError as error:
-        stored = None
-        if crisis is None:
-            return _error(deps, error, locale)
+        stored, unclear = None, error
+    # Words that landed on one child's check-in are that child's; otherwise any child's here.
+    speakers = [stored[1]] if stored else children
+    crisis = await crisis_path.screen_child_text(deps, session, speakers, text) if text else None
+    if unclear is not None and crisis is None:
+        return _error(deps, unclear, locale)
     if stored is not None:
         checkin, child = stored
         done = checkin_view.done_message(deps, child.display_name, child.locale, True)
@@ -216,9 +223,17 @@ async def _words(
 
 
 @_transactional
-async def handle_unsupported(deps: Deps, session: AsyncSession, sender: Sender) -> Outcome:
-    """Stickers, locations, files: a kind word about what the bot understands."""
+async def handle_unsupported(
+    deps: Deps, session: AsyncSession, sender: Sender, caption: str | None = None
+) -> Outcome:
+    """Stickers, photos, files: a kind word about what the bot understands; but a caption from
+    a child is screened for crisis words like any other text."""
     people = list(await people_repo.people_on_account(session, sender.user_id))
     if not people:
         return stranger_reply(deps, sender)
+    children = [p for p in people if p.role == Role.CHILD]
+    if caption and children:
+        crisis = await crisis_path.screen_child_text(deps, session, children, caption)
+        if crisis is not None:
+            return crisis
     return Outcome.reply(deps.texts.render("unsupported", _locale(deps, people)))

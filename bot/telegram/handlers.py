@@ -76,14 +76,17 @@ class Handlers:
         media = message.voice or message.audio
         if media is None:
             return
-        outcome = await router.handle_voice(self.deps, sender, media.file_id, _reply_to(update))
+        outcome = await router.handle_voice(
+            self.deps, sender, media.file_id, _reply_to(update), message.caption
+        )
         await self._finish(update, outcome)
 
     async def unsupported(self, update: Update, context: Context) -> None:
         sender = sender_of(update)
         if sender is None or update.message is None:
             return
-        await self._finish(update, await router.handle_unsupported(self.deps, sender))
+        caption = update.message.caption
+        await self._finish(update, await router.handle_unsupported(self.deps, sender, caption))
 
     async def on_error(self, update: object, context: Context) -> None:
         """Log without personal content, and tell the person kindly to try again."""

@@ -171,6 +171,9 @@ class Outbox(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(96), unique=True)
     status: Mapped[str] = mapped_column(String(16))
     send_after: Mapped[datetime]
+    # Higher goes first among what is due: an urgent alert must not queue behind a round of
+    # 10,000 check-ins (at Telegram's 30 messages/s that would be minutes).
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(String(200))

@@ -32,6 +32,7 @@ async def enqueue(
     now: datetime,
     checkin_id: int | None = None,
     dedupe_key: str | None = None,
+    priority: int = 0,
 ) -> bool:
     """Queue a message; False (and nothing queued) if `dedupe_key` was queued before."""
     if dedupe_key is not None:
@@ -49,6 +50,7 @@ async def enqueue(
             dedupe_key=dedupe_key,
             status=PENDING,
             send_after=send_after,
+            priority=priority,
             attempts=0,
             created_at=now,
         )
@@ -68,7 +70,7 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int) -> Sequenc
                 or_(Outbox.status == PENDING, Outbox.status == SENDING),
                 Outbox.send_after <= now,
             )
-            .order_by(Outbox.send_after, Outbox.id)
+            .order_by(Outbox.priority.desc(), Outbox.send_after, Outbox.id)
             .limit(limit)
         )
     ).all()

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from bot.domain.detection.baseline import composite, estimate
+from bot.domain.detection.baseline import Baseline, composite, estimate
 from bot.domain.detection.params import DEFAULT_PARAMS, DetectionParams
 from bot.domain.detection.signals import Observation, Reason, Severity, Signal
 from bot.domain.detection.state import DetectorState
@@ -28,9 +28,10 @@ def step(
     if not observation.answered:
         return _silence(state, observation.at, params)
     state = replace(state, missed_run=0, missed_since=None)
+    base = estimate(state.history, params)  # as it stood before this check-in
     signals: list[Signal] = []
-    state = _drift(state, observation, params, signals)
-    state = _streaks(state, observation, params, signals)
+    state = _drift(state, observation, base, params, signals)
+    state = _streaks(state, observation, base, params, signals)
     return state, signals
 
 
@@ -63,10 +64,13 @@ def _silence(
 
 
 def _drift(
-    state: DetectorState, obs: Observation, params: DetectionParams, signals: list[Signal]
+    state: DetectorState,
+    obs: Observation,
+    base: Baseline,
+    params: DetectionParams,
+    signals: list[Signal],
 ) -> DetectorState:
     """One CUSUM step against the baseline as it stood before this check-in."""
-    base = estimate(state.history, params)
     pending = (*state.pending, *_complete(obs))
     if base.count < params.min_answered:  # still learning the child: no statistic yet
         return _settle(state, pending, len(pending), params)
@@ -107,21 +111,35 @@ def _settle(
 
 
 def _streaks(
-    state: DetectorState, obs: Observation, params: DetectionParams, signals: list[Signal]
+    state: DetectorState,
+    obs: Observation,
+    base: Baseline,
+    params: DetectionParams,
+    signals: list[Signal],
 ) -> DetectorState:
-    """Absolute rules on consecutive answered check-ins; a check-in without the item neither
-    extends nor breaks the run."""
+    """Level rules on consecutive answered check-ins; a check-in without the item neither
+    extends nor breaks the run. A new child is held to the absolute bars; a known child (enough
+    check-ins in the baseline) to bars set from its own usual answers."""
+    known = base.count >= params.known_after
     if obs.loneliness is not None:
-        high = obs.loneliness >= params.high_score
+        if known:
+            bar = max(params.high_floor_known, base.loneliness + params.high_margin)
+            needed = params.high_run_known
+        else:
+            bar, needed = params.high_score, params.high_run
+        high = obs.loneliness >= bar - 1e-9
         state, signal = _streak(
-            state, "high", high, params.high_run, Reason.HIGH_LONELINESS, obs.at, params
+            state, "high", high, needed, Reason.HIGH_LONELINESS, obs.at, params
         )
         signals.extend(signal)
     if obs.mood is not None:
-        low = obs.mood <= params.low_mood
-        state, signal = _streak(
-            state, "low_mood", low, params.low_mood_run, Reason.LOW_MOOD, obs.at, params
-        )
+        if known:
+            bar = min(params.low_mood, base.mood - params.low_mood_margin)
+            needed = params.low_mood_run_known
+        else:
+            bar, needed = params.low_mood, params.low_mood_run
+        low = obs.mood <= bar + 1e-9
+        state, signal = _streak(state, "low_mood", low, needed, Reason.LOW_MOOD, obs.at, params)
         signals.extend(signal)
     return state
 

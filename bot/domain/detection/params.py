@@ -97,6 +97,13 @@ class DetectionParams:
     low_mood_run: int = 3
     """Consecutive answered check-ins (with mood) with low mood: a week at three a week."""
 
+    known_after: int = 10**9
+    high_margin: float = 2.0
+    high_floor_known: float = 7.0
+    high_run_known: int = 2
+    low_mood_margin: float = 2.0
+    low_mood_run_known: int = 3
+
     # --- silence -----------------------------------------------------------------------------
     silence_retry_after: int = 3
     """Consecutive missed check-ins before a gentle retry to the child: one week at three a

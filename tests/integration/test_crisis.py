@@ -1,0 +1,121 @@
+"""The crisis path through the core: nothing silences it, nothing delays it, nobody is misled."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.adapters.db.models import Alert
+from bot.domain.people import Role
+from bot.services import delivery, router
+from tests.helpers import (
+    answer_checkin,
+    enrol_consented_child,
+    next_checkin,
+    outbox_rows,
+    sender,
+    staff,
+)
+
+VOLUNTEER, COORDINATOR = 3001, 5001
+
+
+async def _program(core):
+    await staff(core, Role.COORDINATOR, "Li", COORDINATOR)
+    child_id = await enrol_consented_child(core)
+    await staff(core, Role.VOLUNTEER, "Wang", VOLUNTEER, child="xiaoming")
+    return child_id
+
+
+async def _alerts(core) -> list[Alert]:
+    async with core.deps.sessions() as session:
+        return list((await session.scalars(select(Alert).order_by(Alert.id))).all())
+
+
+def _to(rows, chat_id):
+    return [r for r in rows if r.kind == "alert" and r.chat_id == chat_id]
+
+
+async def test_a_second_crisis_after_acknowledgement_goes_out_again(core, clock):
+    await _program(core)
+    await router.handle_text(core.deps, sender(1001), "我不想活了")
+    (alert,) = await _alerts(core)
+    await router.handle_button(core.deps, sender(VOLUNTEER, "en"), f"v:{alert.id}:ack")
+    before = len(_to(await outbox_rows(core), VOLUNTEER))
+    clock.advance(days=3)
+    reply = await router.handle_text(core.deps, sender(1001), "今晚去跳楼")
+    assert "12356" in reply.replies[0].text
+    rows = await outbox_rows(core)
+    assert len(_to(rows, VOLUNTEER)) == before + 1
+    assert "今晚去跳楼" in _to(rows, VOLUNTEER)[-1].body["text"]
+    (alert,) = await _alerts(core)
+    assert alert.status == "open"  # escalates again if nobody takes it
+
+
+async def test_a_crisis_caption_on_a_photo_is_screened(core, clock):
+    await _program(core)
+    reply = await router.handle_unsupported(core.deps, sender(1001), "I want to kill myself")
+    assert "12356" in reply.replies[0].text
+    assert [a.reason for a in await _alerts(core)] == ["crisis"]
+    plain = await router.handle_unsupported(core.deps, sender(1001), "my cat")
+    assert "12356" not in plain.replies[0].text
+
+
+async def test_with_nobody_to_tell_the_child_is_not_told_someone_knows(core, clock):
+    await enrol_consented_child(core)  # no volunteer, no coordinator
+    reply = await router.handle_command(core.deps, sender(1001), "sos", [])
+    text = reply.replies[0].text
+    assert "12356" in text and "志愿者" not in text  # no "I have told your volunteer"
+
+
+async def test_urgent_alerts_overtake_a_round_of_checkins(core, clock):
+    child_id = await _program(core)
+    for n in range(30):
+        await enrol_consented_child(core, f"kid{n}", child_tg=10_000 + n, parent_tg=20_000 + n)
+    await router.handle_command(core.deps, sender(COORDINATOR, "en"), "checkin_now", ["all"])
+    clock.set(clock.now().replace(hour=9, minute=0))  # 17:00 in Shanghai: allowed
+    from bot.services.due import collect_due
+
+    assert (await collect_due(core.deps)).opened == 31
+    await router.handle_text(core.deps, sender(1001), "我不想活了")
+    first = await delivery.claim(core.deps, 2)
+    assert {item.kind for item in first} == {"alert"}
+    assert child_id
+
+
+async def test_urgent_alerts_cannot_be_snoozed_and_escalate_once(core, clock):
+    await _program(core)
+    await router.handle_command(core.deps, sender(1001), "sos", [])
+    (alert,) = await _alerts(core)
+    me = sender(VOLUNTEER, "en")
+    snoozed = await router.handle_button(core.deps, me, f"v:{alert.id}:snz")
+    assert snoozed.edit is not None and all(
+        "snz" not in b.data for row in snoozed.edit.buttons for b in row
+    )
+    await router.handle_button(core.deps, me, f"v:{alert.id}:esc")
+    await router.handle_button(core.deps, me, f"v:{alert.id}:esc")
+    (alert,) = await _alerts(core)
+    assert alert.escalation_level == 1 and alert.escalate_at is not None
+
+
+async def test_only_a_coordinator_closes_a_mandatory_report(core, clock):
+    await _program(core)
+    await router.handle_text(core.deps, sender(1001), "爸爸打我")
+    report = next(a for a in await _alerts(core) if a.reason == "abuse_report")
+    refused = await router.handle_button(core.deps, sender(VOLUNTEER, "en"), f"v:{report.id}:done")
+    assert not refused.replies
+    allowed = await router.handle_button(
+        core.deps, sender(COORDINATOR, "en"), f"v:{report.id}:done"
+    )
+    assert allowed.replies
+
+
+async def test_siblings_words_alert_only_for_the_child_who_wrote_them(core, clock):
+    first = await enrol_consented_child(core, "xiaoming", child_tg=1001)
+    second = await enrol_consented_child(core, "xiaohong", child_tg=1001, parent_tg=2002)
+    await staff(core, Role.COORDINATOR, "Li", COORDINATOR)
+    await answer_checkin(core, clock, first, 1001, mood=4, items=(1, 1, 1))
+    checkin = await next_checkin(core, clock, second)
+    for step in ("mood", "companionship", "left_out", "alone"):
+        await router.handle_button(core.deps, sender(1001), f"c:{checkin.id}:{step}:2")
+    await router.handle_text(core.deps, sender(1001), "我不想活了")
+    assert [(a.child_id, a.reason) for a in await _alerts(core)] == [(second, "crisis")]
