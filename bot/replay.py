@@ -13,15 +13,8 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, TextIO
 
-from bot.domain.detection import (
-    DEFAULT_PARAMS,
-    DetectorState,
-    Observation,
-    Reason,
-    Severity,
-    screen,
-    step,
-)
+from bot.domain.alerting import SignalAction, action_for, crisis_alerts
+from bot.domain.detection import DEFAULT_PARAMS, DetectorState, Observation, screen, step
 
 
 class ReplayError(ValueError):
@@ -52,15 +45,15 @@ def replay(lines: Iterable[str]) -> Iterator[dict[str, str]]:
             raise ReplayError(f"line {number}: {error}") from None
         at = observation.at.isoformat()
         text = record.get("text")
-        if text and not observation.missed and screen(text) is not None:
-            yield {"child": child, "at": at, "reason": Reason.CRISIS.value, "severity": "urgent"}
+        finding = screen(text) if text and not observation.missed else None
+        for reason in crisis_alerts(finding.category) if finding else ():
+            yield {"child": child, "at": at, "reason": reason, "severity": "urgent"}
         state, signals = step(states.get(child, DetectorState()), observation, DEFAULT_PARAMS)
         states[child] = state
         for signal in signals:
-            severity = signal.severity.value
-            if signal.severity == Severity.WATCH and signal.reason != Reason.SILENCE_RETRY:
-                continue  # the bot shows these in the caseload without an alert
-            yield {"child": child, "at": at, "reason": signal.reason.value, "severity": severity}
+            reason, severity = signal.reason.value, signal.severity.value
+            if action_for(reason, severity) != SignalAction.NOTHING:
+                yield {"child": child, "at": at, "reason": reason, "severity": severity}
 
 
 def run_replay(source: TextIO, out: TextIO) -> int:

@@ -69,3 +69,25 @@ def sparkline(scores: Sequence[int | None], low: int = 3, high: int = 9) -> str:
         clamped = min(max(score, low), high)
         marks.append(SPARKS[round((clamped - low) / (high - low) * (len(SPARKS) - 1))])
     return "".join(marks)
+
+
+class SignalAction(StrEnum):
+    """What the bot does with one detector signal."""
+
+    RETRY = "retry"  # a gentle extra check-in to the child, no alert
+    ALERT = "alert"  # an alert to the child's volunteer
+    NOTHING = "nothing"  # visible in the child's record only
+
+
+def action_for(reason: str, severity: str) -> SignalAction:
+    """The one mapping from detector signals to actions, shared by the bot and `replay`."""
+    if reason == "silence_retry":
+        return SignalAction.RETRY
+    if severity == "watch":
+        return SignalAction.NOTHING
+    return SignalAction.ALERT
+
+
+def crisis_alerts(category: str) -> tuple[str, ...]:
+    """Alert reasons a crisis finding opens: always "crisis"; abuse also a reporting task."""
+    return ("crisis", "abuse_report") if category == "abuse" else ("crisis",)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db.models import Person
 from bot.adapters.dialogs import load_hotlines
+from bot.domain.alerting import crisis_alerts
 from bot.domain.detection import screen
 from bot.services.alerts import raise_alert
 from bot.services.deps import Deps
@@ -45,9 +46,8 @@ async def screen_child_text(
         detail["shared_phone"] = True  # siblings on one phone: the words may be either's
     reached = 0
     for child in children:
-        reached += await raise_alert(deps, session, child, "crisis", "urgent", detail=detail)
-        if finding.category == "abuse":
-            await raise_alert(deps, session, child, "abuse_report", "urgent", detail=detail)
+        for reason in crisis_alerts(finding.category):
+            reached += await raise_alert(deps, session, child, reason, "urgent", detail=detail)
     log.warning("crisis path for %s child(ren): %s", len(children), finding.category)
     _warn_if_alone(reached, children)
     return Outcome(replies=[help_message(deps, children[0], reached > 0)], outbox_changed=True)

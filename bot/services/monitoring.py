@@ -11,15 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db import alert_repo, checkin_repo
 from bot.adapters.db.models import Checkin, ChildProfile, Person
+from bot.domain.alerting import SignalAction, action_for
 from bot.domain.checkin_rules import CheckinStatus
-from bot.domain.detection import (
-    DEFAULT_PARAMS,
-    DetectorState,
-    Observation,
-    Reason,
-    Severity,
-    step,
-)
+from bot.domain.detection import DEFAULT_PARAMS, DetectorState, Observation, step
 from bot.services.alerts import raise_alert
 from bot.services.deps import Deps
 
@@ -54,13 +48,14 @@ async def observe(deps: Deps, session: AsyncSession, checkin: Checkin) -> None:
     state, signals = step(state, await observation_of(session, checkin), DEFAULT_PARAMS)
     await alert_repo.save_detector_state(session, child.id, state.to_dict(), deps.clock.now())
     for signal in signals:
-        if signal.reason == Reason.SILENCE_RETRY:
+        action = action_for(signal.reason.value, signal.severity.value)
+        if action == SignalAction.RETRY:
             profile = await session.get(ChildProfile, child.id)
             if profile is not None and profile.next_checkin_at is not None:
                 profile.adhoc_requested_at = deps.clock.now()
             continue
-        if signal.severity == Severity.WATCH:
-            continue  # shown in the caseload, not pushed to anyone
+        if action == SignalAction.NOTHING:
+            continue
         await raise_alert(
             deps,
             session,
