@@ -39,4 +39,4 @@ emulator: setup
 # Re-extract texts from dialogs/ and update both catalogs (then translate what is new).
 i18n: setup
 	$(BIN)/pybabel extract -F babel.cfg --sort-by-file --project Tongban -o locale/messages.pot .
-	$(BIN)/pybabel update -i locale/messages.pot -d locale --no-fuzzy-matching
+	$(BIN)/pybabel update -i locale/messages.pot -d locale --no-fuzzy-matching --ignore-obsolete
