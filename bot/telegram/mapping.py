@@ -41,3 +41,32 @@ def split_command(text: str) -> tuple[str, list[str]]:
     head, *args = text.split()
     name = head.lstrip("/").split("@", 1)[0].lower()
     return name, args
+
+
+TEXT_LIMIT = 4096
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Cut a long message at line breaks into pieces Telegram accepts (4096 characters).
+
+    Templates keep each HTML tag within one line, so a cut between lines never splits a tag; a
+    single line longer than the limit is cut hard as a last resort.
+    """
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            pieces.append(current)
+            current = line
+        else:
+            current = candidate
+    if current or not pieces:
+        pieces.append(current)
+    return pieces

@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.services.outcome import Outcome
-from bot.telegram.mapping import keyboard
+from bot.telegram.mapping import keyboard, split_text
 
 log = logging.getLogger(__name__)
 HARMLESS = ("message is not modified", "query is too old", "message to edit not found")
@@ -47,7 +47,10 @@ async def apply_outcome(update: Update, outcome: Outcome) -> None:
         if outcome.delete_incoming and update.message is not None:
             await _safe(update.message.delete())
         for reply in outcome.replies:
-            await bot.send_message(chat.id, reply.text, reply_markup=keyboard(reply.buttons))
+            *head, last = split_text(reply.text)
+            for piece in head:
+                await bot.send_message(chat.id, piece)
+            await bot.send_message(chat.id, last, reply_markup=keyboard(reply.buttons))
     except Forbidden:
         log.info("chat %s blocked the bot while we replied", chat.id)
 
