@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db import alert_repo, outbox_repo, people_repo
@@ -27,6 +28,9 @@ from bot.services.outcome import Message, Outcome
 log = logging.getLogger(__name__)
 BATCH = 200
 URGENT_PRIORITY, ALERT_PRIORITY = 2, 1  # outbox order: before any check-in of a round
+# The ladder's top: an urgent alert goes to everyone every 15 min for 2 hours, then stops
+# repeating (it stays open in /alerts) instead of waking every coordinator all night.
+MAX_ESCALATIONS = 8
 
 
 async def _recipients(
@@ -115,8 +119,13 @@ async def raise_alert(
         escalation_level=0,
         escalate_at=now + deps.settings.escalation_times.after(reason, severity),
     )
-    session.add(alert)
-    await session.flush()
+    try:
+        async with session.begin_nested():
+            session.add(alert)
+            await session.flush()
+    except IntegrityError:  # another message raised it a moment ago: treat as a repeat
+        session.expunge(alert)
+        return await raise_alert(deps, session, child, reason, severity, since, detail)
     log.info("alert %s raised for child %s: %s (%s)", alert.id, child.id, reason, severity)
     return await notify(deps, session, alert, child)
 
@@ -139,7 +148,10 @@ async def _escalate(
     deps: Deps, session: AsyncSession, alert: Alert, child: Person, now: datetime
 ) -> None:
     alert.escalation_level += 1
-    alert.escalate_at = now + deps.settings.escalation_times.after(alert.reason, alert.severity)
+    next_step = now + deps.settings.escalation_times.after(alert.reason, alert.severity)
+    alert.escalate_at = next_step if alert.escalation_level < MAX_ESCALATIONS else None
+    if alert.escalate_at is None:
+        log.error("alert %s: nobody acknowledged after %s steps", alert.id, MAX_ESCALATIONS)
     log.info("alert %s escalated to step %s", alert.id, alert.escalation_level)
     await notify(deps, session, alert, child, escalated=True)
 
@@ -196,6 +208,7 @@ async def on_button(
     elif verb == AlertVerb.SNOOZE:
         alert.escalate_at = now + timedelta(hours=deps.settings.alert_snooze_hours)
     log.info("alert %s: %s by person %s", alert.id, verb.value, actor.id)
+    alert_repo.log_access(session, actor.id, alert.child_id, f"alert_{verb.value}", now)
     return Outcome(
         toast=deps.texts.label("noted", locale),
         edit=await alert_message(deps, session, alert, child, actor),

@@ -51,7 +51,9 @@ async def mychildren_command(
 ) -> Outcome:
     reader = people[0]
     rows = []
+    now = deps.clock.now()
     for child in await _children_of(session, people):
+        alert_repo.log_access(session, reader.id, child.id, "view_caseload", now)
         recent = await alert_repo.recent_checkins(session, child.id, TREND)
         last = recent[-1] if recent else None
         rows.append(
@@ -110,7 +112,9 @@ async def note_command(
     if len(args) < 2:
         raise UserError("note_usage")
     child, actor = await _child_for(session, people, args[0])
-    alert_repo.add_note(session, child.id, actor.id, " ".join(args[1:])[:4000], deps.clock.now())
+    now = deps.clock.now()
+    alert_repo.add_note(session, child.id, actor.id, " ".join(args[1:])[:4000], now)
+    alert_repo.log_access(session, actor.id, child.id, "add_note", now)
     return Outcome.reply(
         deps.texts.render("note_saved", actor.locale, nickname=child.display_name)
     )

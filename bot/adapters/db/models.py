@@ -20,12 +20,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.adapters.db.types import UtcDateTime
 
 Id = BigInteger().with_variant(Integer(), "sqlite")
+LIVE_ALERT = "status IN ('open', 'acknowledged')"
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -200,7 +202,18 @@ class Alert(Base):
     """
 
     __tablename__ = "alerts"
-    __table_args__ = (Index("ix_alerts_child_reason", "child_id", "reason", "status"),)
+    __table_args__ = (
+        Index("ix_alerts_child_reason", "child_id", "reason", "status"),
+        # One live alert per child and reason, even when two messages race on PostgreSQL.
+        Index(
+            "uq_alerts_live_child_reason",
+            "child_id",
+            "reason",
+            unique=True,
+            sqlite_where=text(LIVE_ALERT),
+            postgresql_where=text(LIVE_ALERT),
+        ),
+    )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(String(24))

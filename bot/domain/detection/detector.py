@@ -79,7 +79,8 @@ def _drift(
     mood = obs.mood if obs.mood is not None else base.mood
     value = composite(score, mood, params)
     z = min(max((value - base.mean) / base.spread, -params.z_cap), params.z_cap)
-    up = max(0.0, state.cusum + z - params.cusum_k)
+    k = params.cusum_k + params.k_uncertainty / (params.prior_mean_weight + base.count) ** 0.5
+    up = max(0.0, state.cusum + z - k)
     down = max(0.0, state.cusum_low - z - params.cusum_k)
     since = (state.cusum_since or obs.at) if up > 0 else None
     if up >= params.cusum_h and _cool(state, Reason.DRIFT, obs.at, params):

@@ -97,6 +97,7 @@ class DetectionParams:
     low_mood_run: int = 3
     """Consecutive answered check-ins (with mood) with low mood: a week at three a week."""
 
+    k_uncertainty: float = 0.0
     known_after: int = 10**9
     high_margin: float = 2.0
     high_floor_known: float = 7.0
