@@ -74,3 +74,12 @@ def _shrunk_spread(raw: float, n: int, prior: float, params: DetectionParams) ->
     w0 = params.prior_spread_weight
     pooled = (w0 * prior**2 + max(n - 1, 0) * raw**2) / (w0 + max(n - 1, 0))
     return max(pooled**0.5, params.spread_floor)
+
+
+def usual_answers(history: Sequence[tuple[int, int]], params: DetectionParams) -> tuple[float, float]:
+    """The child's usual three-item score and mood, shrunk toward the program's usual with
+    `level_prior_weight` pseudo-check-ins: a new child is held to the program's bars."""
+    w0, n = params.level_prior_weight, len(history)
+    score = (w0 * params.prior_loneliness + sum(s for s, _ in history)) / (w0 + n)
+    mood = (w0 * params.prior_mood + sum(m for _, m in history)) / (w0 + n)
+    return score, mood

@@ -15,10 +15,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from bot.domain.detection.baseline import Baseline, composite, estimate
+from bot.domain.detection.baseline import Baseline, composite, estimate, usual_answers
 from bot.domain.detection.params import DEFAULT_PARAMS, DetectionParams
 from bot.domain.detection.signals import Observation, Reason, Severity, Signal
 from bot.domain.detection.state import DetectorState
+
+_EPS = 1e-9  # bars are compared with integer answers; keep a bar of exactly 7.0 reachable by 7
 
 
 def step(
@@ -28,10 +30,11 @@ def step(
     if not observation.answered:
         return _silence(state, observation.at, params)
     state = replace(state, missed_run=0, missed_since=None)
-    base = estimate(state.history, params)  # as it stood before this check-in
+    base = estimate(state.history, params)  # both as they stood before this check-in
+    bars = _bars(state, params)
     signals: list[Signal] = []
     state = _drift(state, observation, base, params, signals)
-    state = _streaks(state, observation, base, params, signals)
+    state = _streaks(state, observation, bars, params, signals)
     return state, signals
 
 
@@ -111,36 +114,56 @@ def _settle(
     return replace(state, history=history, pending=pending[move:])
 
 
+def _bars(state: DetectorState, params: DetectionParams) -> tuple[float, float]:
+    """The high-loneliness and low-mood bars for the next check-in, set from the child's usual
+    answers before the current runs (shrunk toward the program's usual, so a new child meets
+    the program's bars) and held to the absolute limits."""
+    score, _ = usual_answers(_before_run(state, state.high_run), params)
+    _, mood = usual_answers(_before_run(state, state.low_mood_run), params)
+    return (
+        max(params.high_score, score + params.high_margin),
+        min(params.low_mood, mood - params.low_mood_margin),
+    )
+
+
+def _before_run(state: DetectorState, run: int) -> tuple[tuple[int, int], ...]:
+    """The baseline history without the current run's own check-ins (the newest `run` complete
+    check-ins, wherever they wait), so a run does not raise its own bar."""
+    kept = len(state.history) + len(state.pending) - run
+    return state.history[: max(0, min(len(state.history), kept))]
+
+
 def _streaks(
     state: DetectorState,
     obs: Observation,
-    base: Baseline,
+    bars: tuple[float, float],
     params: DetectionParams,
     signals: list[Signal],
 ) -> DetectorState:
     """Level rules on consecutive answered check-ins; a check-in without the item neither
-    extends nor breaks the run. A new child is held to the absolute bars; a known child (enough
-    check-ins in the baseline) to bars set from its own usual answers."""
-    known = base.count >= params.known_after
+    extends nor breaks the run."""
+    high_bar, low_bar = bars
     if obs.loneliness is not None:
-        if known:
-            bar = max(params.high_floor_known, base.loneliness + params.high_margin)
-            needed = params.high_run_known
-        else:
-            bar, needed = params.high_score, params.high_run
-        high = obs.loneliness >= bar - 1e-9
         state, signal = _streak(
-            state, "high", high, needed, Reason.HIGH_LONELINESS, obs.at, params
+            state,
+            "high",
+            obs.loneliness >= high_bar - _EPS,
+            params.high_run,
+            Reason.HIGH_LONELINESS,
+            obs.at,
+            params,
         )
         signals.extend(signal)
     if obs.mood is not None:
-        if known:
-            bar = min(params.low_mood, base.mood - params.low_mood_margin)
-            needed = params.low_mood_run_known
-        else:
-            bar, needed = params.low_mood, params.low_mood_run
-        low = obs.mood <= bar + 1e-9
-        state, signal = _streak(state, "low_mood", low, needed, Reason.LOW_MOOD, obs.at, params)
+        state, signal = _streak(
+            state,
+            "low_mood",
+            obs.mood <= low_bar + _EPS,
+            params.low_mood_run,
+            Reason.LOW_MOOD,
+            obs.at,
+            params,
+        )
         signals.extend(signal)
     return state
 

@@ -98,12 +98,9 @@ class DetectionParams:
     """Consecutive answered check-ins (with mood) with low mood: a week at three a week."""
 
     k_uncertainty: float = 0.0
-    known_after: int = 10**9
-    high_margin: float = 2.0
-    high_floor_known: float = 7.0
-    high_run_known: int = 2
+    high_margin: float = 3.0
     low_mood_margin: float = 2.0
-    low_mood_run_known: int = 3
+    level_prior_weight: float = 2.0
 
     # --- silence -----------------------------------------------------------------------------
     silence_retry_after: int = 3
