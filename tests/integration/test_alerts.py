@@ -156,3 +156,46 @@ async def test_silence_retries_then_tasks_the_volunteer(core, clock):
     assert steps == ["retry", "task"]
     rows = await outbox_rows(core)
     assert any("missed several" in r.body["text"] for r in _alert_rows(rows, VOLUNTEER))
+
+
+async def test_with_no_volunteer_the_coordinators_get_the_alert(core, clock):
+    await staff(core, Role.COORDINATOR, "Li", COORDINATOR)
+    child_id = await enrol_consented_child(core)
+    for _ in range(2):
+        await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
+    assert _alert_rows(await outbox_rows(core), COORDINATOR)
+
+
+async def test_a_concern_raised_at_night_waits_for_the_morning_but_urgent_does_not(core, clock):
+    from datetime import UTC, datetime
+
+    child_id = await _program(core)
+    await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
+    checkin = await next_checkin(core, clock, child_id)
+    clock.set(datetime(2026, 11, 25, 14, 0, tzinfo=UTC))  # 22:00 in Shanghai: quiet hours
+    me = sender(1001)
+    for step, value in (("mood", 2), ("companionship", 3), ("left_out", 3), ("alone", 3)):
+        await router.handle_button(core.deps, me, f"c:{checkin.id}:{step}:{value}")
+    await router.handle_button(core.deps, me, f"c:{checkin.id}:words:-1")
+    (concern,) = _alert_rows(await outbox_rows(core), VOLUNTEER)
+    assert concern.send_after == datetime(2026, 11, 25, 23, 30, tzinfo=UTC)  # 07:30 local
+    await router.handle_command(core.deps, me, "sos", [])
+    urgent = [r for r in _alert_rows(await outbox_rows(core), VOLUNTEER) if r.id != concern.id]
+    assert urgent and urgent[0].send_after == clock.now()
+
+
+async def test_snooze_puts_a_concern_off_and_escalate_reaches_coordinators(core, clock):
+    child_id = await _program(core)
+    for _ in range(2):
+        await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
+    (alert,) = await _alerts(core)
+    me = sender(VOLUNTEER, "en")
+    clock.set(alert.opened_at + timedelta(hours=20))
+    await router.handle_button(core.deps, me, f"v:{alert.id}:snz")
+    clock.set(alert.opened_at + timedelta(hours=25))
+    assert (await collect_due(core.deps)).escalated == 0  # snoozed for 24 h from the tap
+    clock.set(alert.opened_at + timedelta(hours=44, seconds=1))
+    assert (await collect_due(core.deps)).escalated == 1
+    escalated = await router.handle_button(core.deps, me, f"v:{alert.id}:esc")
+    assert escalated.outbox_changed
+    assert _alert_rows(await outbox_rows(core), COORDINATOR)
