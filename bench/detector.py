@@ -1,19 +1,33 @@
 """Offline evaluation of the detection core on a simulated cohort and on crisis probe sets.
 
-The cohort has field-like statistics (DOMAIN_NOTES, issue 3): three scheduled check-ins a week
-for a year (156), each child answering about 70% of them (compliance 70-78% in child EMA
-studies; each child's own rate drawn from Beta(7, 3)), 3% of answers stopping after the mood.
-A child's day-to-day state is one latent factor with AR(1) autocorrelation `--phi` between
-scheduled check-ins, shared by the three loneliness items (1-3) and mood (1-5, reversed), each
-with its own noise, then rounded to the real scales. Children differ in level (trait
-loneliness, correlated with mood) and in how much they vary.
+Assumptions of the simulated cohort (field-like, DOMAIN_NOTES and issue 3):
+- Schedule and response: three scheduled check-ins a week for a year (156); each child answers
+  about 70% of them (child EMA compliance 70-78%; each child's own rate drawn from Beta(7, 3));
+  3% of answers stop after the mood (no loneliness items).
+- Day to day: one latent factor per child with AR(1) autocorrelation `--phi` between scheduled
+  check-ins (0.4 by default; 0.2 as a check), shared by the three loneliness items (1-3, each
+  with its own noise) and by mood (1-5, reversed, with its own noise), then rounded and clipped
+  to the real scales. A lonelier day is therefore also a somewhat sadder one: within a child,
+  score and mood correlate about -0.5 (printed as "within r").
+- Between children: levels differ (trait loneliness; the item means rise 0.55 per trait SD)
+  and a lonelier child is also somewhat sadder on average (mood mean falls 0.35 per trait SD,
+  plus its own spread): usual score and usual mood correlate about -0.55 ("between r"), in
+  line with the moderate correlations child studies report between loneliness and low mood.
+  Children also differ in how much they vary (a common scale, log-normal SD 0.25).
+- Rises: from a known scheduled check-in (uniform in weeks 9-26) the latent factor steps up
+  for good by the amount that raises the child's mean composite by 1 or 2 of the child's own
+  within-child SDs of the composite (computed exactly by integrating over the latent factor).
+  Because the factor drives both, a rise raises the loneliness items and lowers mood together,
+  as it would in reality; children already at the top of the scales are not given a rise.
 
-Rises: from a known scheduled check-in (uniform in weeks 9-26) the latent factor steps up by
-the amount that raises the child's mean composite by 1 or 2 of the child's own within-child
-SDs of the composite (computed exactly by integrating over the latent factor).
-
-Prints false alerts among steady children, detection delay in scheduled check-ins, crisis recall
-and false positives, each beside its target from issue 3. `--children N` per group.
+Prints, beside issue 3's targets: the share of steady children alerted at least once in the
+year by any volunteer-facing reason (drift, high_loneliness, low_mood; silence and crisis are
+not counted), with the breakdown by reason, alerts per steady child, and the share whose only
+alerts came in their first four weeks; detection delay in scheduled check-ins for each rise,
+from the first risen check-in to the first volunteer-facing alert of any reason; the same
+figures for the previous absolute rules; a drift CUSUM told each child's true mean and SD
+(the limit an estimated baseline can approach) at the same false-alert share; crisis recall
+and false positives. `--children N` per group.
 """
 
 from __future__ import annotations
@@ -25,6 +39,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -196,9 +211,7 @@ def evaluate(cohort: dict[float, list[Case]], params: DetectionParams) -> dict[s
         out[reason.value] = sum(any(s.reason == reason for s in f) for _, f in alerted) / n
     out["per_child"] = sum(len(found) for _, found in alerted) / n
     first_weeks = START + timedelta(weeks=FIRST_WEEKS)
-    out["first_weeks"] = (
-        sum(bool(f) and all(s.at < first_weeks for s in f) for _, f in alerted) / n
-    )
+    out["first_weeks"] = sum(bool(f) and f[-1].at < first_weeks for _, f in alerted) / n
     out["usually_lonely"] = sum(bool(f) and c.usual_score >= 6 for c, f in alerted) / n
     for rise in (1.0, 2.0):
         signals = [(case, run(case.observations, params)) for case in cohort[rise]]
@@ -211,7 +224,7 @@ def evaluate(cohort: dict[float, list[Case]], params: DetectionParams) -> dict[s
     return out
 
 
-def _delay_of(case: Case, signals: list[Signal], reasons: set[Reason]) -> float:
+def _delay_of(case: Case, signals: list[Signal], reasons: Collection[Reason]) -> float:
     index = {o.at: i for i, o in enumerate(case.observations)}
     for signal in signals:
         at = index[signal.at]
@@ -262,12 +275,18 @@ def _oracle_first(
 def describe(cohort: dict[float, list[Case]], params: DetectionParams) -> dict[str, float]:
     """The steady cohort's own statistics, to check they look like the field."""
     steady = cohort[0.0]
-    within, sds, lags, answered = [], [], [], 0
+    within, sds, lags, corr, answered = [], [], [], [], 0
+    usual_mood = []
     for case in steady:
         obs = case.observations
         answered += sum(o.answered for o in obs)
         within.append(statistics.pstdev([o.loneliness for o in obs if o.loneliness is not None]))
         sds.append(composite_moments(case.child, 0.0, params)[1])
+        full = [(o.loneliness, o.mood) for o in obs if o.loneliness and o.mood]
+        scores, moods = [s for s, _ in full], [m for _, m in full]
+        usual_mood.append(statistics.fmean(moods))
+        if min(statistics.pstdev(scores), statistics.pstdev(moods)) > 0:
+            corr.append(statistics.correlation(scores, moods))
         values = [
             composite(o.loneliness, o.mood, params) if o.loneliness and o.mood else None
             for o in obs
@@ -285,6 +304,9 @@ def describe(cohort: dict[float, list[Case]], params: DetectionParams) -> dict[s
         "lonely": sum(u >= 6 for u in usual) / len(usual),
         "sd": statistics.median(sds),
         "lag1": statistics.median(lags),
+        "mood": statistics.fmean(usual_mood),
+        "between_r": statistics.correlation(usual, usual_mood),
+        "within_r": statistics.median(corr),
     }
 
 
@@ -306,10 +328,11 @@ def _n(value: float) -> str:
 
 def _report(label: str, r: dict[str, float]) -> None:
     print(
-        f"{label}\n  steady children alerted in the year: false {_pct(r['false'])} (drift "
-        f"{_pct(r['drift'])}, or high_loneliness while usually < 6 "
-        f"{_pct(r['high_not_lonely'])}; target <= 10%); high_loneliness at all "
-        f"{_pct(r['high'])}; low_mood {_pct(r['low_mood'])}"
+        f"{label}\n  steady children alerted in the year: {_pct(r['false'])} (target <= 10%): "
+        f"drift {_pct(r['drift'])}, high_loneliness {_pct(r['high_loneliness'])}, low_mood "
+        f"{_pct(r['low_mood'])}; {r['per_child']:.2f} alerts a child; only in the first "
+        f"{FIRST_WEEKS} weeks {_pct(r['first_weeks'])}; usually lonely (score >= 6) "
+        f"{_pct(r['usually_lonely'])}"
     )
     for rise, target in ((1, 20), (2, 7)):
         print(
@@ -320,14 +343,28 @@ def _report(label: str, r: dict[str, float]) -> None:
         )
 
 
+PREVIOUS = {  # the rules before the bench counted every reason: absolute bars at any time
+    "cusum_k": 0.5,
+    "cusum_h": 11.0,
+    "high_margin": -9.0,  # bar max(7, usual - 9) = 7: score >= 7 twice
+    "low_mood_margin": -9.0,  # bar min(2, usual + 9) = 2: mood <= 2 three times
+    "low_mood_run": 3,
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--children", type=int, default=400, help="children per group")
     parser.add_argument("--phi", type=float, default=0.4, help="latent AR(1) per check-in")
     parser.add_argument("--seed", type=int, default=20260302)
     parser.add_argument("--h", type=float, help="try another CUSUM decision interval")
+    parser.add_argument("--k", type=float, help="try another CUSUM reference value")
     args = parser.parse_args()
-    params = replace(DEFAULT_PARAMS, cusum_h=args.h) if args.h else DEFAULT_PARAMS
+    params = DEFAULT_PARAMS
+    if args.h:
+        params = replace(params, cusum_h=args.h)
+    if args.k:
+        params = replace(params, cusum_k=args.k)
     began = time.perf_counter()
     cohort = build_cohort(args.children, random.Random(args.seed), args.phi)
     d = describe(cohort, params)
@@ -335,19 +372,31 @@ def main() -> None:
         f"cohort: {args.children} children a group (steady, +1 SD, +2 SD), 156 scheduled "
         f"check-ins, {_pct(d['answered'])} answered, latent AR(1) phi {args.phi}; three-item "
         f"score mean {d['score']:.1f}\n  (between-child SD {d['between']:.1f}, within "
-        f"{d['within']:.1f}), {_pct(d['lonely'])} usually >= 6; composite within-child SD "
-        f"median {d['sd']:.2f}; lag-1 autocorrelation of the composite {d['lag1']:.2f}"
+        f"{d['within']:.1f}), {_pct(d['lonely'])} usually >= 6; mood mean {d['mood']:.1f}; "
+        f"score and mood between r {d['between_r']:.2f}, within r {d['within_r']:.2f};\n  "
+        f"composite within-child SD median {d['sd']:.2f}; lag-1 autocorrelation of the "
+        f"composite {d['lag1']:.2f}"
     )
     defaults = evaluate(cohort, params)
-    _report(f"defaults (DetectionParams(), h {params.cusum_h})", defaults)
-    strict = replace(params, high_score=8, high_run=3)
-    _report("absolute rule tightened to score >= 8 three times", evaluate(cohort, strict))
-    o = oracle(cohort, params, defaults["drift"])
-    print(
-        f"for scale, a drift CUSUM knowing each child's true mean and SD, h {o['h']:.1f} for "
-        f"the same {_pct(o['drift'])} of steady children: +1 SD median {_n(o['median1'])} "
-        f"(found {_pct(o['found1'])}), +2 SD median {_n(o['median2'])} (found {_pct(o['found2'])})"
+    _report(
+        f"defaults (k {params.cusum_k}, h {params.cusum_h}; high: {params.high_run} in a row "
+        f">= max({params.high_score}, usual + {params.high_margin}); low mood: "
+        f"{params.low_mood_run} in a row <= min({params.low_mood}, usual - "
+        f"{params.low_mood_margin}))",
+        defaults,
     )
+    _report(
+        "previous rules (k 0.5, h 11; score >= 7 twice and mood <= 2 three times, any child)",
+        evaluate(cohort, replace(DEFAULT_PARAMS, **PREVIOUS)),
+    )
+    for k in (0.5, 0.75):  # the textbook k for +1 SD, and one better placed for +2 SD
+        o = oracle(cohort, replace(params, cusum_k=k), defaults["false"])
+        print(
+            f"for scale, a drift CUSUM knowing each child's true mean and SD (k {k}, h "
+            f"{o['h']:.1f}) for the same {_pct(o['drift'])} of steady children alerted: +1 SD "
+            f"median {_n(o['median1'])} (found {_pct(o['found1'])}), +2 SD median "
+            f"{_n(o['median2'])} (found {_pct(o['found2'])})"
+        )
     found, false = crisis_figures()
     total, negatives = len(CRISIS_POSITIVES), len(HYPERBOLE_NEGATIVES)
     print(

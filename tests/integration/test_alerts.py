@@ -43,12 +43,12 @@ def _alert_rows(rows, chat_id):
 async def test_very_lonely_twice_alerts_the_volunteer_once(core, clock):
     child_id = await _program(core)
     for _ in range(2):
-        await answer_checkin(core, clock, child_id, 1001, mood=3, items=(3, 2, 2))
+        await answer_checkin(core, clock, child_id, 1001, mood=3, items=(3, 3, 3))
     (alert,) = [a for a in await _alerts(core) if a.reason == "high_loneliness"]
     assert alert.status == "open" and alert.severity == "alert"
     rows = await outbox_rows(core)
     message = next(r for r in _alert_rows(rows, VOLUNTEER) if "very lonely" in r.body["text"])
-    assert "xiaoming" in message.body["text"] and "▆▆" in message.body["text"]
+    assert "xiaoming" in message.body["text"] and "██" in message.body["text"]
     assert not _alert_rows(rows, COORDINATOR)  # a volunteer is assigned: not the coordinators
     await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
     assert len([a for a in await _alerts(core) if a.reason == "high_loneliness"]) == 1

@@ -30,7 +30,7 @@ def test_steady_child_raises_nothing():
 
 
 def test_very_lonely_twice_is_an_alert():
-    lines = [_line(0), _line(1, items=[3, 2, 2]), _line(2, items=[3, 3, 3])]
+    lines = [_line(0), _line(1, items=[3, 3, 3]), _line(2, items=[3, 3, 3])]
     alerts = list(replay(lines))
     assert {
         "child": "c1",

@@ -76,9 +76,12 @@ def _shrunk_spread(raw: float, n: int, prior: float, params: DetectionParams) ->
     return max(pooled**0.5, params.spread_floor)
 
 
-def usual_answers(history: Sequence[tuple[int, int]], params: DetectionParams) -> tuple[float, float]:
+def usual_answers(
+    history: Sequence[tuple[int, int]], params: DetectionParams
+) -> tuple[float, float]:
     """The child's usual three-item score and mood, shrunk toward the program's usual with
-    `level_prior_weight` pseudo-check-ins: a new child is held to the program's bars."""
+    `level_prior_weight` pseudo-check-ins, so a brand-new child is held to the program's bars
+    and a child's own answers take over within a few check-ins."""
     w0, n = params.level_prior_weight, len(history)
     score = (w0 * params.prior_loneliness + sum(s for s, _ in history)) / (w0 + n)
     mood = (w0 * params.prior_mood + sum(m for _, m in history)) / (w0 + n)

@@ -3,8 +3,11 @@
 Rules, each independent (a check-in may raise several signals):
 - drift: one-sided CUSUM of the composite standardised against the child's own robust,
   prior-shrunk, floored baseline (baseline.py); only answered check-ins move it.
-- high_loneliness: the three-item score at or above a bar on consecutive answered check-ins.
-- low_mood: low mood on consecutive answered check-ins.
+- high_loneliness: the three-item score at or above a bar on consecutive answered check-ins;
+  the bar is the child's usual score plus a margin (never below an absolute floor), the usual
+  being shrunk toward the program's, so a new child meets the program's bar (params.py).
+- low_mood: mood at or below a bar, set the same way below the child's usual mood, on
+  consecutive answered check-ins.
 - silence: consecutive missed check-ins; first a retry to the child, then a volunteer task.
 Missed check-ins neither move the statistics nor break answer streaks; they only count silence.
 """
@@ -82,8 +85,7 @@ def _drift(
     mood = obs.mood if obs.mood is not None else base.mood
     value = composite(score, mood, params)
     z = min(max((value - base.mean) / base.spread, -params.z_cap), params.z_cap)
-    k = params.cusum_k + params.k_uncertainty / (params.prior_mean_weight + base.count) ** 0.5
-    up = max(0.0, state.cusum + z - k)
+    up = max(0.0, state.cusum + z - params.cusum_k)
     down = max(0.0, state.cusum_low - z - params.cusum_k)
     since = (state.cusum_since or obs.at) if up > 0 else None
     if up >= params.cusum_h and _cool(state, Reason.DRIFT, obs.at, params):
@@ -144,25 +146,17 @@ def _streaks(
     extends nor breaks the run."""
     high_bar, low_bar = bars
     if obs.loneliness is not None:
+        hit = obs.loneliness >= high_bar - _EPS
+        detail = f"score at or above {high_bar:.1f}"
         state, signal = _streak(
-            state,
-            "high",
-            obs.loneliness >= high_bar - _EPS,
-            params.high_run,
-            Reason.HIGH_LONELINESS,
-            obs.at,
-            params,
+            state, "high", hit, params.high_run, Reason.HIGH_LONELINESS, obs.at, detail, params
         )
         signals.extend(signal)
     if obs.mood is not None:
+        hit = obs.mood <= low_bar + _EPS
+        detail = f"mood at or below {low_bar:.1f}"
         state, signal = _streak(
-            state,
-            "low_mood",
-            obs.mood <= low_bar + _EPS,
-            params.low_mood_run,
-            Reason.LOW_MOOD,
-            obs.at,
-            params,
+            state, "low_mood", hit, params.low_mood_run, Reason.LOW_MOOD, obs.at, detail, params
         )
         signals.extend(signal)
     return state
@@ -175,6 +169,7 @@ def _streak(
     needed: int,
     reason: Reason,
     at: datetime,
+    what: str,
     params: DetectionParams,
 ) -> tuple[DetectorState, list[Signal]]:
     run = getattr(state, f"{name}_run") + 1 if hit else 0
@@ -182,7 +177,8 @@ def _streak(
     state = replace(state, **{f"{name}_run": run, f"{name}_since": since})
     if run < needed or not _cool(state, reason, at, params):
         return state, []
-    signal = Signal(at, reason, Severity.ALERT, since, f"{run} answered check-ins in a row")
+    detail = f"{run} answered check-ins in a row with {what}"
+    signal = Signal(at, reason, Severity.ALERT, since, detail)
     return _fired(state, signal), [signal]
 
 

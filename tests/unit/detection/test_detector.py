@@ -125,14 +125,49 @@ def test_partly_answered_check_ins_move_the_statistic_but_stay_out_of_the_baseli
     assert state.cusum > 0
 
 
+NINE, EIGHT, SEVEN = (3, (3, 3, 3)), (3, (3, 3, 2)), (3, (3, 2, 2))  # mood 3 with each score
+
+
+def highs(signals) -> list[datetime]:
+    return [s.at for s in signals if s.reason == Reason.HIGH_LONELINESS]
+
+
+def lows(signals) -> list[datetime]:
+    return [s.at for s in signals if s.reason == Reason.LOW_MOOD]
+
+
+@pytest.mark.parametrize(
+    ("scores", "fires_at"),
+    [
+        ([9, 9], 1),  # a brand-new child's bar is the program's usual 4.6 + 3.5 = 8.1
+        ([3, 9, 9], 2),
+        ([3, 8, 8], 2),  # one calm answer first: usual (2 x 4.6 + 3) / 3 = 4.07, bar 7.57
+        ([4, 8, 8], 2),
+        ([3, 3, 8, 8], 3),
+        ([3] * 5 + [7, 7], 6),  # five calm answers: usual 3.46, bar max(7, 6.96) = 7
+        ([8, 8], None),
+        ([8, 9], None),
+        ([9, 8], None),
+        ([7, 7], None),
+        ([3, 7, 9], None),
+        ([5, 8, 8], None),  # usual 4.73, bar 8.23
+        ([3, 3, 7, 7], None),
+    ],
+)
+def test_which_scores_alert_a_new_child(scores, fires_at):
+    """The bars a brand-new child meets (mood 3 throughout, so only the score matters)."""
+    by_score = {3: (1, 1, 1), 4: (2, 1, 1), 5: (2, 2, 1), 7: (3, 2, 2), 8: (3, 3, 2), 9: (3, 3, 3)}
+    found = highs(run(answers([(3, by_score[score]) for score in scores])))
+    assert found == ([] if fires_at is None else [at(fires_at)])
+
+
 def test_high_loneliness_needs_consecutive_answered_check_ins_and_then_cools_down():
-    high = (3, (3, 2, 2))  # score 7
     history = (
         answers(STEADY[:3])
-        + answers([high], first=3)
+        + answers([NINE], first=3)
         + missed(1, first=4)  # a missed check-in does not break the run
         + [Observation(at(5), mood=3)]  # nor does one without the items
-        + answers([high, high, high, high], first=6)
+        + answers([NINE, NINE, NINE, NINE], first=6)
     )
     signals = [s for s in run(history) if s.reason == Reason.HIGH_LONELINESS]
     assert [s.at for s in signals] == [at(6)]  # then quiet for the 14-day cooldown
@@ -141,35 +176,60 @@ def test_high_loneliness_needs_consecutive_answered_check_ins_and_then_cools_dow
 
 
 def test_a_lower_score_breaks_the_high_run():
-    high, low = (3, (3, 2, 2)), (4, (1, 1, 1))
-    assert Reason.HIGH_LONELINESS not in reasons(run(answers([high, low, high, low, high])))
+    low = (4, (1, 1, 1))
+    assert Reason.HIGH_LONELINESS not in reasons(run(answers([NINE, low, NINE, low, NINE])))
 
 
-def test_the_tightened_absolute_rule_needs_eight_three_times():
-    strict = DetectionParams(high_score=8, high_run=3)
-    seven, eight = (3, (3, 2, 2)), (3, (3, 3, 2))
-    assert Reason.HIGH_LONELINESS not in reasons(run(answers([seven] * 5), strict))
-    found = [s.at for s in run(answers([eight] * 3), strict) if s.reason == Reason.HIGH_LONELINESS]
-    assert found == [at(2)]
+def test_the_high_bar_is_relative_to_the_childs_usual():
+    calm = [(4, (1, 2, 1)), (4, (1, 1, 2)), (3, (2, 1, 1)), (4, (1, 1, 1))]  # 4, 4, 4, 3
+    usual = answers(islice(cycle(calm), 30))  # usual score 3.8: bar max(7, 7.3)
+    assert highs(run(usual + answers([EIGHT, EIGHT], first=30))) == [at(31)]
+    assert highs(run(usual + answers([SEVEN] * 6, first=30))) == []
 
 
-def test_low_mood_streak():
-    sad, fine = (2, (1, 1, 1)), (4, (1, 1, 1))
-    assert reasons(run(answers([sad, sad, fine, sad, sad]))) == []
-    assert reasons(run(answers([sad, sad, sad]))) == [Reason.LOW_MOOD]
+def test_a_child_lonely_from_the_start_is_not_alerted_again_and_again():
+    lonely = [(3, (3, 2, 2)), (3, (2, 2, 2)), (3, (3, 3, 1)), (3, (3, 2, 2))]  # 7, 6, 7, 7
+    signals = run(answers(islice(cycle(lonely), 60)) + answers([NINE, NINE], first=60))
+    assert Reason.HIGH_LONELINESS not in reasons(signals)  # usual 6.75 + 3.5 is beyond 9
+
+
+def test_a_run_does_not_raise_its_own_bar_and_comes_back_after_the_cooldown():
+    found = highs(run(answers([NINE] * 15)))  # five weeks of the highest score
+    assert found == [at(1), at(7), at(13)]
+    assert all(b - a >= DEFAULT_PARAMS.cooldown for a, b in pairwise(found))
+
+
+def test_params_can_restore_the_absolute_rule():
+    absolute = DetectionParams(high_margin=-9.0)  # bar max(7, usual - 9) = 7 for every child
+    assert highs(run(answers([SEVEN, SEVEN]), absolute)) == [at(1)]
+    assert highs(run(answers([SEVEN, SEVEN]))) == []
+
+
+def test_low_mood_streak_for_a_new_child_is_the_saddest_face_twice():
+    saddest, sad, fine = (1, (1, 1, 1)), (2, (1, 1, 1)), (4, (1, 1, 1))
+    assert lows(run(answers([saddest, fine, saddest]))) == []
+    assert lows(run(answers([sad] * 4))) == []  # usual 3.9 - 2.5: only the saddest face
+    assert lows(run(answers([saddest, saddest]))) == [at(1)]
+
+
+def test_the_low_mood_bar_is_relative_to_the_childs_usual():
+    happy = answers([(5, (1, 1, 1))] * 20)  # usual 5 (shrunk 4.9): bar min(2, 2.4) = 2
+    assert lows(run(happy + answers([(2, (1, 1, 1))] * 2, first=20))) == [at(21)]
+    usually_sad = answers([(3, (2, 2, 1))] * 20)  # usual 3.1: bar 0.6, nothing counts
+    assert lows(run(usually_sad + answers([(1, (2, 2, 1))] * 6, first=20))) == []
 
 
 def test_the_cooldown_lets_a_lasting_problem_come_back_later():
     sad = (1, (1, 1, 1))
     signals = run(answers([sad] * 15))  # five weeks of sad faces
-    lows = [s.at for s in signals if s.reason == Reason.LOW_MOOD]
-    assert len(lows) == 3  # weeks 1, 3 and 5: after each 14-day cooldown
-    assert all(b - a >= DEFAULT_PARAMS.cooldown for a, b in pairwise(lows))
+    found = lows(signals)
+    assert len(found) == 3  # weeks 1, 3 and 5: after each 14-day cooldown
+    assert all(b - a >= DEFAULT_PARAMS.cooldown for a, b in pairwise(found))
 
 
 def test_state_survives_a_json_round_trip_midway_and_gives_the_same_signals():
     history = answers(islice(cycle(STEADY), 50)) + missed(7, first=50)
-    history += answers([(2, (3, 3, 2))] * 12, first=57)
+    history += answers([(2, (3, 3, 3))] * 12, first=57)
     straight = run(history)
     state, resumed = DetectorState(), []
     for i, observation in enumerate(history):
@@ -207,3 +267,9 @@ def test_observations_reject_naive_times_and_answers_off_the_scales(bad):
 def test_params_refuse_an_h_one_bad_day_could_reach():
     with pytest.raises(ValueError):
         DetectionParams(cusum_h=2.0)
+
+
+@pytest.mark.parametrize("bad", [{"high_run": 0}, {"low_mood_run": 0}, {"level_prior_weight": 0}])
+def test_params_refuse_level_rules_out_of_range(bad):
+    with pytest.raises(ValueError):
+        DetectionParams(**bad)
