@@ -31,6 +31,8 @@ URGENT_PRIORITY, ALERT_PRIORITY = 2, 1  # outbox order: before any check-in of a
 # The ladder's top: an urgent alert goes to everyone every 15 min for 2 hours, then stops
 # repeating (it stays open in /alerts) instead of waking every coordinator all night.
 MAX_ESCALATIONS = 8
+# How long "I contacted the child" waits for its outcome note before free text means other things.
+OUTCOME_NOTE_WAIT = timedelta(hours=12)
 
 
 async def _recipients(
@@ -198,7 +200,7 @@ async def on_button(
         alert.acknowledged_at = alert.acknowledged_at or now
         alert.escalate_at = None
     if verb == AlertVerb.CONTACTED:
-        actor.awaiting = f"outcome:{alert.id}"
+        actor.awaiting = f"outcome:{alert.id}:{int(now.timestamp())}"
         replies.append(
             Message(deps.texts.render("ask_outcome", locale, nickname=child.display_name))
         )
@@ -223,11 +225,14 @@ async def record_outcome(
     """The note a volunteer writes after "I contacted the child": saved, and the alert closed."""
     if not actor.awaiting or not actor.awaiting.startswith("outcome:"):
         return None
-    alert = await session.get(Alert, int(actor.awaiting.split(":", 1)[1]))
+    _, alert_id, asked_at = [*actor.awaiting.split(":"), "0"][:3]
     actor.awaiting = None
+    now = deps.clock.now()
+    if now.timestamp() - int(asked_at) > OUTCOME_NOTE_WAIT.total_seconds():
+        return None  # asked too long ago: this text is about something else
+    alert = await session.get(Alert, int(alert_id))
     if alert is None:
         return None
-    now = deps.clock.now()
     alert_repo.add_note(session, alert.child_id, actor.id, text[:4000], now, alert.id)
     alert.status = AlertStatus.CLOSED.value
     alert.closed_at = now

@@ -199,3 +199,17 @@ async def test_snooze_puts_a_concern_off_and_escalate_reaches_coordinators(core,
     escalated = await router.handle_button(core.deps, me, f"v:{alert.id}:esc")
     assert escalated.outbox_changed
     assert _alert_rows(await outbox_rows(core), COORDINATOR)
+
+
+async def test_a_forgotten_outcome_note_does_not_swallow_later_text(core, clock):
+    child_id = await _program(core)
+    for _ in range(2):
+        await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
+    (alert,) = await _alerts(core)
+    me = sender(VOLUNTEER, "en")
+    await router.handle_button(core.deps, me, f"v:{alert.id}:done")
+    clock.advance(days=2)
+    later = await router.handle_text(core.deps, me, "hello, is the meeting today?")
+    assert "closed" not in later.replies[0].text
+    (alert,) = await _alerts(core)
+    assert alert.status == "acknowledged"
