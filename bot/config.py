@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.util
 from datetime import timedelta
-from pathlib import Path
 from typing import Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -184,10 +183,6 @@ class Settings(BaseSettings):
             urgent=timedelta(minutes=self.urgent_escalate_minutes),
         )
 
-    @property
-    def default_schedule(self) -> WeeklySchedule:
-        return WeeklySchedule.parse(self.checkin_schedule)
-
     def require_token(self) -> None:
         """Running the bot needs a token; the invite and import commands do not."""
         if not self.bot_token.strip():
@@ -196,13 +191,6 @@ class Settings(BaseSettings):
                 "BOT_TOKEN=<the token it gives you> in .env (copy .env.example) or the "
                 "environment."
             )
-
-    def sqlite_path(self) -> Path | None:
-        """The file behind a SQLite URL, so its folder can be created before first use."""
-        prefix = "sqlite+aiosqlite:///"
-        if self.database_url.startswith(prefix) and ":memory:" not in self.database_url:
-            return Path(self.database_url.removeprefix(prefix))
-        return None
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -104,3 +104,25 @@ async def staff(core: Core, role: Role, name: str, tg: int, child: str | None = 
     """Enrol a coordinator, or a volunteer for `child`, and have them join."""
     code = await invite(core, InviteRequest(role, name=name, child=child or ""))
     await router.handle_start(core.deps, sender(tg, "en"), code)
+
+
+VOLUNTEER_TG, COORDINATOR_TG = 3001, 5001
+
+
+async def program_with_volunteer(core: Core) -> int:
+    """A coordinator, the child xiaoming (consented) and the volunteer Wang for her."""
+    await staff(core, Role.COORDINATOR, "Li", COORDINATOR_TG)
+    child_id = await enrol_consented_child(core)
+    await staff(core, Role.VOLUNTEER, "Wang", VOLUNTEER_TG, child="xiaoming")
+    return child_id
+
+
+async def all_alerts(core: Core) -> list:
+    from bot.adapters.db.models import Alert
+
+    async with core.deps.sessions() as session:
+        return list((await session.scalars(select(Alert).order_by(Alert.id))).all())
+
+
+def alert_rows(rows: list[Outbox], chat_id: int) -> list[Outbox]:
+    return [r for r in rows if r.kind == "alert" and r.chat_id == chat_id]

@@ -15,7 +15,6 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import escape
 
 from bot.adapters.dialogs import DIALOGS_DIR, load_labels
 
@@ -86,6 +85,3 @@ class Texts:
     def label(self, key: str, locale: str | None, group: str = "labels") -> str:
         """A short button or notice text from labels.yaml, translated and NOT escaped."""
         return self.gettext(self._labels[group][key], locale)
-
-    def label_html(self, key: str, locale: str | None, group: str = "labels") -> str:
-        return str(escape(self.label(key, locale, group)))

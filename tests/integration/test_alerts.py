@@ -6,73 +6,62 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.adapters.db.models import AccessLog, Alert, CaseNote
+from bot.adapters.db.models import AccessLog, CaseNote
 from bot.domain.people import Role
 from bot.services import router
 from bot.services.due import collect_due
 from tests.helpers import (
+    COORDINATOR_TG,
+    VOLUNTEER_TG,
+    alert_rows,
+    all_alerts,
     answer_checkin,
     checkins_of,
     enrol_consented_child,
     miss_checkin,
     next_checkin,
     outbox_rows,
+    program_with_volunteer,
     sender,
     staff,
 )
 
-VOLUNTEER, COORDINATOR, OTHER_VOLUNTEER = 3001, 5001, 3002
-
-
-async def _program(core):
-    await staff(core, Role.COORDINATOR, "Li", COORDINATOR)
-    child_id = await enrol_consented_child(core)
-    await staff(core, Role.VOLUNTEER, "Wang", VOLUNTEER, child="xiaoming")
-    return child_id
-
-
-async def _alerts(core) -> list[Alert]:
-    async with core.deps.sessions() as session:
-        return list((await session.scalars(select(Alert).order_by(Alert.id))).all())
-
-
-def _alert_rows(rows, chat_id):
-    return [r for r in rows if r.kind == "alert" and r.chat_id == chat_id]
+VOLUNTEER, COORDINATOR, OTHER_VOLUNTEER = VOLUNTEER_TG, COORDINATOR_TG, 3002
 
 
 async def test_very_lonely_twice_alerts_the_volunteer_once(core, clock):
-    child_id = await _program(core)
+    child_id = await program_with_volunteer(core)
     for _ in range(2):
         await answer_checkin(core, clock, child_id, 1001, mood=3, items=(3, 3, 3))
-    (alert,) = [a for a in await _alerts(core) if a.reason == "high_loneliness"]
+    (alert,) = [a for a in await all_alerts(core) if a.reason == "high_loneliness"]
     assert alert.status == "open" and alert.severity == "alert"
     rows = await outbox_rows(core)
-    message = next(r for r in _alert_rows(rows, VOLUNTEER) if "very lonely" in r.body["text"])
+    message = next(r for r in alert_rows(rows, VOLUNTEER) if "very lonely" in r.body["text"])
     assert "xiaoming" in message.body["text"] and "██" in message.body["text"]
-    assert not _alert_rows(rows, COORDINATOR)  # a volunteer is assigned: not the coordinators
+    assert not alert_rows(rows, COORDINATOR)  # a volunteer is assigned: not the coordinators
     await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
-    assert len([a for a in await _alerts(core) if a.reason == "high_loneliness"]) == 1
+    assert len([a for a in await all_alerts(core) if a.reason == "high_loneliness"]) == 1
 
 
 async def test_unacknowledged_alert_escalates_once_per_step(core, clock):
-    child_id = await _program(core)
+    child_id = await program_with_volunteer(core)
     for _ in range(2):
         await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
-    (alert,) = await _alerts(core)
+    (alert,) = await all_alerts(core)
     clock.set(alert.opened_at + timedelta(hours=23))
     assert (await collect_due(core.deps)).escalated == 0
     clock.set(alert.opened_at + timedelta(hours=24, seconds=1))
     assert (await collect_due(core.deps)).escalated == 1
     assert (await collect_due(core.deps)).escalated == 0  # nothing repeats within a step
     rows = await outbox_rows(core)
-    assert _alert_rows(rows, COORDINATOR) and len(_alert_rows(rows, VOLUNTEER)) == 2
+    assert alert_rows(rows, COORDINATOR) and len(alert_rows(rows, VOLUNTEER)) == 2
 
 
 async def test_acknowledge_stops_escalation_and_contacted_closes_with_a_note(core, clock):
-    child_id = await _program(core)
+    child_id = await program_with_volunteer(core)
     for _ in range(2):
         await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
-    (alert,) = await _alerts(core)
+    (alert,) = await all_alerts(core)
     me = sender(VOLUNTEER, "en")
     acked = await router.handle_button(core.deps, me, f"v:{alert.id}:ack")
     assert acked.edit is not None and "Acknowledged" in acked.edit.text
@@ -82,7 +71,7 @@ async def test_acknowledge_stops_escalation_and_contacted_closes_with_a_note(cor
     assert contacted.replies and "note" in contacted.replies[0].text
     saved = await router.handle_text(core.deps, me, "Visited; she misses her mum. Parents called.")
     assert "closed" in saved.replies[0].text
-    (alert,) = await _alerts(core)
+    (alert,) = await all_alerts(core)
     assert alert.status == "closed"
     async with core.deps.sessions() as session:
         (note,) = (await session.scalars(select(CaseNote))).all()
@@ -90,12 +79,12 @@ async def test_acknowledge_stops_escalation_and_contacted_closes_with_a_note(cor
 
 
 async def test_another_volunteer_cannot_see_or_act_on_the_child(core, clock):
-    child_id = await _program(core)
+    child_id = await program_with_volunteer(core)
     await enrol_consented_child(core, "xiaohong", child_tg=1002, parent_tg=2002)
     await staff(core, Role.VOLUNTEER, "Zhao", OTHER_VOLUNTEER, child="xiaohong")
     for _ in range(2):
         await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
-    (alert,) = await _alerts(core)
+    (alert,) = await all_alerts(core)
     other = sender(OTHER_VOLUNTEER, "en")
     theirs = await router.handle_command(core.deps, other, "child", ["xiaoming"])
     nobody = await router.handle_command(core.deps, other, "child", ["nobody"])
@@ -116,7 +105,7 @@ async def test_another_volunteer_cannot_see_or_act_on_the_child(core, clock):
 
 
 async def test_coordinator_sees_every_open_alert_urgent_first(core, clock):
-    child_id = await _program(core)
+    child_id = await program_with_volunteer(core)
     for _ in range(2):
         await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
     await router.handle_command(core.deps, sender(1001), "sos", [])
@@ -128,12 +117,12 @@ async def test_coordinator_sees_every_open_alert_urgent_first(core, clock):
 
 
 async def test_sos_and_help_button_reach_everyone_at_once(core, clock):
-    child_id = await _program(core)
+    child_id = await program_with_volunteer(core)
     reply = await router.handle_command(core.deps, sender(1001), "sos", [])
     assert "12356" in reply.replies[0].text and "110" in reply.replies[0].text
     rows = await outbox_rows(core)
-    assert _alert_rows(rows, VOLUNTEER) and _alert_rows(rows, COORDINATOR)
-    assert all(r.send_after == clock.now() for r in _alert_rows(rows, COORDINATOR))
+    assert alert_rows(rows, VOLUNTEER) and alert_rows(rows, COORDINATOR)
+    assert all(r.send_after == clock.now() for r in alert_rows(rows, COORDINATOR))
     checkin = await next_checkin(core, clock, child_id)
     pressed = await router.handle_button(core.deps, sender(1001), f"s:{child_id}")
     assert "12356" in pressed.replies[0].text
@@ -141,7 +130,7 @@ async def test_sos_and_help_button_reach_everyone_at_once(core, clock):
 
 
 async def test_silence_retries_then_tasks_the_volunteer(core, clock):
-    child_id = await _program(core)
+    child_id = await program_with_volunteer(core)
     await answer_checkin(core, clock, child_id, 1001, mood=4, items=(1, 1, 1))
     steps: list[str] = []
     for _ in range(12):
@@ -150,12 +139,12 @@ async def test_silence_retries_then_tasks_the_volunteer(core, clock):
             c.kind == "adhoc" for c in await checkins_of(core, child_id)
         ):
             steps.append("retry")  # a gentle extra check-in went to the child
-        if any(a.reason == "silence_task" for a in await _alerts(core)):
+        if any(a.reason == "silence_task" for a in await all_alerts(core)):
             steps.append("task")
             break
     assert steps == ["retry", "task"]
     rows = await outbox_rows(core)
-    assert any("missed several" in r.body["text"] for r in _alert_rows(rows, VOLUNTEER))
+    assert any("missed several" in r.body["text"] for r in alert_rows(rows, VOLUNTEER))
 
 
 async def test_with_no_volunteer_the_coordinators_get_the_alert(core, clock):
@@ -163,13 +152,13 @@ async def test_with_no_volunteer_the_coordinators_get_the_alert(core, clock):
     child_id = await enrol_consented_child(core)
     for _ in range(2):
         await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
-    assert _alert_rows(await outbox_rows(core), COORDINATOR)
+    assert alert_rows(await outbox_rows(core), COORDINATOR)
 
 
 async def test_a_concern_raised_at_night_waits_for_the_morning_but_urgent_does_not(core, clock):
     from datetime import UTC, datetime
 
-    child_id = await _program(core)
+    child_id = await program_with_volunteer(core)
     await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
     checkin = await next_checkin(core, clock, child_id)
     clock.set(datetime(2026, 11, 25, 14, 0, tzinfo=UTC))  # 22:00 in Shanghai: quiet hours
@@ -177,18 +166,18 @@ async def test_a_concern_raised_at_night_waits_for_the_morning_but_urgent_does_n
     for step, value in (("mood", 2), ("companionship", 3), ("left_out", 3), ("alone", 3)):
         await router.handle_button(core.deps, me, f"c:{checkin.id}:{step}:{value}")
     await router.handle_button(core.deps, me, f"c:{checkin.id}:words:-1")
-    (concern,) = _alert_rows(await outbox_rows(core), VOLUNTEER)
+    (concern,) = alert_rows(await outbox_rows(core), VOLUNTEER)
     assert concern.send_after == datetime(2026, 11, 25, 23, 30, tzinfo=UTC)  # 07:30 local
     await router.handle_command(core.deps, me, "sos", [])
-    urgent = [r for r in _alert_rows(await outbox_rows(core), VOLUNTEER) if r.id != concern.id]
+    urgent = [r for r in alert_rows(await outbox_rows(core), VOLUNTEER) if r.id != concern.id]
     assert urgent and urgent[0].send_after == clock.now()
 
 
 async def test_snooze_puts_a_concern_off_and_escalate_reaches_coordinators(core, clock):
-    child_id = await _program(core)
+    child_id = await program_with_volunteer(core)
     for _ in range(2):
         await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
-    (alert,) = await _alerts(core)
+    (alert,) = await all_alerts(core)
     me = sender(VOLUNTEER, "en")
     clock.set(alert.opened_at + timedelta(hours=20))
     await router.handle_button(core.deps, me, f"v:{alert.id}:snz")
@@ -198,18 +187,18 @@ async def test_snooze_puts_a_concern_off_and_escalate_reaches_coordinators(core,
     assert (await collect_due(core.deps)).escalated == 1
     escalated = await router.handle_button(core.deps, me, f"v:{alert.id}:esc")
     assert escalated.outbox_changed
-    assert _alert_rows(await outbox_rows(core), COORDINATOR)
+    assert alert_rows(await outbox_rows(core), COORDINATOR)
 
 
 async def test_a_forgotten_outcome_note_does_not_swallow_later_text(core, clock):
-    child_id = await _program(core)
+    child_id = await program_with_volunteer(core)
     for _ in range(2):
         await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
-    (alert,) = await _alerts(core)
+    (alert,) = await all_alerts(core)
     me = sender(VOLUNTEER, "en")
     await router.handle_button(core.deps, me, f"v:{alert.id}:done")
     clock.advance(days=2)
     later = await router.handle_text(core.deps, me, "hello, is the meeting today?")
     assert "closed" not in later.replies[0].text
-    (alert,) = await _alerts(core)
+    (alert,) = await all_alerts(core)
     assert alert.status == "acknowledged"

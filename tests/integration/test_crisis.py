@@ -2,60 +2,46 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from bot.adapters.db.models import Alert
 from bot.domain.people import Role
 from bot.services import delivery, router
 from tests.helpers import (
+    COORDINATOR_TG,
+    VOLUNTEER_TG,
+    alert_rows,
+    all_alerts,
     answer_checkin,
     enrol_consented_child,
     next_checkin,
     outbox_rows,
+    program_with_volunteer,
     sender,
     staff,
 )
 
-VOLUNTEER, COORDINATOR = 3001, 5001
-
-
-async def _program(core):
-    await staff(core, Role.COORDINATOR, "Li", COORDINATOR)
-    child_id = await enrol_consented_child(core)
-    await staff(core, Role.VOLUNTEER, "Wang", VOLUNTEER, child="xiaoming")
-    return child_id
-
-
-async def _alerts(core) -> list[Alert]:
-    async with core.deps.sessions() as session:
-        return list((await session.scalars(select(Alert).order_by(Alert.id))).all())
-
-
-def _to(rows, chat_id):
-    return [r for r in rows if r.kind == "alert" and r.chat_id == chat_id]
+VOLUNTEER, COORDINATOR = VOLUNTEER_TG, COORDINATOR_TG
 
 
 async def test_a_second_crisis_after_acknowledgement_goes_out_again(core, clock):
-    await _program(core)
+    await program_with_volunteer(core)
     await router.handle_text(core.deps, sender(1001), "我不想活了")
-    (alert,) = await _alerts(core)
+    (alert,) = await all_alerts(core)
     await router.handle_button(core.deps, sender(VOLUNTEER, "en"), f"v:{alert.id}:ack")
-    before = len(_to(await outbox_rows(core), VOLUNTEER))
+    before = len(alert_rows(await outbox_rows(core), VOLUNTEER))
     clock.advance(days=3)
     reply = await router.handle_text(core.deps, sender(1001), "今晚去跳楼")
     assert "12356" in reply.replies[0].text
     rows = await outbox_rows(core)
-    assert len(_to(rows, VOLUNTEER)) == before + 1
-    assert "今晚去跳楼" in _to(rows, VOLUNTEER)[-1].body["text"]
-    (alert,) = await _alerts(core)
+    assert len(alert_rows(rows, VOLUNTEER)) == before + 1
+    assert "今晚去跳楼" in alert_rows(rows, VOLUNTEER)[-1].body["text"]
+    (alert,) = await all_alerts(core)
     assert alert.status == "open"  # escalates again if nobody takes it
 
 
 async def test_a_crisis_caption_on_a_photo_is_screened(core, clock):
-    await _program(core)
+    await program_with_volunteer(core)
     reply = await router.handle_unsupported(core.deps, sender(1001), "I want to kill myself")
     assert "12356" in reply.replies[0].text
-    assert [a.reason for a in await _alerts(core)] == ["crisis"]
+    assert [a.reason for a in await all_alerts(core)] == ["crisis"]
     plain = await router.handle_unsupported(core.deps, sender(1001), "my cat")
     assert "12356" not in plain.replies[0].text
 
@@ -68,7 +54,7 @@ async def test_with_nobody_to_tell_the_child_is_not_told_someone_knows(core, clo
 
 
 async def test_urgent_alerts_overtake_a_round_of_checkins(core, clock):
-    child_id = await _program(core)
+    child_id = await program_with_volunteer(core)
     for n in range(30):
         await enrol_consented_child(core, f"kid{n}", child_tg=10_000 + n, parent_tg=20_000 + n)
     await router.handle_command(core.deps, sender(COORDINATOR, "en"), "checkin_now", ["all"])
@@ -83,9 +69,9 @@ async def test_urgent_alerts_overtake_a_round_of_checkins(core, clock):
 
 
 async def test_urgent_alerts_cannot_be_snoozed_and_escalate_once(core, clock):
-    await _program(core)
+    await program_with_volunteer(core)
     await router.handle_command(core.deps, sender(1001), "sos", [])
-    (alert,) = await _alerts(core)
+    (alert,) = await all_alerts(core)
     me = sender(VOLUNTEER, "en")
     snoozed = await router.handle_button(core.deps, me, f"v:{alert.id}:snz")
     assert snoozed.edit is not None and all(
@@ -93,14 +79,14 @@ async def test_urgent_alerts_cannot_be_snoozed_and_escalate_once(core, clock):
     )
     await router.handle_button(core.deps, me, f"v:{alert.id}:esc")
     await router.handle_button(core.deps, me, f"v:{alert.id}:esc")
-    (alert,) = await _alerts(core)
+    (alert,) = await all_alerts(core)
     assert alert.escalation_level == 1 and alert.escalate_at is not None
 
 
 async def test_only_a_coordinator_closes_a_mandatory_report(core, clock):
-    await _program(core)
+    await program_with_volunteer(core)
     await router.handle_text(core.deps, sender(1001), "爸爸打我")
-    report = next(a for a in await _alerts(core) if a.reason == "abuse_report")
+    report = next(a for a in await all_alerts(core) if a.reason == "abuse_report")
     refused = await router.handle_button(core.deps, sender(VOLUNTEER, "en"), f"v:{report.id}:done")
     assert not refused.replies
     allowed = await router.handle_button(
@@ -118,4 +104,4 @@ async def test_siblings_words_alert_only_for_the_child_who_wrote_them(core, cloc
     for step in ("mood", "companionship", "left_out", "alone"):
         await router.handle_button(core.deps, sender(1001), f"c:{checkin.id}:{step}:2")
     await router.handle_text(core.deps, sender(1001), "我不想活了")
-    assert [(a.child_id, a.reason) for a in await _alerts(core)] == [(second, "crisis")]
+    assert [(a.child_id, a.reason) for a in await all_alerts(core)] == [(second, "crisis")]

@@ -18,8 +18,9 @@ from bot.adapters.db.models import (
     Link,
     Person,
 )
+from bot.domain.alerting import AlertStatus
 
-OPEN_STATES = ("open", "acknowledged")
+OPEN_STATES = (AlertStatus.OPEN.value, AlertStatus.ACKNOWLEDGED.value)
 
 
 async def open_alert(session: AsyncSession, child_id: int, reason: str) -> Alert | None:
