@@ -16,9 +16,9 @@ from pathlib import Path
 
 from bot.bootstrap import Core, build_core
 from bot.config import ConfigError, Settings, load_settings
-from bot.domain.people import AGE_BANDS, Guardianship, Role
+from bot.domain.people import AGE_BANDS, Guardianship
 from bot.roster import RosterError, import_roster, read_roster
-from bot.services.enrolment import InviteRequest, create_invite
+from bot.services.enrolment import INVITE_KINDS, InviteRequest, create_invite
 from bot.services.errors import UserError
 
 
@@ -28,7 +28,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the bot (long polling, or a webhook when WEBHOOK_URL is set)")
     sub.add_parser("migrate", help="bring the database schema up to date")
     invite = sub.add_parser("invite", help="print an invite link for one person")
-    invite.add_argument("--role", required=True, choices=[r.value for r in Role])
+    invite.add_argument(
+        "--role", required=True, choices=INVITE_KINDS, help="carer: a family adult at home"
+    )
     invite.add_argument("--name", default="", help="nickname of a child, or an adult's name")
     invite.add_argument("--child", default="", help="the child's nickname (parents, volunteers)")
     invite.add_argument("--age-band", default="", choices=["", *AGE_BANDS])
@@ -89,8 +91,8 @@ async def _with_core(settings: Settings, work) -> int:  # type: ignore[no-untype
 
 
 async def _invite(core: Core, args: argparse.Namespace) -> int:
-    request = InviteRequest(
-        role=Role(args.role),
+    request = InviteRequest.of(
+        args.role,
         name=args.name,
         child=args.child,
         age_band=args.age_band,

@@ -17,7 +17,7 @@ from pathlib import Path
 from bot.config import ConfigError
 from bot.domain.people import Role, clean_name, nickname_key
 from bot.services.deps import Deps
-from bot.services.enrolment import InviteRequest, IssuedInvite, create_invite
+from bot.services.enrolment import INVITE_KINDS, InviteRequest, IssuedInvite, create_invite
 from bot.services.errors import UserError
 
 COLUMNS = ("role", "name", "child", "age_band", "guardianship", "village", "school")
@@ -76,14 +76,13 @@ def read_roster(path: Path) -> list[tuple[int, InviteRequest]]:
             row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
             if not any(row.values()):
                 continue
-            try:
-                role = Role(row.get("role", "").lower())
-            except ValueError:
-                raise RosterError(number, UserError("invite_usage")) from None
+            kind = row.get("role", "").lower()
+            if kind not in INVITE_KINDS:
+                raise RosterError(number, UserError("invite_usage"))
             fields = {c: row.get(c, "") for c in COLUMNS if c != "role"}
             for column in ("village", "school"):
                 fields[column] = _optional(number, column, fields[column])
-            key = _child_key(fields["name"]) if role == Role.CHILD else None
+            key = _child_key(fields["name"]) if kind == Role.CHILD else None
             if key is not None:
                 if key in children:
                     raise RosterError(
@@ -93,7 +92,7 @@ def read_roster(path: Path) -> list[tuple[int, InviteRequest]]:
                         ),
                     )
                 children[key] = number
-            requests.append((number, InviteRequest(role=role, **fields)))
+            requests.append((number, InviteRequest.of(kind, **fields)))
     except csv.Error as error:
         raise ConfigError(
             f"roster file {path} is not valid CSV (near row {number + 1}): {error}"

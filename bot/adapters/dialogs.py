@@ -56,8 +56,19 @@ def load_questionnaire(name: str = "checkin", directory: Path = DIALOGS_DIR) -> 
 
 @cache
 def load_labels(directory: Path = DIALOGS_DIR) -> dict[str, dict[str, str]]:
-    """All label groups from labels.yaml, e.g. labels["labels"]["skip"]."""
-    return _read(directory / "labels.yaml")
+    """All label groups, e.g. labels["labels"]["skip"].
+
+    The shared groups live in labels.yaml; a feature's own short texts live beside its data, in
+    the `labels:` section of `dialogs/<feature>.yaml`, as the group named after the file.
+    """
+    groups = dict(_read(directory / "labels.yaml"))
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name == "labels.yaml":
+            continue
+        data = _read(path)
+        if isinstance(data, dict) and isinstance(data.get("labels"), dict):
+            groups[path.stem] = data["labels"]
+    return groups
 
 
 @cache

@@ -14,7 +14,8 @@ class Role(StrEnum):
 
 
 class LinkKind(StrEnum):
-    PARENT = "parent"
+    PARENT = "parent"  # a mother or father, usually working far away
+    CARER = "carer"  # the adult at home with the child (a grandparent, an aunt): a guardian
     VOLUNTEER = "volunteer"
 
 

@@ -8,7 +8,6 @@ from bot.adapters.db import people_repo
 from bot.adapters.db.models import Consent, Person
 from bot.domain.actions import ChildAssent, GuardianConsent, encode
 from bot.domain.consent import ConsentKind, ConsentMethod
-from bot.domain.people import LinkKind
 from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.formatting import local_time
@@ -92,7 +91,7 @@ async def guardian_answer(
 ) -> Outcome:
     parent = None
     for candidate in parents:
-        if await people_repo.is_linked(session, LinkKind.PARENT, candidate.id, action.child_id):
+        if await people_repo.is_family(session, candidate.id, action.child_id):
             parent = candidate
             break
     if parent is None:

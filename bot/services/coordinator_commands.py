@@ -19,6 +19,7 @@ from bot.services.scheduling import refresh_schedule
 INVITE_SHAPES = {
     "child": ("name", "age_band", "guardianship"),
     "parent": ("child", "name"),
+    "carer": ("child", "name"),
     "volunteer": ("child", "name"),
     "coordinator": ("name",),
 }
@@ -33,7 +34,7 @@ def parse_invite_args(args: list[str]) -> InviteRequest:
     required = 1 if role != "child" else 3
     if len(rest) < required or len(rest) > len(fields):
         raise UserError("invite_usage")
-    return InviteRequest(role=Role(role), **dict(zip(fields, rest, strict=False)))
+    return InviteRequest.of(role, **dict(zip(fields, rest, strict=False)))
 
 
 async def invite_command(

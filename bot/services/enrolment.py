@@ -18,6 +18,8 @@ from bot.domain.people import AGE_BANDS, Guardianship, LinkKind, Role, clean_nam
 from bot.services.deps import Deps
 from bot.services.errors import UserError
 
+INVITE_KINDS = (*(role.value for role in Role), "carer")
+
 
 @dataclass(frozen=True)
 class InviteRequest:
@@ -28,6 +30,14 @@ class InviteRequest:
     guardianship: str = ""
     village: str = ""
     school: str = ""
+    carer: bool = False  # a family adult who lives with the child (e.g. a grandparent)
+
+    @classmethod
+    def of(cls, kind: str, **fields: str) -> InviteRequest:
+        """From an invite kind as people type it: a role, or "carer" (a family adult at home)."""
+        if kind == "carer":
+            return cls(role=Role.PARENT, carer=True, **fields)
+        return cls(role=Role(kind), **fields)
 
 
 @dataclass(frozen=True)
@@ -113,7 +123,9 @@ async def _new_adult(
     session.add(person)
     await session.flush()
     if child is not None:
-        kind = LinkKind.PARENT if req.role == Role.PARENT else LinkKind.VOLUNTEER
+        kind = LinkKind.VOLUNTEER
+        if req.role == Role.PARENT:
+            kind = LinkKind.CARER if req.carer else LinkKind.PARENT
         await people_repo.add_link(session, kind, person.id, child.id, now)
     return person
 

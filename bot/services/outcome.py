@@ -22,24 +22,43 @@ Keyboard = tuple[tuple[Button, ...], ...]
 
 
 @dataclass(frozen=True)
+class Media:
+    """A voice note, photo or video note passed along by the id the channel gave it."""
+
+    kind: str  # one of MEDIA_KINDS
+    file_id: str
+
+
+MEDIA_KINDS = ("voice", "photo", "video_note")
+
+
+@dataclass(frozen=True)
 class Message:
-    """An HTML message (already escaped by the templates) with optional inline buttons."""
+    """An HTML message (already escaped by the templates) with optional inline buttons.
+
+    With `media`, the text travels with it (as its caption where the channel allows one).
+    """
 
     text: str
     buttons: Keyboard = ()
+    media: Media | None = None
 
     def to_body(self) -> dict[str, Any]:
-        return {
+        body: dict[str, Any] = {
             "text": self.text,
             "buttons": [[[b.label, b.data] for b in row] for row in self.buttons],
         }
+        if self.media is not None:
+            body["media"] = {"kind": self.media.kind, "file_id": self.media.file_id}
+        return body
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> Message:
         rows = tuple(
             tuple(Button(label, data) for label, data in row) for row in body.get("buttons", [])
         )
-        return cls(text=body["text"], buttons=rows)
+        media = Media(**body["media"]) if body.get("media") else None
+        return cls(text=body["text"], buttons=rows, media=media)
 
 
 @dataclass

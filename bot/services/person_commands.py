@@ -34,7 +34,7 @@ async def _pending_consents(deps: Deps, session: AsyncSession, person: Person) -
     if person.role != Role.PARENT:
         return []
     messages = []
-    children = await people_repo.linked_children(session, person.id, LinkKind.PARENT)
+    children = await people_repo.family_children(session, person.id)
     for child in children:
         if not (await people_repo.consent_state(session, child.id)).guardian:
             messages.append(consent_flow.consent_request(deps, person, child))
@@ -43,9 +43,10 @@ async def _pending_consents(deps: Deps, session: AsyncSession, person: Person) -
 
 async def _welcome(deps: Deps, session: AsyncSession, person: Person) -> list[Message]:
     children = []
-    if person.role in (Role.PARENT, Role.VOLUNTEER):
-        kind = LinkKind.PARENT if person.role == Role.PARENT else LinkKind.VOLUNTEER
-        linked = await people_repo.linked_children(session, person.id, kind)
+    if person.role == Role.PARENT:
+        children = [c.display_name for c in await people_repo.family_children(session, person.id)]
+    elif person.role == Role.VOLUNTEER:
+        linked = await people_repo.linked_children(session, person.id, LinkKind.VOLUNTEER)
         children = [c.display_name for c in linked]
     text = deps.texts.render(
         "welcome", person.locale, role=person.role, name=person.display_name, children=children

@@ -46,6 +46,14 @@ def split_command(text: str) -> tuple[str, list[str]]:
 TEXT_LIMIT = 4096
 
 
+def _cut_outside_entity(line: str, limit: int) -> int:
+    """Where to cut a line hard without splitting an escape such as &amp; in two."""
+    amp = line.rfind("&", max(0, limit - 10), limit)
+    if amp != -1 and ";" not in line[amp:limit]:
+        return amp
+    return limit
+
+
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     """Cut a long message at line breaks into pieces Telegram accepts (4096 characters).
 
@@ -59,8 +67,9 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
             if current:
                 pieces.append(current)
                 current = ""
-            pieces.append(line[:limit])
-            line = line[limit:]
+            cut = _cut_outside_entity(line, limit)
+            pieces.append(line[:cut])
+            line = line[cut:]
         candidate = f"{current}\n{line}" if current else line
         if len(candidate) > limit:
             pieces.append(current)

@@ -12,16 +12,17 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.services import delivery
 from bot.services.delivery import Delivery
 from bot.services.deps import Deps
-from bot.telegram.mapping import keyboard_from_body
+from bot.telegram.mapping import keyboard_from_body, split_text
 
 log = logging.getLogger(__name__)
 BATCH = 200
+CAPTION_LIMIT = 1024  # Telegram's caption limit, in characters after entity parsing
 RECORD_ATTEMPTS = 5
 UNREACHABLE = ("chat not found", "user is deactivated", "bot can't initiate conversation")
 NOTHING_TO_DO = (
@@ -115,5 +116,47 @@ class OutboxSender:
                 reply_markup=markup,
             )
             return int(body["edit_message_id"])
-        message = await self.bot.send_message(item.chat_id, body["text"], reply_markup=markup)
+        media = body.get("media")
+        text: str = body["text"]
+        if media and (media["kind"] == "video_note" or len(text) > CAPTION_LIMIT):
+            # No room for the text on the media itself: it goes first, the media with the
+            # buttons after, so the buttons sit under what they answer.
+            await self._send_text(item.chat_id, text, None)
+            return await self._send_media(item.chat_id, media, None, markup)
+        if media:
+            return await self._send_media(item.chat_id, media, text, markup)
+        return await self._send_text(item.chat_id, text, markup)
+
+    async def _send_text(
+        self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
+    ) -> int:
+        """Text over Telegram's limit goes in pieces, the buttons on the last.
+
+        A retry after a failure mid-way sends the earlier pieces again; a long message is rare
+        (a parent's letter) and a repeated piece is better than a lost one.
+        """
+        *head, last = split_text(text)
+        for piece in head:
+            await self.bot.send_message(chat_id, piece)
+        message = await self.bot.send_message(chat_id, last, reply_markup=markup)
         return message.message_id
+
+    async def _send_media(
+        self,
+        chat_id: int,
+        media: dict[str, str],
+        caption: str | None,
+        markup: InlineKeyboardMarkup | None,
+    ) -> int:
+        kind, file_id = media["kind"], media["file_id"]
+        if kind == "voice":
+            sent = await self.bot.send_voice(
+                chat_id, file_id, caption=caption, reply_markup=markup
+            )
+        elif kind == "photo":
+            sent = await self.bot.send_photo(
+                chat_id, file_id, caption=caption, reply_markup=markup
+            )
+        else:
+            sent = await self.bot.send_video_note(chat_id, file_id, reply_markup=markup)
+        return sent.message_id

@@ -92,3 +92,13 @@ def test_only_the_telegram_package_imports_telegram():
         if re.search(r"^\s*(from|import) telegram\b", source, re.MULTILINE):
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_a_hard_cut_never_splits_an_html_escape() -> None:
+    from bot.telegram.mapping import split_text
+
+    line = "a" * 4094 + "&amp;" + "b" * 10
+    pieces = split_text(line)
+    assert pieces[0] == "a" * 4094
+    assert pieces[1].startswith("&amp;")
+    assert "".join(pieces) == line

@@ -6,7 +6,7 @@ so they stay rowid aliases there.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.adapters.db.types import UtcDateTime
+from bot.domain.contact import DEFAULT_CADENCE_DAYS
 
 Id = BigInteger().with_variant(Integer(), "sqlite")
 LIVE_ALERT = "status IN ('open', 'acknowledged')"
@@ -61,6 +62,9 @@ class Person(Base):
     # What the next free text from this person answers (e.g. "outcome:12" after "I contacted
     # the child"); dialog state lives here so it survives a restart.
     awaiting: Mapped[str | None] = mapped_column(String(32))
+    # A parent's working hours as a weekly window spec ("mon-sat 08:00-20:00"); nothing for
+    # them is sent inside it. Many migrant parents work shifts, so they set it themselves.
+    work_hours: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
 
 
@@ -82,10 +86,12 @@ class ChildProfile(Base):
     next_checkin_at: Mapped[datetime | None] = mapped_column(index=True)
     # A coordinator asked for a check-in now; the next tick opens it (in batches).
     adhoc_requested_at: Mapped[datetime | None] = mapped_column(index=True)
+    # The child muted parents' messages until then; they wait, and the parent is not told why.
+    relay_muted_until: Mapped[datetime | None]
 
 
 class Link(Base):
-    """A parent or volunteer tied to a child."""
+    """A parent, carer (e.g. a grandparent as guardian) or volunteer tied to a child."""
 
     __tablename__ = "links"
     __table_args__ = (UniqueConstraint("kind", "adult_id", "child_id"),)
@@ -253,3 +259,112 @@ class AccessLog(Base):
     child_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     action: Mapped[str] = mapped_column(String(32))
     at: Mapped[datetime]
+
+
+class ContactPlan(Base):
+    """One parent's contact with one child: nudges, the agreed weekly call, the weekly update.
+
+    Every time column here is the next moment something is due, so the tick only has to ask the
+    database what is due (a restart loses nothing, repeats nothing).
+    """
+
+    __tablename__ = "contact_plans"
+    __table_args__ = (UniqueConstraint("parent_id", "child_id"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    cadence_days: Mapped[int] = mapped_column(Integer, default=DEFAULT_CADENCE_DAYS)
+    last_contact_at: Mapped[datetime | None]
+    next_nudge_at: Mapped[datetime | None] = mapped_column(index=True)
+    nudges_ignored: Mapped[int] = mapped_column(Integer, default=0)
+    nudges_stopped: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A coordinator paused this parent's messages for safeguarding (e.g. a court order).
+    relay_paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The agreed weekly call as "sun 19:30" on the child's clock, and its next occurrence.
+    call_schedule: Mapped[str | None] = mapped_column(String(32))
+    next_call_at: Mapped[datetime | None] = mapped_column(index=True)
+    next_update_at: Mapped[datetime | None] = mapped_column(index=True)
+    created_at: Mapped[datetime]
+
+
+class Relay(Base):
+    """A message carried between a parent and a child, queued until the recipient may get it.
+
+    The content is kept only to deliver it; logs name who, when and what kind, never the words.
+    """
+
+    __tablename__ = "relays"
+    __table_args__ = (Index("ix_relays_due", "status", "deliver_after"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    sender_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    # Empty while a parent with several children is still choosing whom it is for.
+    recipient_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str | None] = mapped_column(Text)
+    file_id: Mapped[str | None] = mapped_column(String(256))
+    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("relays.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16))
+    deliver_after: Mapped[datetime | None]
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    delivered_at: Mapped[datetime | None]
+
+
+class CallRecord(Base):
+    """One occurrence of an agreed call and whether the child says it happened."""
+
+    __tablename__ = "calls"
+    __table_args__ = (UniqueConstraint("plan_id", "scheduled_at"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("contact_plans.id", ondelete="CASCADE"))
+    child_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    scheduled_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))
+    answered_at: Mapped[datetime | None]
+
+
+class Visit(Base):
+    """A parent's stay at home; its end is a departure, after which loneliness often peaks."""
+
+    __tablename__ = "visits"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+
+
+class FollowUp(Base):
+    """An extra light check-in for a child or an extra nudge for a parent after a departure."""
+
+    __tablename__ = "follow_ups"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    child_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    done_at: Mapped[datetime | None]
+
+
+class Highlight(Base):
+    """Something good the child chose, from a fixed list, to share in the parent's update."""
+
+    __tablename__ = "highlights"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+
+class ProgramSetting(Base):
+    """A switch a coordinator turns in chat for the whole program (e.g. mood words in updates)."""
+
+    __tablename__ = "program_settings"
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime]

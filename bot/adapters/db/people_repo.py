@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.adapters.db.models import ChildProfile, Consent, Link, Person
+from bot.adapters.db.models import ChildProfile, Consent, ContactPlan, Link, Person
 from bot.domain.consent import ConsentKind, ConsentState
+from bot.domain.contact import DEFAULT_CADENCE_DAYS
 from bot.domain.people import LinkKind, Role, nickname_key
 
 
@@ -54,7 +55,10 @@ async def adult_by_name(session: AsyncSession, role: Role, name: str) -> Sequenc
 async def add_link(
     session: AsyncSession, kind: LinkKind, adult_id: int, child_id: int, now: datetime
 ) -> bool:
-    """Link an adult to a child; False when the link already existed."""
+    """Link an adult to a child; False when the link already existed.
+
+    A parent link also starts the pair's contact plan, first nudge one cadence from now.
+    """
     exists = await session.scalar(
         select(Link.id).where(
             Link.kind == kind.value, Link.adult_id == adult_id, Link.child_id == child_id
@@ -63,6 +67,19 @@ async def add_link(
     if exists:
         return False
     session.add(Link(kind=kind.value, adult_id=adult_id, child_id=child_id, created_at=now))
+    if kind == LinkKind.PARENT:
+        session.add(
+            ContactPlan(
+                parent_id=adult_id,
+                child_id=child_id,
+                cadence_days=DEFAULT_CADENCE_DAYS,
+                next_nudge_at=now + timedelta(days=DEFAULT_CADENCE_DAYS),
+                nudges_ignored=0,
+                nudges_stopped=False,
+                relay_paused=False,
+                created_at=now,
+            )
+        )
     return True
 
 
@@ -73,6 +90,40 @@ async def linked_adults(session: AsyncSession, child_id: int, kind: LinkKind) ->
         .where(Link.child_id == child_id, Link.kind == kind.value)
     )
     return result.all()
+
+
+FAMILY = (LinkKind.PARENT.value, LinkKind.CARER.value)
+
+
+async def family_children(session: AsyncSession, adult_id: int) -> Sequence[Person]:
+    """Children this adult is a parent or carer of."""
+    result = await session.scalars(
+        select(Person)
+        .join(Link, Link.child_id == Person.id)
+        .where(Link.adult_id == adult_id, Link.kind.in_(FAMILY))
+        .order_by(Person.id)
+    )
+    return result.all()
+
+
+async def family_of(session: AsyncSession, child_id: int) -> Sequence[tuple[Person, str]]:
+    """The child's parents and carers, each with the kind of link."""
+    rows = await session.execute(
+        select(Person, Link.kind)
+        .join(Link, Link.adult_id == Person.id)
+        .where(Link.child_id == child_id, Link.kind.in_(FAMILY))
+        .order_by(Person.id)
+    )
+    return [(person, kind) for person, kind in rows.all()]
+
+
+async def is_family(session: AsyncSession, adult_id: int, child_id: int) -> bool:
+    found = await session.scalar(
+        select(Link.id).where(
+            Link.kind.in_(FAMILY), Link.adult_id == adult_id, Link.child_id == child_id
+        )
+    )
+    return found is not None
 
 
 async def is_linked(session: AsyncSession, kind: LinkKind, adult_id: int, child_id: int) -> bool:
