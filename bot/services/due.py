@@ -16,7 +16,7 @@ from bot.adapters.db import checkin_repo, outbox_repo
 from bot.adapters.db.models import ChildProfile, Person
 from bot.domain.checkin_rules import CheckinKind, CheckinStatus
 from bot.domain.schedule import next_allowed
-from bot.services import checkin_view
+from bot.services import calls, checkin_view, departures, nudges, relay, weekly_update
 from bot.services.alerts import escalate_due
 from bot.services.checkins import close_checkin, open_checkin
 from bot.services.deps import Deps
@@ -24,6 +24,14 @@ from bot.services.scheduling import next_time
 
 log = logging.getLogger(__name__)
 BATCH = 500
+# What keeps parents and children in touch; each step asks the database what is due and queues it.
+FAMILY_STEPS = (
+    relay.collect_relays,
+    departures.collect_follow_ups,
+    nudges.collect_nudges,
+    calls.collect_calls,
+    weekly_update.collect_updates,
+)
 
 
 @dataclass
@@ -34,10 +42,11 @@ class DueReport:
     skipped_late: int = 0
     skipped_open: int = 0
     escalated: int = 0
+    family: int = 0  # relayed messages, nudges, calls, weekly updates, follow-ups
 
     @property
     def queued(self) -> bool:
-        return bool(self.opened or self.reminded or self.closed or self.escalated)
+        return bool(self.opened or self.reminded or self.closed or self.escalated or self.family)
 
 
 async def collect_due(deps: Deps) -> DueReport:
@@ -47,6 +56,8 @@ async def collect_due(deps: Deps) -> DueReport:
     await _open_adhoc(deps, report)
     await _remind(deps, report)
     report.escalated = await escalate_due(deps)
+    for collect in FAMILY_STEPS:
+        report.family += await collect(deps)
     if report.queued or report.skipped_late or report.skipped_open:
         log.info("due: %s", report)
     return report
