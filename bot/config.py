@@ -15,6 +15,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.alerting import EscalationTimes
+from bot.domain.contact import split_windows
 from bot.domain.schedule import BlockedTimes, WeeklySchedule
 
 SUPPORTED_LOCALES = ("zh_CN", "en")
@@ -84,7 +85,7 @@ class Settings(BaseSettings):
     @field_validator("school_hours", "quiet_hours")
     @classmethod
     def _valid_windows(cls, value: str) -> str:
-        BlockedTimes.parse([part for part in value.split(";") if part.strip()])
+        BlockedTimes.parse(split_windows(value))
         return value
 
     @field_validator("log_level")
@@ -167,13 +168,12 @@ class Settings(BaseSettings):
 
     @property
     def blocked_times(self) -> BlockedTimes:
-        windows = [self.school_hours, self.quiet_hours]
-        return BlockedTimes.parse([p for w in windows for p in w.split(";") if p.strip()])
+        return BlockedTimes.parse(split_windows(f"{self.school_hours};{self.quiet_hours}"))
 
     @property
     def quiet_times(self) -> BlockedTimes:
         """Night quiet hours alone: what holds for adults (volunteers, coordinators, parents)."""
-        return BlockedTimes.parse([p for p in self.quiet_hours.split(";") if p.strip()])
+        return BlockedTimes.parse(split_windows(self.quiet_hours))
 
     @property
     def escalation_times(self) -> EscalationTimes:

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from bot.adapters.db import checkin_repo, outbox_repo
 from bot.adapters.db.models import ChildProfile, Person
 from bot.domain.checkin_rules import CheckinKind, CheckinStatus
-from bot.domain.schedule import next_allowed
 from bot.services import calls, checkin_view, departures, nudges, relay, weekly_update
 from bot.services.alerts import escalate_due
 from bot.services.checkins import close_checkin, open_checkin
 from bot.services.deps import Deps
-from bot.services.scheduling import next_time
+from bot.services.scheduling import child_allowed, next_time
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -63,10 +62,6 @@ async def collect_due(deps: Deps) -> DueReport:
     return report
 
 
-def _allowed(deps: Deps, child: Person, now: datetime) -> datetime:
-    return next_allowed(now, deps.tz_of(child.timezone), deps.settings.blocked_times)
-
-
 async def _open_scheduled(deps: Deps, report: DueReport) -> None:
     now = deps.clock.now()
     window = timedelta(hours=deps.settings.checkin_window_hours)
@@ -86,7 +81,11 @@ async def _open_scheduled(deps: Deps, report: DueReport) -> None:
                     report.skipped_open += 1  # e.g. an ad-hoc one still running: never cut it off
                 else:
                     await open_checkin(
-                        deps, session, child, CheckinKind.SCHEDULED, _allowed(deps, child, now)
+                        deps,
+                        session,
+                        child,
+                        CheckinKind.SCHEDULED,
+                        child_allowed(deps, child, now),
                     )
                     report.opened += 1
         if len(rows) < BATCH:
@@ -107,7 +106,7 @@ async def _open_adhoc(deps: Deps, report: DueReport) -> None:
                     report.skipped_open += 1
                     continue
                 await open_checkin(
-                    deps, session, child, CheckinKind.ADHOC, _allowed(deps, child, now)
+                    deps, session, child, CheckinKind.ADHOC, child_allowed(deps, child, now)
                 )
                 report.opened += 1
         if len(rows) < BATCH:
@@ -136,7 +135,7 @@ async def _remind(deps: Deps, report: DueReport) -> None:
                 chat_id=child.telegram_id,
                 kind="reminder",
                 body=message.to_body(),
-                send_after=_allowed(deps, child, now),
+                send_after=child_allowed(deps, child, now),
                 now=now,
                 checkin_id=checkin.id,
                 dedupe_key=f"reminder:{checkin.id}",

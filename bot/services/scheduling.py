@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.adapters.db import people_repo
 from bot.adapters.db.models import ChildProfile, Person
 from bot.domain.consent import may_check_in
-from bot.domain.schedule import WeeklySchedule, next_checkin
+from bot.domain.contact import good_hour
+from bot.domain.schedule import WeeklySchedule, next_allowed, next_checkin
 from bot.services.deps import Deps
 
 
@@ -28,3 +29,16 @@ async def refresh_schedule(
     elif profile.next_checkin_at is None:
         profile.next_checkin_at = next_time(deps, child, profile, deps.clock.now())
     return profile.next_checkin_at
+
+
+def adult_good_hour(deps: Deps, adult: Person, after: datetime) -> datetime:
+    """When a message for a parent (or carer) may go: outside their night and working hours,
+    on their own clock (many work shifts, some abroad)."""
+    return good_hour(
+        after, deps.tz_of(adult.timezone), deps.settings.quiet_times, adult.work_hours
+    )
+
+
+def child_allowed(deps: Deps, child: Person, after: datetime) -> datetime:
+    """When a message for a child may go: never in school hours or the night."""
+    return next_allowed(after, deps.tz_of(child.timezone), deps.settings.blocked_times)
