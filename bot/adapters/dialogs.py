@@ -1,7 +1,9 @@
 """Load questionnaires and labels from `dialogs/` into domain objects.
 
 Texts in these files are English gettext msgids: every string value is one, except values of the
-structural keys below, which the catalog extractor skips as well.
+structural keys below, which the catalog extractor skips as well. A file whose top level says
+`translatable: false` (crisis_lexicon.yaml: search patterns, not messages) is data, not texts:
+the extractor skips it whole.
 """
 
 from __future__ import annotations
@@ -9,14 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import yaml
 
 from bot.domain.questionnaire import Option, Questionnaire, Step
 
+if TYPE_CHECKING:
+    from bot.domain.detection.crisis_lexicon import CrisisLexicon
+
 DIALOGS_DIR = Path(__file__).resolve().parents[2] / "dialogs"
 STRUCTURAL_KEYS = frozenset({"id", "key", "kind", "layout", "options", "items", "value", "number"})
+NOT_TEXTS_KEY = "translatable"  # top-level `translatable: false`: no msgids in this file
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -85,12 +91,58 @@ def load_hotlines(directory: Path = DIALOGS_DIR) -> tuple[tuple[str, str], ...]:
     )
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice (plain YAML silently keeps the last one, which
+    would drop half a category of crisis words without a word)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+@cache
+def load_crisis_lexicon(directory: Path = DIALOGS_DIR) -> CrisisLexicon:
+    """The crisis screen's words from crisis_lexicon.yaml, validated and compiled. A malformed
+    file raises LexiconError naming the file and the field (or the YAML line)."""
+    # Deferred: importing the detection package builds the default crisis screen, which loads
+    # its lexicon through this function; a module-level import here would be circular.
+    from bot.domain.detection.crisis_lexicon import LexiconError, parse_lexicon
+
+    path = directory / "crisis_lexicon.yaml"
+    try:
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.load(handle, Loader=_UniqueKeyLoader)  # a SafeLoader
+        if isinstance(data, dict) and data.pop(NOT_TEXTS_KEY, None) is not False:
+            raise LexiconError(f"the top level must say `{NOT_TEXTS_KEY}: false`")
+        return parse_lexicon(data)
+    except (yaml.YAMLError, LexiconError) as error:
+        raise LexiconError(f"{path}: {error}") from None
+
+
 def extract_yaml(
     fileobj: BinaryIO, keywords: Any, comment_tags: Any, options: Any
 ) -> Iterator[tuple[int, str, str, list[str]]]:
     """Babel extraction method for dialogs/*.yaml (registered in babel.cfg)."""
     root = yaml.compose(fileobj.read().decode("utf-8"))
-    yield from _walk(root, key=None)
+    if not _not_texts(root):
+        yield from _walk(root, key=None)
+
+
+def _not_texts(root: yaml.Node | None) -> bool:
+    """The file says `translatable: false` at its top level: data, not messages."""
+    return isinstance(root, yaml.MappingNode) and any(
+        key.value == NOT_TEXTS_KEY
+        and isinstance(value, yaml.ScalarNode)
+        and value.value.lower() == "false"
+        for key, value in root.value
+    )
 
 
 def _walk(node: yaml.Node, key: str | None) -> Iterator[tuple[int, str, str, list[str]]]:

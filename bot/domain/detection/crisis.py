@@ -2,8 +2,12 @@
 
 Looks for self-harm and suicide, abuse, bullying and running away in zh_CN and en (and text
 mixing them). It errs toward firing: a volunteer reading a false alarm costs minutes, a missed
-disclosure may cost a life. Hyperbole (笑死, dying to see) and negation (不想死, not suicidal)
-are masked first so everyday speech does not fire. The words live in crisis_lexicon.LEXICON.
+disclosure may cost a life. Hyperbole (dead tired, dying to see) and negation (not suicidal)
+are masked first so everyday speech does not fire.
+
+The words are data, `dialogs/crisis_lexicon.yaml`, given to the screen as a `CrisisLexicon`.
+`screen(text)` uses the program's lexicon, read once by the dialogs adapter when this module is
+first imported, so a malformed file stops the bot at start rather than at a child's message.
 """
 
 from __future__ import annotations
@@ -12,25 +16,28 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from bot.domain.detection.crisis_lexicon import LEXICON
+from bot.domain.detection.crisis_lexicon import CrisisLexicon
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
-# Separators someone may put inside a word to slip past a filter (想 死, 想.死, 想*死).
+# Separators someone may put inside a word to slip past a filter ("want . die" in CJK).
 _INSIDE_CJK = re.compile(rf"(?<=[{_CJK}])[\s.\-_*~·•/|\\+=^`'\"]+(?=[{_CJK}])")
 _SPACED_LATIN = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b")  # k i l l -> kill
 _LEET = str.maketrans("013457@$", "oieastas")
 _LEET_WORD = re.compile(r"\b(?=[a-z0-9@$]*[a-z])(?=[a-z@$]*[0-9@$])[a-z0-9@$]+\b")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _QUOTES = str.maketrans("\u2018\u2019\u02bc\u2032`", "'''''")
-_TRADITIONAL = str.maketrans(
-    {pair[0]: pair[1] for pair in LEXICON["traditional"].split() if len(pair) == 2}
-)
-_MASKS = tuple(re.compile(mask) for mask in LEXICON["masks"])
-_TERMS = {
-    category: tuple((weight, kind, re.compile(pattern)) for weight, kind, pattern in terms)
-    for category, terms in LEXICON["categories"].items()
-}
-THRESHOLD: int = LEXICON["threshold"]
+
+
+def program_lexicon() -> CrisisLexicon:
+    """The program's lexicon, dialogs/crisis_lexicon.yaml, read and checked once (cached) by
+    the dialogs adapter: the one place the domain asks for data instead of being given it,
+    because every caller screens with `screen(text)`."""
+    from bot.adapters.dialogs import load_crisis_lexicon
+
+    return load_crisis_lexicon()
+
+
+_PROGRAM_LEXICON = program_lexicon()
 
 
 @dataclass(frozen=True)
@@ -44,34 +51,37 @@ class CrisisFinding:
     categories: tuple[str, ...]  # every category that fired, most serious first
 
 
-def normalise(text: str) -> str:
+def normalise(text: str, lexicon: CrisisLexicon | None = None) -> str:
     """One canonical form: NFKC (full-width -> half-width), casefold, straight quotes,
     traditional -> simplified (the lexicon's characters), no separators inside CJK words,
     s p a c e d and l33t Latin words joined and decoded."""
+    lexicon = _PROGRAM_LEXICON if lexicon is None else lexicon
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold()
-    text = text.translate(_QUOTES).translate(_TRADITIONAL)
+    text = text.translate(_QUOTES).translate(lexicon.traditional)
     text = _INSIDE_CJK.sub("", text)
     text = _SPACED_LATIN.sub(lambda m: m.group(0).replace(" ", ""), text)
     text = _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), text)
     return re.sub(r"\s+", " ", text).strip()
 
 
-def screen(text: str) -> CrisisFinding | None:
-    """Screen one message or caption; None when nothing fired."""
-    clean = normalise(text)
-    for mask in _MASKS:
+def screen(text: str, lexicon: CrisisLexicon | None = None) -> CrisisFinding | None:
+    """Screen one message or caption (with the program's lexicon unless another is given);
+    None when nothing fired."""
+    lexicon = _PROGRAM_LEXICON if lexicon is None else lexicon
+    clean = normalise(text, lexicon)
+    for mask in lexicon.masks:
         clean = mask.sub(" ", clean)
     fired: list[tuple[str, int, bool, tuple[str, ...]]] = []
-    for category, terms in _TERMS.items():
+    for category in lexicon.categories:
         score, method, matches = 0, False, []
-        for weight, kind, pattern in terms:
-            found = pattern.search(clean)
+        for term in category.terms:
+            found = term.pattern.search(clean)
             if found:
-                score += weight
-                method = method or kind == "method"
+                score += term.weight
+                method = method or term.kind == "method"
                 matches.append(found.group(0).strip())
-        if score >= THRESHOLD:
-            fired.append((category, score, method, tuple(matches)))
+        if score >= lexicon.threshold:
+            fired.append((category.name, score, method, tuple(matches)))
     if not fired:
         return None
     category, score, method, matches = fired[0]

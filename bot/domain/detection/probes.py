@@ -1,118 +1,50 @@
 """Crisis probe sets for the bench and the tests: what must fire, and what must not.
 
-Written for this project from the expressions in DOMAIN_NOTES "Crisis" and issue 3 (slang,
-method words, hyperbole, negation, mixed scripts, full-width, spaced and traditional forms).
-They measure the lexicon; they are not a clinical validation set.
+The probes are data, `tests/data/crisis_probes.yaml` (see its comments for where they come
+from); this module only reads them, for tests/unit/detection/test_crisis.py and
+bench/detector.py. The bot never imports it.
 """
 
 from __future__ import annotations
 
-# (text, expected category)
-CRISIS_POSITIVES: tuple[tuple[str, str], ...] = (
-    ("我不想活了", "self_harm"),
-    ("我真的好想死", "self_harm"),
-    ("我想自杀", "self_harm"),
-    ("活不下去了，每天都很难受", "self_harm"),
-    ("我想从楼顶跳下去", "self_harm"),
-    ("昨天我割腕了", "self_harm"),
-    ("我要紫砂了，别管我", "self_harm"),
-    ("死了就解脱了", "self_harm"),
-    ("我只想解脱", "self_harm"),
-    ("家里有农药，我想喝农药", "self_harm"),
-    ("我偷偷攒了好多安眠药", "self_harm"),
-    ("我想上吊", "self_harm"),
-    ("活着没意思", "self_harm"),
-    ("我写好遗书了", "self_harm"),
-    ("我想 死", "self_harm"),
-    ("想.死", "self_harm"),
-    ("我觉得活着好累，不如死了算了", "self_harm"),
-    ("活著沒意思，想結束生命", "self_harm"),
-    ("我想ｚｉｓｈａ", "self_harm"),
-    ("我经常伤害自己", "self_harm"),
-    ("我在想要不要去死", "self_harm"),
-    ("没有人在乎我，我有一瓶安眠药", "self_harm"),
-    ("I want to kill myself", "self_harm"),
-    ("i just want to die", "self_harm"),
-    ("I'm going to end it all tonight", "self_harm"),
-    ("I cut myself again", "self_harm"),
-    ("I took a bunch of pills", "self_harm"),
-    ("thinking about an overdose", "self_harm"),
-    ("I don't want to live anymore", "self_harm"),
-    ("everyone would be better off without me", "self_harm"),
-    ("I'm suicidal", "self_harm"),
-    ("k i l l myself", "self_harm"),
-    ("ｉ ｗａｎｔ ｔｏ ｄｉｅ", "self_harm"),
-    ("I want to hang myself", "self_harm"),
-    ("我好累 I want to die", "self_harm"),
-    ("我想die", "self_harm"),
-    ("I'm not okay, I want to die", "self_harm"),
-    ("爸爸喝醉了就打我", "abuse"),
-    ("奶奶总是用棍子打我", "abuse"),
-    ("叔叔摸我的身体，还不许我告诉别人", "abuse"),
-    ("我被虐待了", "abuse"),
-    ("he touched me and told me not to tell anyone", "abuse"),
-    ("my uncle beats me", "abuse"),
-    ("同学们天天欺负我", "bullying"),
-    ("我在学校被霸凌", "bullying"),
-    ("他们抢我的钱，还给我起外号", "bullying"),
-    ("I get bullied at school every day", "bullying"),
-    ("the older kids pick on me", "bullying"),
-    ("我想离家出走", "running_away"),
-    ("我要偷偷坐火车去找妈妈", "running_away"),
-    ("I'm going to run away from home", "running_away"),
-    ("我同学欺負我", "bullying"),
-)
+from pathlib import Path
 
+import yaml
+
+PROBES_FILE = Path(__file__).resolve().parents[3] / "tests" / "data" / "crisis_probes.yaml"
+
+
+def load_probes(
+    path: Path = PROBES_FILE,
+) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """(positives as (text, expected category), negatives); ValueError naming the file when
+    it is not shaped like crisis_probes.yaml."""
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    try:
+        positives = tuple(
+            (text, str(category))
+            for category, texts in data["positives"].items()
+            for text in _texts(texts)
+        )
+        return positives, _texts(data["negatives"])
+    except (TypeError, KeyError, AttributeError) as error:
+        raise ValueError(
+            f"{path}: expected `positives` (category: [texts]) and `negatives` ([texts]): {error}"
+        ) from None
+
+
+def _texts(values: object) -> tuple[str, ...]:
+    if not isinstance(values, list):
+        raise TypeError(f"not a list of texts: {values!r}")
+    for value in values:
+        if not isinstance(value, str) or not value.strip():
+            raise TypeError(f"not a probe text: {value!r}")
+    return tuple(values)
+
+
+# (text, expected category)
+CRISIS_POSITIVES: tuple[tuple[str, str], ...]
 # Everyday hyperbole, idioms, negation and innocent uses of method nouns: none may fire.
-HYPERBOLE_NEGATIVES: tuple[str, ...] = (
-    "笑死我了",
-    "今天累死了",
-    "热死了",
-    "饿死了，想吃饭",
-    "困死了",
-    "气死我了",
-    "冷得要死",
-    "作业多得要死",
-    "吓死我了",
-    "烦死了",
-    "无聊死了",
-    "我不想死",
-    "我没有想死",
-    "我从来没想过自杀",
-    "我不会自杀的，放心",
-    "妈妈我想死你了",
-    "想死你们了",
-    "他是我的死党",
-    "手机又死机了",
-    "考砸了，我死定了",
-    "超市跳楼价大甩卖",
-    "爷爷买了一个紫砂壶",
-    "爷爷去地里打农药了",
-    "奶奶每天吃安眠药才能睡",
-    "今天体育课跳绳",
-    "考完试终于解脱了",
-    "妈妈打我电话了",
-    "我们学校有预防自杀的讲座",
-    "我的小狗跑掉了",
-    "我今天很开心，笑死",
-    "笑 死",
-    "累死了啦",
-    "I'm dying to see you",
-    "you're killing it",
-    "I'd die for pizza",
-    "I'm not suicidal, just tired",
-    "I don't want to die",
-    "I would never hurt myself",
-    "I'm bored to death",
-    "I nearly died laughing",
-    "that movie touched me",
-    "beats me, I don't know",
-    "hit me up later",
-    "my sister beat me at chess",
-    "I took my pills for my cold",
-    "we did jump rope in PE",
-    "my dog ran away yesterday",
-    "this homework is killing me",
-    "I'm dead tired",
-    "scared to death of the exam",
-)
+HYPERBOLE_NEGATIVES: tuple[str, ...]
+CRISIS_POSITIVES, HYPERBOLE_NEGATIVES = load_probes()

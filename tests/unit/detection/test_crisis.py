@@ -1,15 +1,21 @@
 """Crisis screen: every probe fires with its category, hyperbole and negation never fire,
-method words weigh more than the bare word, and disguised or mixed scripts are seen through."""
+method words weigh more than the bare word, and disguised or mixed scripts are seen through.
+The lexicon is data in dialogs/, checked on load, and never extracted as texts to translate."""
 
 from __future__ import annotations
 
-import json
+import re
+from pathlib import Path
 
 import pytest
 
+from bot.adapters.dialogs import DIALOGS_DIR, extract_yaml, load_crisis_lexicon
 from bot.domain.detection.crisis import normalise, screen
-from bot.domain.detection.crisis_lexicon import LEXICON
+from bot.domain.detection.crisis_lexicon import CrisisLexicon, LexiconError
 from bot.domain.detection.probes import CRISIS_POSITIVES, HYPERBOLE_NEGATIVES
+
+LEXICON_FILE = DIALOGS_DIR / "crisis_lexicon.yaml"
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.mark.parametrize(("text", "category"), CRISIS_POSITIVES)
@@ -95,9 +101,61 @@ def test_abuse_disclosure_in_both_languages():
     assert screen("my stepdad hurts me").category == "abuse"
 
 
-def test_the_lexicon_is_plain_data_that_can_move_to_a_file():
-    assert json.loads(json.dumps(LEXICON)) == json.loads(json.dumps(LEXICON))
-    assert list(LEXICON["categories"]) == ["self_harm", "abuse", "bullying", "running_away"]
+def test_the_lexicon_is_data_in_dialogs_read_once_most_serious_first():
+    lexicon = load_crisis_lexicon()
+    assert isinstance(lexicon, CrisisLexicon)
+    assert load_crisis_lexicon() is lexicon
+    assert lexicon.category_names == ("self_harm", "abuse", "bullying", "running_away")
+    assert {category for _, category in CRISIS_POSITIVES} <= set(lexicon.category_names)
+
+
+def test_no_chinese_words_in_the_screens_python():
+    detection = Path(__file__).resolve().parents[3] / "bot" / "domain" / "detection"
+    for name in ("crisis.py", "crisis_lexicon.py", "probes.py"):
+        assert not CJK.search((detection / name).read_text(encoding="utf-8")), name
+
+
+def test_a_lexicon_passed_in_is_the_one_used(tmp_path):
+    text = LEXICON_FILE.read_text(encoding="utf-8")
+    (tmp_path / "crisis_lexicon.yaml").write_text(
+        text.replace("threshold: 3", "threshold: 4"), encoding="utf-8"
+    )
+    strict = load_crisis_lexicon(tmp_path)
+    assert screen("suicide") is not None
+    assert screen("suicide", strict) is None  # the bare word (3) no longer reaches 4
+    assert screen("我想喝农药", strict) is not None
+
+
+def test_the_extractor_leaves_the_lexicon_out_of_the_catalog():
+    with LEXICON_FILE.open("rb") as handle:
+        assert list(extract_yaml(handle, None, None, None)) == []
+    with (DIALOGS_DIR / "crisis.yaml").open("rb") as handle:
+        assert list(extract_yaml(handle, None, None, None))  # texts elsewhere still are
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        (("割腕|", "(割腕|"), r"categories\.self_harm\[0\]\.pattern: not a valid regular"),
+        (("kind: word", "kind: wrod"), r"categories\.self_harm\[\d+\]\.kind: 'wrod'"),
+        (("weight: 4", "weight: four"), r"categories\.self_harm\[0\]\.weight: expected a pos"),
+        (("threshold: 3", "threshold: 0"), r"threshold: expected a positive whole number"),
+        (("\nmasks:", "\nmask:"), r"missing keys \['masks'\], unknown keys \['mask'\]"),
+        (("  abuse:", "  abuses:"), r"categories: expected exactly"),
+        (("  bullying:", "  self_harm:"), r"duplicate key 'self_harm'"),
+        (("\ntranslatable: false", "\ntranslatable: true"), r"translatable: false"),
+        (("殺杀 ", "殺杀杀 "), r"traditional: not a pair of two characters: \['殺杀杀'\]"),
+        (("threshold: 3", "threshold: [3"), r"line \d+"),  # YAML syntax: where it broke
+    ],
+)
+def test_a_malformed_lexicon_is_refused_naming_the_file_and_field(tmp_path, change, error):
+    text = LEXICON_FILE.read_text(encoding="utf-8")
+    old, new = change
+    assert old in text
+    (tmp_path / "crisis_lexicon.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(LexiconError, match=error) as refused:
+        load_crisis_lexicon(tmp_path)
+    assert str(refused.value).startswith(str(tmp_path / "crisis_lexicon.yaml"))
 
 
 def test_empty_and_ordinary_text():
