@@ -9,6 +9,17 @@ Assumptions of the simulated cohort (field-like, DOMAIN_NOTES and issue 3):
   with its own noise) and by mood (1-5, reversed, with its own noise), then rounded and clipped
   to the real scales. A lonelier day is therefore also a somewhat sadder one: within a child,
   score and mood correlate about -0.5 (printed as "within r").
+  The factor steps at every scheduled check-in, answered or not (time
+  passes while a child is silent; the detector only waits). It is applied per check-in, not per
+  week, on purpose: diary studies find that day-level autocorrelation fades within two or three
+  days (Bolger & Laurenceau 2013, Intensive Longitudinal Methods, ch. 3), and check-ins are two
+  or three days apart. Read as a week-to-week figure stepped per week (0.4 a week, so 0.74
+  between check-ins) it would make the composite's lag-1 autocorrelation about 0.47 and even a
+  CUSUM told each child's true mean needs about 37 and 15 check-ins at 10% (tried with this
+  bench): far from the issue's "about 18 and 6", which the oracle reproduces only when
+  check-ins are close to independent (printed below, phi 0). phi 0.4 per check-in (composite
+  lag-1 about 0.25, a week apart about 0.02) is kept as the default, between the two and on
+  the cautious side; the issue gives no number, and lowering it would flatter the detector.
 - Between children: levels differ (trait loneliness; the item means rise 0.55 per trait SD)
   and a lonelier child is also somewhat sadder on average (mood mean falls 0.35 per trait SD,
   plus its own spread): usual score and usual mood correlate about -0.55 ("between r"), in
@@ -16,7 +27,8 @@ Assumptions of the simulated cohort (field-like, DOMAIN_NOTES and issue 3):
   Children also differ in how much they vary (a common scale, log-normal SD 0.25).
 - Rises: from a known scheduled check-in (uniform in weeks 9-26) the latent factor steps up
   for good by the amount that raises the child's mean composite by 1 or 2 of the child's own
-  within-child SDs of the composite (computed exactly by integrating over the latent factor).
+  within-child SDs of the composite (computed exactly by integrating over the latent factor;
+  the SD is the marginal one, AR(1) factor included, in the fixed `YARDSTICK` points).
   Because the factor drives both, a rise raises the loneliness items and lowers mood together,
   as it would in reality; children already at the top of the scales are not given a rise.
 
@@ -63,6 +75,11 @@ START = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # Monday 17:30 in Shanghai
 ALERTING = (Reason.DRIFT, Reason.HIGH_LONELINESS, Reason.LOW_MOOD)  # volunteer-facing
 FIRST_WEEKS = 4  # a child's first weeks, before the baseline is known
 _GRID = [i / 10 for i in range(-60, 141)]  # latent factor grid for exact moments
+YARDSTICK = DetectionParams(mood_weight=1.0)
+"""The composite the rises are measured in: three-item score plus inverted mood, one point each
+(issue 3's "composite score", as volunteers read it). Fixed here rather than taken from the
+detector's parameters, so a detector that weighs items or mood differently is still judged on
+the same +1 and +2 SD rises and cannot move the yardstick it is measured with."""
 
 
 @dataclass(frozen=True)
@@ -91,9 +108,10 @@ def _rounded_moments(mean: float, noise: float, low: int, high: int) -> tuple[fl
     return m, sum(p * (v - m) ** 2 for p, v in zip(probs, range(low, high + 1), strict=True))
 
 
-def _table(child: Child, params: DetectionParams) -> list[tuple[float, float, float]]:
+def _table(child: Child) -> list[tuple[float, float, float]]:
     """(latent x, mean, variance) of the composite given the latent factor, on a grid wide
     enough for any shift the bench asks for (items are independent given the factor)."""
+    params = YARDSTICK
     rows = []
     for x in _GRID:
         mean, var = 0.0, 0.0
@@ -114,14 +132,16 @@ def _moments(table: list[tuple[float, float, float]], shift: float) -> tuple[flo
     return mean, math.sqrt(var / total)
 
 
-def composite_moments(child: Child, shift: float, params: DetectionParams) -> tuple[float, float]:
-    """Stationary mean and SD of the child's composite with the latent factor shifted."""
-    return _moments(_table(child, params), shift)
+def composite_moments(child: Child, shift: float) -> tuple[float, float]:
+    """Stationary mean and SD of the child's composite (in `YARDSTICK` points) with the latent
+    factor shifted: the SD is the marginal one over the AR(1) factor, item and mood noise and
+    rounding, i.e. the within-child SD of the composite a detector sees."""
+    return _moments(_table(child), shift)
 
 
-def latent_shift(child: Child, rise_sd: float, params: DetectionParams) -> float | None:
+def latent_shift(child: Child, rise_sd: float) -> float | None:
     """Latent step that raises the mean composite by `rise_sd` own SDs; None at the ceiling."""
-    table = _table(child, params)
+    table = _table(child)
     mean0, sd0 = _moments(table, 0.0)
     target = mean0 + rise_sd * sd0
     low, high = 0.0, 8.0
@@ -188,7 +208,7 @@ def build_cohort(n: int, rng: random.Random, phi: float) -> dict[float, list[Cas
     for rise, cases in cohort.items():
         while len(cases) < n:
             child = draw_child(rng)
-            shift = latent_shift(child, rise, DEFAULT_PARAMS) if rise else 0.0
+            shift = latent_shift(child, rise) if rise else 0.0
             if shift is None:  # already at the top of the scales: no room to rise
                 continue
             start = rng.randrange(24, 78) if rise else YEAR  # weeks 9-26
@@ -236,9 +256,7 @@ def _delay_of(case: Case, signals: list[Signal], reasons: Collection[Reason]) ->
 def oracle(cohort: dict[float, list[Case]], params: DetectionParams, far: float) -> dict:
     """The same CUSUM knowing each child's true mean and SD, with h set for the same share of
     steady children alerted (`far`): the limit an estimated baseline can approach."""
-    truth = {
-        id(c): composite_moments(c.child, 0.0, params) for cases in cohort.values() for c in cases
-    }
+    truth = {id(c): composite_moments(c.child, 0.0) for cases in cohort.values() for c in cases}
 
     def share(h: float) -> float:
         hits = [_oracle_first(c, truth[id(c)], params, h, 0) >= 0 for c in cohort[0.0]]
@@ -265,14 +283,14 @@ def _oracle_first(
     cusum = 0.0
     for i, o in enumerate(case.observations[start:], start):
         if o.loneliness is not None and o.mood is not None:
-            z = (composite(o.loneliness, o.mood, params) - mean) / sd
+            z = (composite(o.loneliness, o.mood, YARDSTICK) - mean) / sd
             cusum = max(0.0, cusum + min(max(z, -params.z_cap), params.z_cap) - params.cusum_k)
             if cusum >= h:
                 return i
     return -1
 
 
-def describe(cohort: dict[float, list[Case]], params: DetectionParams) -> dict[str, float]:
+def describe(cohort: dict[float, list[Case]]) -> dict[str, float]:
     """The steady cohort's own statistics, to check they look like the field."""
     steady = cohort[0.0]
     within, sds, lags, corr, answered = [], [], [], [], 0
@@ -281,14 +299,14 @@ def describe(cohort: dict[float, list[Case]], params: DetectionParams) -> dict[s
         obs = case.observations
         answered += sum(o.answered for o in obs)
         within.append(statistics.pstdev([o.loneliness for o in obs if o.loneliness is not None]))
-        sds.append(composite_moments(case.child, 0.0, params)[1])
+        sds.append(composite_moments(case.child, 0.0)[1])
         full = [(o.loneliness, o.mood) for o in obs if o.loneliness and o.mood]
         scores, moods = [s for s, _ in full], [m for _, m in full]
         usual_mood.append(statistics.fmean(moods))
         if min(statistics.pstdev(scores), statistics.pstdev(moods)) > 0:
             corr.append(statistics.correlation(scores, moods))
         values = [
-            composite(o.loneliness, o.mood, params) if o.loneliness and o.mood else None
+            composite(o.loneliness, o.mood, YARDSTICK) if o.loneliness and o.mood else None
             for o in obs
         ]
         pairs = [(a, b) for a, b in itertools.pairwise(values) if a is not None and b is not None]
@@ -367,7 +385,7 @@ def main() -> None:
         params = replace(params, cusum_k=args.k)
     began = time.perf_counter()
     cohort = build_cohort(args.children, random.Random(args.seed), args.phi)
-    d = describe(cohort, params)
+    d = describe(cohort)
     print(
         f"cohort: {args.children} children a group (steady, +1 SD, +2 SD), 156 scheduled "
         f"check-ins, {_pct(d['answered'])} answered, latent AR(1) phi {args.phi}; three-item "
@@ -389,14 +407,22 @@ def main() -> None:
         "previous rules (k 0.5, h 11; score >= 7 twice and mood <= 2 three times, any child)",
         evaluate(cohort, replace(DEFAULT_PARAMS, **PREVIOUS)),
     )
-    for k in (0.5, 0.75):  # the textbook k for +1 SD, and one better placed for +2 SD
-        o = oracle(cohort, replace(params, cusum_k=k), defaults["false"])
-        print(
-            f"for scale, a drift CUSUM knowing each child's true mean and SD (k {k}, h "
-            f"{o['h']:.1f}) for the same {_pct(o['drift'])} of steady children alerted: +1 SD "
-            f"median {_n(o['median1'])} (found {_pct(o['found1'])}), +2 SD median "
-            f"{_n(o['median2'])} (found {_pct(o['found2'])})"
-        )
+    # The issue's scale ("about 18 and 6") is what this oracle needs when check-ins are nearly
+    # independent; the second cohort (same seed, phi 0) shows it, so the gap between the issue's
+    # scale and the oracle above is the autocorrelation assumed, not the oracle's code.
+    independent = build_cohort(args.children, random.Random(args.seed), 0.0)
+    for label, group in (
+        (f"phi {args.phi}", cohort),
+        ("independent check-ins, phi 0", independent),
+    ):
+        for k in (0.5, 0.75):  # the textbook k for +1 SD, and one better placed for +2 SD
+            o = oracle(group, replace(params, cusum_k=k), defaults["false"])
+            print(
+                f"for scale ({label}), a drift CUSUM knowing each child's true mean and SD "
+                f"(k {k}, h {o['h']:.1f}) for the same {_pct(o['drift'])} of steady children "
+                f"alerted: +1 SD median {_n(o['median1'])} (found {_pct(o['found1'])}), +2 SD "
+                f"median {_n(o['median2'])} (found {_pct(o['found2'])})"
+            )
     found, false = crisis_figures()
     total, negatives = len(CRISIS_POSITIVES), len(HYPERBOLE_NEGATIVES)
     print(

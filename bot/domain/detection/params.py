@@ -15,7 +15,9 @@ check-ins, 81% / 80% within the year (target <= 20 and >= 90%); a +2 SD rise aft
 (target <= 7). The delay targets are out of reach at that false-alert share (see `cusum_h`);
 the trade-off chosen keeps the false-alert target, since volunteers who are often sent
 alerts about children who are fine stop reading them, and within it spends the budget where
-it finds the most steadily rising children (`cusum_k`).
+it finds the most steadily rising children (`cusum_k`). Issue 3's scale ("a CUSUM that knew
+each child's true baseline needs about 18 and 6") is what that oracle needs when check-ins are
+close to independent (bench, phi 0: 16-17 and 6); at phi 0.4 it needs 21 and 7-8 itself.
 """
 
 from __future__ import annotations
@@ -104,7 +106,19 @@ class DetectionParams:
     21). The loss against it is the error of a level learnt from 15-50 autocorrelated answers,
     which no prior weight, spread prior or floor, hold length, window, z cap or allowance for
     the level's uncertainty tried in the bench recovered; weighting items and mood differently
-    cannot help much either, as the day-to-day factor they share is most of the noise."""
+    cannot help much either, as the day-to-day factor they share is most of the noise.
+    Also tried against the bench at the same 9% (phi 0.4), none better than these defaults
+    (+1 SD median / found, +2 SD median): the CUSUM told the child's true mean but its own
+    estimated SD 22 / 98%, 9, and told both 21 / 99%, 9, so the level's error is nearly all the
+    loss; mood weighted 0.6 or 1.4 against the items 29 / 76-82%, 12; a reference value that
+    grows with the level's uncertainty (k 0.2-0.4 + 1-2 / sqrt(check-ins)) 29-33 / 71-79%,
+    11-12; holding runs out of the baseline for 0, 3, 6, 20, 40 or all check-ins (a frozen
+    baseline) 29-63 / 69-80%, 11-25, as a long hold lets a steady child's high run bias its
+    own baseline low; a second, fast CUSUM (k 1.0-1.25) beside this one brings +2 SD to 7 only
+    at 21-22% of steady children alerted; a change-point scan that tests the recent mean
+    against the earlier one with the uncertainty of both (no plug-in level) 63 / 57%, 12; and a
+    plain or more tightly winsorised mean, prior weights 4, spread prior weight 24-40, floor 1.0,
+    mean_uncertainty 0 or 5: 28-33 / 78-80%, 12-13."""
     z_cap: float = 3.0
     """Largest step one check-in adds or removes, in SDs: one extreme day never reaches h alone,
     and one good day does not wipe out a sustained rise."""
