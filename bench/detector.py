@@ -58,6 +58,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.adapters.dialogs import load_crisis_lexicon
 from bot.domain.detection import (
     DEFAULT_PARAMS,
     DetectionParams,
@@ -329,11 +330,12 @@ def describe(cohort: dict[float, list[Case]]) -> dict[str, float]:
 
 
 def crisis_figures() -> tuple[int, int]:
+    lexicon = load_crisis_lexicon()
     found = sum(
-        (finding := screen(text)) is not None and finding.category == category
+        (finding := screen(text, lexicon)) is not None and finding.category == category
         for text, category in CRISIS_POSITIVES
     )
-    return found, sum(screen(text) is not None for text in HYPERBOLE_NEGATIVES)
+    return found, sum(screen(text, lexicon) is not None for text in HYPERBOLE_NEGATIVES)
 
 
 def _pct(value: float) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.adapters.db.engine import make_engine, make_sessionmaker, migrate
-from bot.adapters.dialogs import load_questionnaire
+from bot.adapters.dialogs import load_crisis_lexicon, load_questionnaire
 from bot.adapters.texts import Texts
 from bot.clock import Clock, SystemClock
 from bot.config import SUPPORTED_LOCALES, Settings
@@ -34,6 +34,7 @@ async def build_core(settings: Settings, clock: Clock | None = None) -> Core:
     except Exception:
         await engine.dispose()
         raise
+    load_crisis_lexicon()  # checked now: a malformed file stops the start, naming its field
     deps = Deps(
         sessions=make_sessionmaker(engine),
         clock=clock or SystemClock(),

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, TextIO
 
+from bot.adapters.dialogs import load_crisis_lexicon
 from bot.domain.alerting import SignalAction, action_for, crisis_alerts
 from bot.domain.detection import DEFAULT_PARAMS, DetectorState, Observation, screen, step
 
@@ -34,6 +35,7 @@ def _observation(record: dict[str, Any]) -> Observation:
 def replay(lines: Iterable[str]) -> Iterator[dict[str, str]]:
     """Alerts, in input order, exactly as the bot's monitoring would raise them."""
     states: dict[str, DetectorState] = {}
+    lexicon = load_crisis_lexicon()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -45,7 +47,7 @@ def replay(lines: Iterable[str]) -> Iterator[dict[str, str]]:
             raise ReplayError(f"line {number}: {error}") from None
         at = observation.at.isoformat()
         text = record.get("text")
-        finding = screen(text) if text and not observation.missed else None
+        finding = screen(text, lexicon) if text and not observation.missed else None
         for reason in crisis_alerts(finding.category) if finding else ():
             yield {"child": child, "at": at, "reason": reason, "severity": "urgent"}
         state, signals = step(states.get(child, DetectorState()), observation, DEFAULT_PARAMS)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db.models import Person
-from bot.adapters.dialogs import load_hotlines
+from bot.adapters.dialogs import load_crisis_lexicon, load_hotlines
 from bot.domain.alerting import crisis_alerts
 from bot.domain.detection import screen
 from bot.services.alerts import raise_alert
@@ -38,7 +38,7 @@ async def screen_child_text(
     deps: Deps, session: AsyncSession, children: Sequence[Person], text: str
 ) -> Outcome | None:
     """Screen free text from a child's account; on a finding, alert and answer the child."""
-    finding = screen(text)
+    finding = screen(text, load_crisis_lexicon())
     if finding is None or not children:
         return None
     detail: dict[str, object] = {"category": finding.category, "excerpt": text[:EXCERPT]}

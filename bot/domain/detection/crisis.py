@@ -5,9 +5,8 @@ mixing them). It errs toward firing: a volunteer reading a false alarm costs min
 disclosure may cost a life. Hyperbole (dead tired, dying to see) and negation (not suicidal)
 are masked first so everyday speech does not fire.
 
-The words are data, `dialogs/crisis_lexicon.yaml`, given to the screen as a `CrisisLexicon`.
-`screen(text)` uses the program's lexicon, read once by the dialogs adapter when this module is
-first imported, so a malformed file stops the bot at start rather than at a child's message.
+The words are data, `dialogs/crisis_lexicon.yaml`, read and checked by the dialogs adapter and
+given to the screen as a `CrisisLexicon`: this module stays pure.
 """
 
 from __future__ import annotations
@@ -28,18 +27,6 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _QUOTES = str.maketrans("\u2018\u2019\u02bc\u2032`", "'''''")
 
 
-def program_lexicon() -> CrisisLexicon:
-    """The program's lexicon, dialogs/crisis_lexicon.yaml, read and checked once (cached) by
-    the dialogs adapter: the one place the domain asks for data instead of being given it,
-    because every caller screens with `screen(text)`."""
-    from bot.adapters.dialogs import load_crisis_lexicon
-
-    return load_crisis_lexicon()
-
-
-_PROGRAM_LEXICON = program_lexicon()
-
-
 @dataclass(frozen=True)
 class CrisisFinding:
     """What the screen found; `category` is the most serious one that fired."""
@@ -51,11 +38,10 @@ class CrisisFinding:
     categories: tuple[str, ...]  # every category that fired, most serious first
 
 
-def normalise(text: str, lexicon: CrisisLexicon | None = None) -> str:
+def normalise(text: str, lexicon: CrisisLexicon) -> str:
     """One canonical form: NFKC (full-width -> half-width), casefold, straight quotes,
     traditional -> simplified (the lexicon's characters), no separators inside CJK words,
     s p a c e d and l33t Latin words joined and decoded."""
-    lexicon = _PROGRAM_LEXICON if lexicon is None else lexicon
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold()
     text = text.translate(_QUOTES).translate(lexicon.traditional)
     text = _INSIDE_CJK.sub("", text)
@@ -64,10 +50,8 @@ def normalise(text: str, lexicon: CrisisLexicon | None = None) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def screen(text: str, lexicon: CrisisLexicon | None = None) -> CrisisFinding | None:
-    """Screen one message or caption (with the program's lexicon unless another is given);
-    None when nothing fired."""
-    lexicon = _PROGRAM_LEXICON if lexicon is None else lexicon
+def screen(text: str, lexicon: CrisisLexicon) -> CrisisFinding | None:
+    """Screen one message or caption; None when nothing fired."""
     clean = normalise(text, lexicon)
     for mask in lexicon.masks:
         clean = mask.sub(" ", clean)

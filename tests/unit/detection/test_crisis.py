@@ -10,11 +10,22 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.dialogs import DIALOGS_DIR, extract_yaml, load_crisis_lexicon
-from bot.domain.detection.crisis import normalise, screen
+from bot.domain.detection import crisis
 from bot.domain.detection.crisis_lexicon import CrisisLexicon, LexiconError
 from bot.domain.detection.probes import CRISIS_POSITIVES, HYPERBOLE_NEGATIVES
 
 LEXICON_FILE = DIALOGS_DIR / "crisis_lexicon.yaml"
+
+
+def screen(text: str, lexicon: CrisisLexicon | None = None) -> crisis.CrisisFinding | None:
+    """The screen with the program's lexicon unless another is given."""
+    return crisis.screen(text, lexicon or load_crisis_lexicon())
+
+
+def normalise(text: str) -> str:
+    return crisis.normalise(text, load_crisis_lexicon())
+
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
