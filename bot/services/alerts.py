@@ -35,9 +35,11 @@ MAX_ESCALATIONS = 8
 OUTCOME_NOTE_WAIT = timedelta(hours=12)
 
 
-async def _recipients(
-    session: AsyncSession, child_id: int, urgent: bool, escalated: bool
+async def recipients(
+    session: AsyncSession, child_id: int, urgent: bool = False, escalated: bool = False
 ) -> list[Person]:
+    """Who hears about a child: the volunteer, or coordinators when none can be reached (and
+    everyone for urgent or escalated matters)."""
     volunteers = list(await people_repo.linked_adults(session, child_id, LinkKind.VOLUNTEER))
     volunteers = [v for v in volunteers if v.telegram_id is not None and not v.unreachable_since]
     if volunteers and not (urgent or escalated):
@@ -53,7 +55,7 @@ async def notify(
     urgent = alert.severity == "urgent"
     now = deps.clock.now()
     queued = 0
-    for reader in await _recipients(session, child.id, urgent, escalated):
+    for reader in await recipients(session, child.id, urgent, escalated):
         message = await alert_message(deps, session, alert, child, reader, escalated)
         send_at = (
             now
@@ -92,12 +94,15 @@ async def raise_alert(
 ) -> int:
     """Open an alert and send it; returns how many people it reached now.
 
-    A concern already open for this child and reason is not repeated (volunteers must not drown).
-    An urgent one always goes out again: the old alert is reopened with the new words and its
-    escalation clock restarted, so an acknowledged crisis never silences the next one.
+    A concern still waiting for acknowledgement is not repeated: its escalation ladder is already
+    at work, and volunteers must not drown. Otherwise the live alert is reopened with the new
+    words and its escalation clock restarted: an urgent one always, and an acknowledged concern
+    when detection fires again (after its cooldown, so the child is still, or again, struggling).
+    An acknowledgement must never silence what comes after it.
     """
     existing = await alert_repo.open_alert(session, child.id, reason)
-    if existing is not None and severity != "urgent":
+    if existing is not None and severity != "urgent" and existing.status == AlertStatus.OPEN:
+        log.info("alert %s for child %s still open: not repeated", existing.id, child.id)
         return 0
     now = deps.clock.now()
     if existing is not None:

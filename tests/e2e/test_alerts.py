@@ -37,7 +37,9 @@ async def _answer_next(h: Harness, child, items: tuple[str, str, str]) -> None:
     await child.wait_until(lambda m: "See you next time" in (m.text or "") and not m.buttons())
 
 
-async def test_rising_loneliness_reaches_the_volunteer_who_acknowledges_and_notes(harness):
+async def test_saddest_faces_reach_the_volunteer_who_acknowledges_and_notes(harness):
+    """Two saddest faces in a row raise the low-mood concern (the drift path, many check-ins
+    long, is tests/e2e/test_drift_alert.py)."""
     h = harness
     _coordinator, child, volunteer = await _with_volunteer(h)
     await _answer_next(h, child, ("Often", "Often", "Sometimes"))
@@ -52,7 +54,8 @@ async def test_rising_loneliness_reaches_the_volunteer_who_acknowledges_and_note
     assert "xiaoming" in saved.text
     async with h.core.deps.sessions() as session:
         assert (await session.scalars(select(CaseNote))).one().text == "Called grandma; all fine."
-        assert (await session.scalars(select(Alert))).first().status == "acknowledged"
+        alert_row = (await session.scalars(select(Alert))).first()
+        assert alert_row.status == "acknowledged" and alert_row.reason == "low_mood"
     record = await h.command(volunteer, "/child xiaoming", "Latest notes")
     assert "Called grandma" in record.text
 

@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.adapters.db.models import AccessLog, CaseNote
+from bot.adapters.db.models import AccessLog, CaseNote, Person
 from bot.domain.people import Role
 from bot.services import router
+from bot.services.alerts import raise_alert
 from bot.services.due import collect_due
 from tests.helpers import (
     COORDINATOR_TG,
@@ -76,6 +77,22 @@ async def test_acknowledge_stops_escalation_and_contacted_closes_with_a_note(cor
     async with core.deps.sessions() as session:
         (note,) = (await session.scalars(select(CaseNote))).all()
     assert note.alert_id == alert.id and "misses" in note.text
+
+
+async def test_an_acknowledged_concern_does_not_silence_the_next_one(core, clock):
+    child_id = await program_with_volunteer(core)
+    for _ in range(2):
+        await answer_checkin(core, clock, child_id, 1001, mood=3, items=(3, 3, 3))
+    (alert,) = [a for a in await all_alerts(core) if a.reason == "high_loneliness"]
+    await router.handle_button(core.deps, sender(VOLUNTEER, "en"), f"v:{alert.id}:ack")
+    before = len(alert_rows(await outbox_rows(core), VOLUNTEER))
+    clock.advance(days=15)  # past the detector's cooldown; the volunteer only wrote /note
+    async with core.deps.sessions.begin() as session:  # detection fires the same reason again
+        child = await session.get(Person, child_id)
+        assert await raise_alert(core.deps, session, child, "high_loneliness", "alert") == 1
+    (again,) = [a for a in await all_alerts(core) if a.reason == "high_loneliness"]
+    assert again.id == alert.id and again.status == "open" and again.detail["repeats"] == 1
+    assert len(alert_rows(await outbox_rows(core), VOLUNTEER)) == before + 1
 
 
 async def test_another_volunteer_cannot_see_or_act_on_the_child(core, clock):
