@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     default_locale: str = "zh_CN"
     checkin_schedule: str = "mon,wed,fri 17:30"
+    weekly_update_at: str = "sun 19:00"
     checkin_window_hours: float = Field(24.0, gt=0, le=168)
     checkin_reminder_hours: float = Field(3.0, gt=0)
     school_hours: str = "mon-fri 08:00-16:30"
@@ -80,6 +81,13 @@ class Settings(BaseSettings):
     @classmethod
     def _valid_schedule(cls, value: str) -> str:
         WeeklySchedule.parse(value)
+        return value
+
+    @field_validator("weekly_update_at")
+    @classmethod
+    def _one_day_a_week(cls, value: str) -> str:
+        if len(WeeklySchedule.parse(value).days) != 1:
+            raise ValueError(f"{value!r} must name one day and a time, e.g. sun 19:00")
         return value
 
     @field_validator("school_hours", "quiet_hours")

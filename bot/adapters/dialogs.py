@@ -25,7 +25,7 @@ STRUCTURAL_KEYS = frozenset({"id", "key", "kind", "layout", "options", "items", 
 NOT_TEXTS_KEY = "translatable"  # top-level `translatable: false`: no msgids in this file
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_yaml(path: Path) -> dict[str, Any]:
     with path.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
@@ -38,7 +38,7 @@ def _options(raw: Any, option_sets: dict[str, Any]) -> tuple[Option, ...]:
 
 @cache
 def load_questionnaire(name: str = "checkin", directory: Path = DIALOGS_DIR) -> Questionnaire:
-    data = _read(directory / f"{name}.yaml")
+    data = read_yaml(directory / f"{name}.yaml")
     option_sets = data.get("option_sets", {})
     steps = tuple(
         Step(
@@ -67,11 +67,11 @@ def load_labels(directory: Path = DIALOGS_DIR) -> dict[str, dict[str, str]]:
     The shared groups live in labels.yaml; a feature's own short texts live beside its data, in
     the `labels:` section of `dialogs/<feature>.yaml`, as the group named after the file.
     """
-    groups = dict(_read(directory / "labels.yaml"))
+    groups = dict(read_yaml(directory / "labels.yaml"))
     for path in sorted(directory.glob("*.yaml")):
         if path.name == "labels.yaml":
             continue
-        data = _read(path)
+        data = read_yaml(path)
         if isinstance(data, dict) and isinstance(data.get("labels"), dict):
             groups[path.stem] = data["labels"]
     return groups
@@ -80,14 +80,14 @@ def load_labels(directory: Path = DIALOGS_DIR) -> dict[str, dict[str, str]]:
 @cache
 def load_alert_texts(directory: Path = DIALOGS_DIR) -> dict[str, dict[str, str]]:
     """Per alert reason: a plain-words `title` and a suggested next `step` (msgids)."""
-    return _read(directory / "alerts.yaml")["reasons"]
+    return read_yaml(directory / "alerts.yaml")["reasons"]
 
 
 @cache
 def load_hotlines(directory: Path = DIALOGS_DIR) -> tuple[tuple[str, str], ...]:
     """(number, label msgid) for each hotline a child in crisis is shown."""
     return tuple(
-        (str(h["number"]), h["label"]) for h in _read(directory / "crisis.yaml")["hotlines"]
+        (str(h["number"]), h["label"]) for h in read_yaml(directory / "crisis.yaml")["hotlines"]
     )
 
 

@@ -24,6 +24,7 @@ class CheckinStatus(StrEnum):
 class CheckinKind(StrEnum):
     SCHEDULED = "scheduled"
     ADHOC = "adhoc"
+    FOLLOW_UP = "follow_up"  # an extra one in the days after a parent left again
 
 
 DONE_STEP = "done"

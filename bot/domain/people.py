@@ -35,8 +35,8 @@ MAX_NAME_LENGTH = 32
 # Commands each role may use, in the order /help lists them. Children on a shared phone may also
 # hold another role, so help lists the union for everyone on the account.
 COMMANDS: dict[Role, tuple[str, ...]] = {
-    Role.CHILD: ("sos", "pause", "resume", "language", "help"),
-    Role.PARENT: ("language", "help"),
+    Role.CHILD: ("sos", "share", "pause", "resume", "mute", "unmute", "language", "help"),
+    Role.PARENT: ("call", "visit", "reminders", "timezone", "workhours", "language", "help"),
     Role.VOLUNTEER: ("alerts", "mychildren", "child", "note", "language", "help"),
     Role.COORDINATOR: (
         "alerts",
@@ -48,6 +48,9 @@ COMMANDS: dict[Role, tuple[str, ...]] = {
         "consent",
         "schedule",
         "checkin_now",
+        "relay",
+        "moodwords",
+        "visit",
         "language",
         "help",
     ),

@@ -16,6 +16,7 @@ from bot.domain.alerting import sparkline
 from bot.domain.people import Role
 from bot.services.alert_view import reason_title
 from bot.services.alerts import may_handle
+from bot.services.calls import call_summary
 from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.formatting import local_time
@@ -66,6 +67,9 @@ async def mychildren_command(
                 "last_status": last.status if last else None,
                 "alerts": len(await alert_repo.open_alerts(session, [child.id])),
                 "unreachable": child.unreachable_since is not None,
+                "missed_calls": ((await call_summary(deps, session, child.id)) or {}).get(
+                    "missed", 0
+                ),
             }
         )
     return Outcome.reply(deps.texts.render("caseload", reader.locale, rows=rows))
@@ -102,6 +106,7 @@ async def child_command(
         total=len(recent),
         alerts=alerts,
         notes=notes,
+        calls=await call_summary(deps, session, child.id),
     )
     return Outcome.reply(text)
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.adapters.db import people_repo
+from bot.adapters.db import checkin_repo, people_repo
 from bot.adapters.db.models import Consent, Person
 from bot.domain.actions import ChildAssent, GuardianConsent, encode
+from bot.domain.checkin_rules import CheckinStatus
 from bot.domain.consent import ConsentKind, ConsentMethod
+from bot.services.checkins import close_checkin
 from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.formatting import local_time
@@ -130,3 +133,29 @@ async def paper_consent(
         deps, session, child.id, ConsentKind.GUARDIAN, ConsentMethod.PAPER, coordinator.id
     )
     return await _status_text(deps, session, child.id, coordinator.locale)
+
+
+async def withdraw_guardian(
+    deps: Deps, session: AsyncSession, coordinator: Person, nickname: str
+) -> str:
+    """The guardian withdrew consent (usually told to the social worker in person): check-ins
+    stop, an open one is cancelled, and parents' messages are held from now on."""
+    found = await people_repo.child_by_nickname(session, nickname)
+    if found is None:
+        raise UserError("child_not_found", nickname=nickname)
+    child, profile = found
+    now = deps.clock.now()
+    await session.execute(
+        update(Consent)
+        .where(
+            Consent.child_id == child.id,
+            Consent.kind == ConsentKind.GUARDIAN.value,
+            Consent.withdrawn_at.is_(None),
+        )
+        .values(withdrawn_at=now)
+    )
+    open_one = await checkin_repo.open_checkin(session, child.id)
+    if open_one is not None:
+        await close_checkin(deps, session, open_one, CheckinStatus.CANCELLED)
+    await refresh_schedule(deps, session, child, profile)
+    return deps.texts.render("consent_withdrawn", coordinator.locale, nickname=child.display_name)

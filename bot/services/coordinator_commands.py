@@ -82,6 +82,11 @@ async def assign_command(
 async def consent_command(
     deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
 ) -> Outcome:
+    """`/consent NICK` records a signed paper form; `/consent NICK withdraw` withdraws it."""
+    if len(args) == 2 and args[1] == "withdraw":
+        return Outcome.reply(
+            await consent_flow.withdraw_guardian(deps, session, people[0], args[0])
+        )
     if len(args) != 1:
         raise UserError("consent_usage")
     text = await consent_flow.paper_consent(deps, session, people[0], args[0])

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from bot.adapters.db import checkin_repo, outbox_repo, people_repo
+from bot.adapters.db import checkin_repo, outbox_repo
+from bot.services import reachability, relay
 from bot.services.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,8 @@ async def delivered(deps: Deps, item: Delivery, message_id: int | None) -> None:
     now = deps.clock.now()
     async with deps.sessions.begin() as session:
         await outbox_repo.mark_sent(session, item.outbox_id, message_id, now)
+        if item.kind == "relay":
+            await relay.on_delivered(deps, session, item.body["relay_id"], message_id)
         if message_id is None:
             return
         if item.checkin_id is None or item.kind not in MESSAGE_KINDS_THAT_MOVE_A_CHECKIN:
@@ -88,8 +91,10 @@ async def undeliverable(deps: Deps, item: Delivery, error: str, blocked: bool) -
     """A final failure: the person blocked the bot, or Telegram rejected the message itself."""
     async with deps.sessions.begin() as session:
         await outbox_repo.mark_failed(session, item.outbox_id, error)
+        if item.kind == "relay":
+            await relay.on_failed(deps, session, item.body["relay_id"], blocked)
         if blocked:
-            await people_repo.mark_reachable(session, item.chat_id, deps.clock.now())
+            await reachability.became_unreachable(deps, session, item.chat_id, deps.clock.now())
     log.warning("outbox %s (%s) not delivered: %s", item.outbox_id, item.kind, error)
 
 

@@ -177,6 +177,10 @@ async def redeem_invite(
         raise UserError("invite_for_someone_else")  # a coordinator tapped a link meant to forward
     if not await invite_repo.claim(session, invite.id, now):
         return None
+    same_adult = next((p for p in others if p.role == person.role == Role.PARENT.value), None)
+    if same_adult is not None and same_adult.id != person.id:
+        await people_repo.merge_adult(session, person, same_adult)  # a sibling's invite
+        return same_adult
     person.telegram_id = telegram_id
     person.unreachable_since = None
     if language_code and language_code.lower().startswith("en"):

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.adapters.db import alert_repo, checkin_repo
 from bot.adapters.db.models import Checkin, ChildProfile, Person
 from bot.domain.alerting import SignalAction, action_for
-from bot.domain.checkin_rules import CheckinStatus
+from bot.domain.checkin_rules import CheckinKind, CheckinStatus
 from bot.domain.detection import DEFAULT_PARAMS, DetectorState, Observation, step
 from bot.services.alerts import raise_alert
 from bot.services.deps import Deps
@@ -33,12 +33,18 @@ async def observation_of(session: AsyncSession, checkin: Checkin) -> Observation
 
 
 async def observe(deps: Deps, session: AsyncSession, checkin: Checkin) -> None:
-    """Run detection on one ended check-in (completed, incomplete or missed)."""
+    """Run detection on one ended check-in (completed, incomplete or missed).
+
+    A missed extra check-in after a departure says nothing about silence (it was an extra ask,
+    on top of the child's usual ones), so only its answers count.
+    """
     if checkin.status not in (
         CheckinStatus.COMPLETED,
         CheckinStatus.INCOMPLETE,
         CheckinStatus.MISSED,
     ):
+        return
+    if checkin.kind == CheckinKind.FOLLOW_UP and checkin.status == CheckinStatus.MISSED:
         return
     child = await session.get(Person, checkin.child_id)
     if child is None:

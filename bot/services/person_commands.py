@@ -42,14 +42,22 @@ async def _pending_consents(deps: Deps, session: AsyncSession, person: Person) -
 
 
 async def _welcome(deps: Deps, session: AsyncSession, person: Person) -> list[Message]:
-    children = []
+    children: list[str] = []
+    writes_to: list[str] = []
     if person.role == Role.PARENT:
         children = [c.display_name for c in await people_repo.family_children(session, person.id)]
+        far = await people_repo.linked_children(session, person.id, LinkKind.PARENT)
+        writes_to = [c.display_name for c in far]
     elif person.role == Role.VOLUNTEER:
         linked = await people_repo.linked_children(session, person.id, LinkKind.VOLUNTEER)
         children = [c.display_name for c in linked]
     text = deps.texts.render(
-        "welcome", person.locale, role=person.role, name=person.display_name, children=children
+        "welcome",
+        person.locale,
+        role=person.role,
+        name=person.display_name,
+        children=children,
+        writes_to=writes_to,
     )
     return [Message(text), *await _pending_consents(deps, session, person)]
 

@@ -1,10 +1,452 @@
-"""Messages between parents and children, carried by the bot and delivered at a good hour."""
+"""Messages between parents and children, carried by the bot and delivered at a good hour.
+
+Adults never see a child's Telegram account: everything goes through here and is kept as a
+`Relay` row (who, when, what kind). Logs name ids and kinds only, never the words. A message is
+queued in the database until the recipient may get it (for a child: never in school hours or
+the night; for a parent: outside their night and working hours), so a restart loses nothing.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.adapters.db import outbox_repo, people_repo, relay_repo
+from bot.adapters.db.models import ChildProfile, Person, Relay
+from bot.domain.actions import QuickReply, RelayChoice, encode
+from bot.domain.people import LinkKind, Role
+from bot.domain.relay import (
+    MAX_TEXT,
+    PARENT_KINDS,
+    QUICK_REPLIES,
+    REPLY_WAIT,
+    RelayKind,
+    RelayStatus,
+)
+from bot.services import nudges
 from bot.services.deps import Deps
+from bot.services.formatting import local_time
+from bot.services.outcome import Button, Media, Message, Outcome
+from bot.services.scheduling import adult_good_hour, child_allowed
+
+log = logging.getLogger(__name__)
+BATCH = 200
+ALL_CHILDREN = 0  # the "all of them" choice
+# A child who has not joined yet, or someone who blocked the bot: look again this much later.
+NOT_JOINED_RETRY = UNREACHABLE_RETRY = timedelta(hours=12)
+RELAY_PRIORITY = 0
+
+
+def _label(deps: Deps, key: str, locale: str | None) -> str:
+    return deps.texts.label(key, locale, group="relay")
+
+
+# ---- a parent writes ------------------------------------------------------------------------
+
+
+async def explain_unsupported(deps: Deps, session: AsyncSession, parent: Person) -> Outcome | None:
+    """What a parent can send their child instead of a sticker, file or location."""
+    if not await people_repo.linked_children(session, parent.id, LinkKind.PARENT):
+        return None
+    return Outcome.reply(deps.texts.render("relay_unsupported", parent.locale))
+
+
+async def parent_sends(
+    deps: Deps,
+    session: AsyncSession,
+    parent: Person,
+    kind: str,
+    text: str | None,
+    file_id: str | None,
+    reply_to: int | None = None,
+) -> Outcome | None:
+    """A parent's message: for one child at once, or ask which when there are several.
+
+    None when this adult has no child to write to (a carer at home, say): not a relay at all.
+    """
+    children = list(await people_repo.linked_children(session, parent.id, LinkKind.PARENT))
+    if not children:
+        return None
+    if kind not in PARENT_KINDS:
+        return Outcome.reply(deps.texts.render("relay_unsupported", parent.locale))
+    now = deps.clock.now()
+    draft = Relay(
+        sender_id=parent.id,
+        recipient_id=None,
+        kind=kind,
+        text=_clip(text),
+        file_id=file_id,
+        status=RelayStatus.CHOOSING.value,
+        created_at=now,
+    )
+    session.add(draft)
+    await session.flush()
+    answered = await _answered_child(session, parent, children, reply_to)
+    if answered is not None:
+        children = [answered]
+    if len(children) == 1:
+        return await _route(deps, session, parent, draft, children)
+    buttons = [
+        (Button(child.display_name, encode(RelayChoice(draft.id, child.id))),)
+        for child in children
+    ]
+    buttons.append((Button(_label(deps, "all", parent.locale), encode(RelayChoice(draft.id, 0))),))
+    return Outcome.reply(deps.texts.render("relay_choose", parent.locale), tuple(buttons))
+
+
+async def _answered_child(
+    session: AsyncSession, parent: Person, children: Sequence[Person], reply_to: int | None
+) -> Person | None:
+    """The child whose message the parent answered with Telegram's Reply, if any."""
+    if reply_to is None:
+        return None
+    answered = await relay_repo.by_message(session, parent.id, reply_to)
+    return next((c for c in children if answered and c.id == answered.sender_id), None)
+
+
+async def choose_child(
+    deps: Deps, session: AsyncSession, parents: Sequence[Person], action: RelayChoice
+) -> Outcome:
+    """The parent tapped which child (or all) a message is for."""
+    draft = await session.get(Relay, action.relay_id)
+    parent = next((p for p in parents if draft and p.id == draft.sender_id), None)
+    if draft is None or parent is None or draft.status != RelayStatus.CHOOSING.value:
+        return Outcome(toast=deps.texts.label("button_unknown", None))
+    children = list(await people_repo.linked_children(session, parent.id, LinkKind.PARENT))
+    if action.child_id != ALL_CHILDREN:
+        children = [c for c in children if c.id == action.child_id]
+    if not children:
+        return Outcome(toast=deps.texts.label("button_unknown", None))
+    outcome = await _route(deps, session, parent, draft, children)
+    return Outcome(edit=outcome.replies[0], outbox_changed=outcome.outbox_changed)
+
+
+async def _route(
+    deps: Deps,
+    session: AsyncSession,
+    parent: Person,
+    draft: Relay,
+    children: Sequence[Person],
+) -> Outcome:
+    """Queue the message for each child and tell the parent, plainly, what happens to it."""
+    now = deps.clock.now()
+    lines = []
+    for index, child in enumerate(children):
+        relay = draft if index == 0 and len(children) == 1 else _copy(draft, child.id)
+        relay.recipient_id = child.id
+        if relay is not draft:
+            session.add(relay)
+            await session.flush()
+        await nudges.note_parent_contact(session, parent.id, child.id, now)
+        lines.append(await _queue_for_child(deps, session, parent, child, relay, now))
+        log.info("relay %s: parent %s -> child %s (%s)", relay.id, parent.id, child.id, draft.kind)
+    if len(children) > 1:
+        draft.status = RelayStatus.SPLIT.value
+    await session.flush()
+    text = deps.texts.render("relay_queued", parent.locale, lines=lines)
+    return Outcome(replies=[Message(text)], outbox_changed=True)
+
+
+def _copy(draft: Relay, child_id: int) -> Relay:
+    return Relay(
+        sender_id=draft.sender_id,
+        recipient_id=child_id,
+        kind=draft.kind,
+        text=draft.text,
+        file_id=draft.file_id,
+        created_at=draft.created_at,
+        status=RelayStatus.QUEUED.value,
+    )
+
+
+async def _queue_for_child(
+    deps: Deps, session: AsyncSession, parent: Person, child: Person, relay: Relay, now: datetime
+) -> dict[str, str | None]:
+    """Set when the child gets it; returns what to tell the parent about this child."""
+    line: dict[str, str | None] = {"child": child.display_name, "when": None, "state": "soon"}
+    if await _held(session, parent.id, child.id):
+        relay.status = RelayStatus.HELD.value
+        line["state"] = "paused"
+        return line
+    relay.status = RelayStatus.QUEUED.value
+    relay.deliver_after = child_allowed(deps, child, now)
+    profile = await session.get(ChildProfile, child.id)
+    muted = profile is not None and profile.relay_muted_until and profile.relay_muted_until > now
+    if child.telegram_id is None:
+        line["state"] = "not_joined"
+    elif muted:
+        line["state"] = "later"  # the child's mute is theirs: the parent is not told why
+    elif relay.deliver_after > now:
+        line["state"] = "at"
+        line["when"] = local_time(deps, relay.deliver_after, parent.timezone, parent.locale)
+    else:
+        await _release(deps, session, relay, child, now)
+    return line
+
+
+async def _held(session: AsyncSession, parent_id: int, child_id: int) -> bool:
+    """Paused by a coordinator (safeguarding) or the guardian's consent withdrawn."""
+    plan = await relay_repo.plan(session, parent_id, child_id)
+    if plan is not None and plan.relay_paused:
+        return True
+    return not (await people_repo.consent_state(session, child_id)).guardian
+
+
+def _clip(text: str | None) -> str | None:
+    return text[:MAX_TEXT] if text else text
+
+
+# ---- delivery, from the tick ----------------------------------------------------------------
 
 
 async def collect_relays(deps: Deps) -> int:
-    """Queue what is due now; returns how many messages were queued."""
-    return 0
+    """Hand every message whose moment has come to the outbox (checked again right now)."""
+    queued = 0
+    now = deps.clock.now()
+    while True:
+        async with deps.sessions.begin() as session:
+            rows = await relay_repo.due(session, now, BATCH)
+            for relay in rows:
+                queued += await _deliver_when_possible(deps, session, relay, now)
+        if len(rows) < BATCH:
+            return queued
+
+
+async def _deliver_when_possible(
+    deps: Deps, session: AsyncSession, relay: Relay, now: datetime
+) -> int:
+    recipient = await session.get(Person, relay.recipient_id)
+    if recipient is None:
+        relay.status = RelayStatus.FAILED.value
+        return 0
+    if recipient.unreachable_since is not None:
+        relay.deliver_after = now + UNREACHABLE_RETRY
+        return 0
+    if recipient.role != Role.CHILD:
+        return await _release(deps, session, relay, recipient, now)
+    if await _held(session, relay.sender_id, recipient.id):
+        relay.status = RelayStatus.HELD.value
+        return 0
+    profile = await session.get(ChildProfile, recipient.id)
+    if recipient.telegram_id is None:
+        relay.deliver_after = now + NOT_JOINED_RETRY
+        return 0
+    if profile is not None and profile.relay_muted_until and profile.relay_muted_until > now:
+        relay.deliver_after = child_allowed(deps, recipient, profile.relay_muted_until)
+        return 0
+    allowed = child_allowed(deps, recipient, now)
+    if allowed > now:  # a tick that ran late must not deliver into school or the night
+        relay.deliver_after = allowed
+        return 0
+    return await _release(deps, session, relay, recipient, now)
+
+
+async def _release(
+    deps: Deps, session: AsyncSession, relay: Relay, recipient: Person, now: datetime
+) -> int:
+    """Put the message in the outbox now; its sender is asked for in the same transaction."""
+    sender = await session.get(Person, relay.sender_id)
+    if sender is None or recipient.telegram_id is None:
+        relay.status = RelayStatus.FAILED.value
+        return 0
+    relay.status = RelayStatus.SENDING.value
+    message = _message_for(deps, relay, sender, recipient)
+    body = message.to_body() | {"relay_id": relay.id}
+    return int(
+        await outbox_repo.enqueue(
+            session,
+            person_id=recipient.id,
+            chat_id=recipient.telegram_id,
+            kind="relay",
+            body=body,
+            send_after=now,
+            now=now,
+            dedupe_key=f"relay:{relay.id}",
+            priority=RELAY_PRIORITY,
+        )
+    )
+
+
+def _message_for(deps: Deps, relay: Relay, sender: Person, recipient: Person) -> Message:
+    media = Media(relay.kind, relay.file_id) if relay.file_id else None
+    if recipient.role == Role.CHILD:
+        text = deps.texts.render(
+            "relay_to_child",
+            recipient.locale,
+            sender=sender.display_name,
+            kind=relay.kind,
+            words=relay.text or "",
+        )
+        return Message(text, _quick_buttons(deps, relay, recipient.locale), media)
+    text = deps.texts.render(
+        "relay_to_parent",
+        recipient.locale,
+        child=sender.display_name,
+        kind=relay.kind,
+        words=relay.text or "",
+    )
+    return Message(text, media=media)
+
+
+def _quick_buttons(deps: Deps, relay: Relay, locale: str) -> tuple[tuple[Button, ...], ...]:
+    quick = tuple(
+        Button(_label(deps, f"quick_{code}", locale), encode(QuickReply(relay.id, code)))
+        for code in QUICK_REPLIES
+    )
+    write = Button(_label(deps, "write_back", locale), encode(QuickReply(relay.id, "write")))
+    return (quick, (write,))
+
+
+async def on_delivered(
+    deps: Deps, session: AsyncSession, relay_id: int, message_id: int | None
+) -> None:
+    """The message reached the recipient's chat: note it, and tell a parent it arrived."""
+    relay = await session.get(Relay, relay_id)
+    if relay is None or relay.status == RelayStatus.DELIVERED.value:
+        return
+    now = deps.clock.now()
+    relay.status = RelayStatus.DELIVERED.value
+    relay.delivered_at = now
+    relay.message_id = message_id
+    sender = await session.get(Person, relay.sender_id)
+    child = await session.get(Person, relay.recipient_id)
+    if sender is None or child is None or sender.role != Role.PARENT:
+        return
+    if sender.telegram_id is None or sender.unreachable_since is not None:
+        return
+    text = deps.texts.render(
+        "relay_delivered",
+        sender.locale,
+        child=child.display_name,
+        kind=relay.kind,
+        when=local_time(deps, now, sender.timezone, sender.locale),
+    )
+    await outbox_repo.enqueue(
+        session,
+        person_id=sender.id,
+        chat_id=sender.telegram_id,
+        kind="relay_note",
+        body=Message(text).to_body(),
+        send_after=adult_good_hour(deps, sender, now),
+        now=now,
+        dedupe_key=f"relay_note:{relay.id}",
+    )
+
+
+async def on_failed(deps: Deps, session: AsyncSession, relay_id: int, blocked: bool) -> None:
+    """Telegram refused it. A blocked recipient may come back (/start): the message waits."""
+    relay = await session.get(Relay, relay_id)
+    if relay is None or relay.status == RelayStatus.DELIVERED.value:
+        return
+    if blocked:
+        relay.status = RelayStatus.QUEUED.value
+        relay.deliver_after = deps.clock.now() + UNREACHABLE_RETRY
+    else:
+        relay.status = RelayStatus.FAILED.value
+
+
+# ---- the child answers ----------------------------------------------------------------------
+
+
+async def reply_target(
+    deps: Deps, session: AsyncSession, children: Sequence[Person], reply_to: int | None
+) -> tuple[Person, Relay] | None:
+    """The parent's message a child is answering: by Telegram's Reply, or after "Reply"."""
+    now = deps.clock.now()
+    for child in children:
+        if reply_to is not None:
+            relay = await relay_repo.by_message(session, child.id, reply_to)
+            if relay is not None:
+                return child, relay
+        relay_id = _awaited_relay(child, now)
+        if relay_id is not None:
+            child.awaiting = None
+            relay = await session.get(Relay, relay_id)
+            if relay is not None and relay.recipient_id == child.id:
+                return child, relay
+    return None
+
+
+def _awaited_relay(child: Person, now: datetime) -> int | None:
+    if not child.awaiting or not child.awaiting.startswith("reply:"):
+        return None
+    _, relay_id, asked_at = [*child.awaiting.split(":"), "0"][:3]
+    if now.timestamp() - int(asked_at) > REPLY_WAIT.total_seconds():
+        return None
+    return int(relay_id)
+
+
+async def child_replies(
+    deps: Deps,
+    session: AsyncSession,
+    child: Person,
+    original: Relay,
+    kind: str,
+    text: str | None,
+    file_id: str | None,
+) -> Outcome:
+    """The child's words or voice note back to the parent who wrote."""
+    if kind not in (RelayKind.TEXT, RelayKind.VOICE):
+        return Outcome.reply(deps.texts.render("relay_unsupported", child.locale, child=True))
+    parent = await _queue_to_parent(deps, session, child, original, kind, _clip(text), file_id)
+    name = parent.display_name if parent else ""
+    return Outcome(
+        replies=[Message(deps.texts.render("relay_reply_sent", child.locale, parent=name))],
+        delete_incoming=True,  # a shared phone: the child's words leave the grandparent's chat
+        outbox_changed=True,
+    )
+
+
+async def quick_reply(
+    deps: Deps, session: AsyncSession, children: Sequence[Person], action: QuickReply
+) -> Outcome:
+    """A tap under a parent's message: a quick answer, or "Reply" to write one."""
+    original = await session.get(Relay, action.relay_id)
+    child = next((c for c in children if original and c.id == original.recipient_id), None)
+    if original is None or child is None:
+        return Outcome(toast=deps.texts.label("button_unknown", None))
+    now = deps.clock.now()
+    if action.code == "write":
+        child.awaiting = f"reply:{original.id}:{int(now.timestamp())}"
+        parent = await session.get(Person, original.sender_id)
+        name = parent.display_name if parent else ""
+        return Outcome.reply(deps.texts.render("relay_write_prompt", child.locale, parent=name))
+    if await relay_repo.quick_reply_sent(session, original.id, action.code):
+        return Outcome(toast=deps.texts.label("already_noted", child.locale))
+    await _queue_to_parent(deps, session, child, original, RelayKind.QUICK, action.code, None)
+    return Outcome(toast=_label(deps, "quick_sent", child.locale), outbox_changed=True)
+
+
+async def _queue_to_parent(
+    deps: Deps,
+    session: AsyncSession,
+    child: Person,
+    original: Relay,
+    kind: str,
+    text: str | None,
+    file_id: str | None,
+) -> Person | None:
+    now = deps.clock.now()
+    parent = await session.get(Person, original.sender_id)
+    if parent is None:
+        return None
+    relay = Relay(
+        sender_id=child.id,
+        recipient_id=parent.id,
+        kind=kind,
+        text=text,
+        file_id=file_id,
+        reply_to_id=original.id,
+        status=RelayStatus.QUEUED.value,
+        deliver_after=adult_good_hour(deps, parent, now),
+        created_at=now,
+    )
+    session.add(relay)
+    await session.flush()
+    log.info("relay %s: child %s -> parent %s (%s)", relay.id, child.id, parent.id, kind)
+    if relay.deliver_after <= now:
+        await _release(deps, session, relay, parent, now)
+    return parent

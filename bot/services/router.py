@@ -18,15 +18,24 @@ from bot.adapters.db import outbox_repo, people_repo
 from bot.adapters.db.models import Person
 from bot.domain import actions
 from bot.domain.people import Role
+from bot.domain.relay import RelayKind
 from bot.services import (
     alerts,
+    calls,
     casework,
     checkin_view,
     checkins,
     consent_flow,
     coordinator_commands,
     crisis_path,
+    departures,
+    highlights,
+    nudges,
+    parent_settings,
     person_commands,
+    program_settings,
+    relay,
+    relay_controls,
 )
 from bot.services.deps import Deps
 from bot.services.errors import UserError
@@ -62,6 +71,16 @@ COMMANDS: dict[str, Command] = {
     "child": Command(STAFF, casework.child_command),
     "note": Command(STAFF, casework.note_command),
     "alerts": Command(STAFF, casework.alerts_command),
+    "mute": Command(frozenset({Role.CHILD}), relay_controls.mute_command),
+    "unmute": Command(frozenset({Role.CHILD}), relay_controls.unmute_command),
+    "relay": Command(frozenset({Role.COORDINATOR}), relay_controls.relay_command),
+    "call": Command(frozenset({Role.PARENT}), calls.call_command),
+    "share": Command(frozenset({Role.CHILD}), highlights.share_command),
+    "moodwords": Command(frozenset({Role.COORDINATOR}), program_settings.mood_words_command),
+    "timezone": Command(frozenset({Role.PARENT}), parent_settings.timezone_command),
+    "workhours": Command(frozenset({Role.PARENT}), parent_settings.workhours_command),
+    "reminders": Command(frozenset({Role.PARENT}), parent_settings.reminders_command),
+    "visit": Command(frozenset({Role.PARENT, Role.COORDINATOR}), departures.visit_command),
 }
 
 
@@ -150,13 +169,27 @@ async def handle_button(
             child = next((c for c in by_role[Role.CHILD] if c.id == action.child_id), None)
             if child is not None:
                 return await crisis_path.ask_for_help(deps, session, child)
+        case actions.RelayChoice():
+            return await relay.choose_child(deps, session, by_role[Role.PARENT], action)
+        case actions.QuickReply():
+            return await relay.quick_reply(deps, session, by_role[Role.CHILD], action)
+        case actions.MuteRelay():
+            return await relay_controls.choose_mute(deps, session, by_role[Role.CHILD], action)
+        case actions.CallProposalAnswer():
+            return await calls.on_proposal_answer(deps, session, people, action)
+        case actions.CallHappened():
+            return await calls.on_happened(deps, session, by_role[Role.CHILD], action)
+        case actions.ShareHighlight():
+            return await highlights.on_button(deps, session, by_role[Role.CHILD], action)
+        case actions.NudgeAction():
+            return await nudges.on_button(deps, session, by_role[Role.PARENT], action)
     return Outcome(toast=deps.texts.label("button_unknown", None))
 
 
 async def handle_text(
     deps: Deps, sender: Sender, text: str, reply_to: int | None = None
 ) -> Outcome:
-    return await _words(deps, sender, text=text, reply_to=reply_to)
+    return await _words(deps, sender, RelayKind.TEXT, text=text, reply_to=reply_to)
 
 
 async def handle_voice(
@@ -165,8 +198,38 @@ async def handle_voice(
     file_id: str,
     reply_to: int | None = None,
     caption: str | None = None,
+    kind: str = RelayKind.VOICE,
 ) -> Outcome:
-    return await _words(deps, sender, text=caption, file_id=file_id, reply_to=reply_to)
+    """A voice note (or an audio file, `kind` "audio": a child's words, not a relay)."""
+    return await _words(deps, sender, kind, text=caption, file_id=file_id, reply_to=reply_to)
+
+
+@_transactional
+async def handle_media(
+    deps: Deps,
+    session: AsyncSession,
+    sender: Sender,
+    kind: str,
+    file_id: str,
+    caption: str | None = None,
+    reply_to: int | None = None,
+) -> Outcome:
+    """A photo or video note: a parent's is passed on to their child; from anyone else it is
+    something the bot does not read (a child's caption is still screened)."""
+    people = list(await people_repo.people_on_account(session, sender.user_id))
+    parent = _far_parent(people)
+    if parent is not None:
+        sent = await relay.parent_sends(deps, session, parent, kind, caption, file_id, reply_to)
+        if sent is not None:
+            return sent
+    return await _unsupported(deps, session, sender, people, caption)
+
+
+def _far_parent(people: Sequence[Person]) -> Person | None:
+    """The parent on this account, unless a child shares it (then words are the child's)."""
+    if any(p.role == Role.CHILD for p in people):
+        return None
+    return next((p for p in people if p.role == Role.PARENT), None)
 
 
 @_transactional
@@ -174,6 +237,7 @@ async def _words(
     deps: Deps,
     session: AsyncSession,
     sender: Sender,
+    kind: str,
     text: str | None = None,
     file_id: str | None = None,
     reply_to: int | None = None,
@@ -192,6 +256,21 @@ async def _words(
             if noted is not None:
                 return noted
     children = [p for p in people if p.role == Role.CHILD]
+    answered = await relay.reply_target(deps, session, children, reply_to)
+    if answered is not None:
+        child, original = answered
+        crisis = (
+            await crisis_path.screen_child_text(deps, session, [child], text) if text else None
+        )
+        if crisis is not None:  # kept in the alert for the volunteer; not passed on
+            crisis.delete_incoming = True
+            return crisis
+        return await relay.child_replies(deps, session, child, original, kind, text, file_id)
+    parent = _far_parent(people)
+    if parent is not None:
+        sent = await relay.parent_sends(deps, session, parent, kind, text, file_id, reply_to)
+        if sent is not None:
+            return sent
     unclear: UserError | None = None
     try:
         stored = await checkins.record_words(
@@ -229,6 +308,18 @@ async def handle_unsupported(
     """Stickers, photos, files: a kind word about what the bot understands; but a caption from
     a child is screened for crisis words like any other text."""
     people = list(await people_repo.people_on_account(session, sender.user_id))
+    parent = _far_parent(people)
+    explained = await relay.explain_unsupported(deps, session, parent) if parent else None
+    return explained or await _unsupported(deps, session, sender, people, caption)
+
+
+async def _unsupported(
+    deps: Deps,
+    session: AsyncSession,
+    sender: Sender,
+    people: list[Person],
+    caption: str | None,
+) -> Outcome:
     if not people:
         return stranger_reply(deps, sender)
     children = [p for p in people if p.role == Role.CHILD]

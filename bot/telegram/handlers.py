@@ -76,8 +76,26 @@ class Handlers:
         media = message.voice or message.audio
         if media is None:
             return
+        kind = "voice" if message.voice else "audio"
         outcome = await router.handle_voice(
-            self.deps, sender, media.file_id, _reply_to(update), message.caption
+            self.deps, sender, media.file_id, _reply_to(update), message.caption, kind
+        )
+        await self._finish(update, outcome)
+
+    async def media(self, update: Update, context: Context) -> None:
+        """A photo (its largest size) or a round video note."""
+        sender = sender_of(update)
+        message = update.message
+        if sender is None or message is None:
+            return
+        if message.photo:
+            kind, file_id = "photo", message.photo[-1].file_id
+        elif message.video_note:
+            kind, file_id = "video_note", message.video_note.file_id
+        else:
+            return
+        outcome = await router.handle_media(
+            self.deps, sender, kind, file_id, message.caption, _reply_to(update)
         )
         await self._finish(update, outcome)
 
@@ -111,6 +129,9 @@ class Handlers:
         )
         application.add_handler(
             MessageHandler(private & (filters.VOICE | filters.AUDIO), self.voice)
+        )
+        application.add_handler(
+            MessageHandler(private & (filters.PHOTO | filters.VIDEO_NOTE), self.media)
         )
         application.add_handler(
             MessageHandler(

@@ -60,7 +60,9 @@ class OutboxSender:
                 if items:
                     results = await asyncio.gather(*(self._send_one(item) for item in items))
                     sent += sum(results)
-                if len(items) < BATCH and not self._again:
+                # Claim again after every batch: recording a send may queue a follow-up (a
+                # parent's delivery note, a retired copy). An empty claim ends the drain.
+                if not items and not self._again:
                     return sent
         return sent
 

@@ -58,6 +58,10 @@ def test_score_waits_for_all_items():
         actions.GuardianConsent(7, True),
         actions.ChildAssent(7, False),
         actions.ChooseLanguage("zh_CN"),
+        actions.RelayChoice(2**40, 0),
+        actions.QuickReply(5, "miss"),
+        actions.QuickReply(5, "write"),
+        actions.MuteRelay(9, 7),
     ],
 )
 def test_actions_round_trip_within_64_bytes(action):
@@ -79,6 +83,9 @@ def test_actions_round_trip_within_64_bytes(action):
         "l:" + "x" * 70,
         "c:1:mood:1:extra",
         "小明" * 20,
+        "q:1:hug",
+        "r:1",
+        "m:x:1",
     ],
 )
 def test_malformed_callback_data_decodes_to_nothing(data):

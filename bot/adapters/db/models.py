@@ -278,11 +278,17 @@ class ContactPlan(Base):
     next_nudge_at: Mapped[datetime | None] = mapped_column(index=True)
     nudges_ignored: Mapped[int] = mapped_column(Integer, default=0)
     nudges_stopped: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The conversation starter of the last nudge, so the next one is never the same.
+    last_starter: Mapped[str | None] = mapped_column(String(32))
     # A coordinator paused this parent's messages for safeguarding (e.g. a court order).
     relay_paused: Mapped[bool] = mapped_column(Boolean, default=False)
     # The agreed weekly call as "sun 19:30" on the child's clock, and its next occurrence.
     call_schedule: Mapped[str | None] = mapped_column(String(32))
     next_call_at: Mapped[datetime | None] = mapped_column(index=True)
+    # A call time the parent proposed that the child (or a carer) has not answered yet; kept
+    # apart from the agreed one, which stays until the new one is agreed. A button for an
+    # older or withdrawn proposal no longer matches it, so it changes nothing.
+    call_proposal: Mapped[str | None] = mapped_column(String(32))
     next_update_at: Mapped[datetime | None] = mapped_column(index=True)
     created_at: Mapped[datetime]
 
@@ -316,7 +322,11 @@ class CallRecord(Base):
     """One occurrence of an agreed call and whether the child says it happened."""
 
     __tablename__ = "calls"
-    __table_args__ = (UniqueConstraint("plan_id", "scheduled_at"),)
+    __table_args__ = (
+        UniqueConstraint("plan_id", "scheduled_at"),
+        # The tick asks "which calls are due to be asked about / closed unanswered?"
+        Index("ix_calls_due", "status", "scheduled_at"),
+    )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("contact_plans.id", ondelete="CASCADE"))
     child_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)

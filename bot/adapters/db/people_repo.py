@@ -95,6 +95,36 @@ async def linked_adults(session: AsyncSession, child_id: int, kind: LinkKind) ->
 FAMILY = (LinkKind.PARENT.value, LinkKind.CARER.value)
 
 
+async def merge_adult(session: AsyncSession, duplicate: Person, into: Person) -> None:
+    """Fold a second record of the same adult into the first (a parent invited once per child
+    opens the second invite): one person with all the children, one contact plan per child."""
+    kept = {
+        (link.kind, link.child_id)
+        for link in (await session.scalars(select(Link).where(Link.adult_id == into.id))).all()
+    }
+    for link in (await session.scalars(select(Link).where(Link.adult_id == duplicate.id))).all():
+        if (link.kind, link.child_id) in kept:
+            await session.delete(link)
+        else:
+            link.adult_id = into.id
+    planned = set(
+        (
+            await session.scalars(
+                select(ContactPlan.child_id).where(ContactPlan.parent_id == into.id)
+            )
+        ).all()
+    )
+    plans = await session.scalars(select(ContactPlan).where(ContactPlan.parent_id == duplicate.id))
+    for plan in plans.all():
+        if plan.child_id in planned:
+            await session.delete(plan)
+        else:
+            plan.parent_id = into.id
+    await session.flush()
+    await session.delete(duplicate)
+    await session.flush()
+
+
 async def family_children(session: AsyncSession, adult_id: int) -> Sequence[Person]:
     """Children this adult is a parent or carer of."""
     result = await session.scalars(

@@ -39,9 +39,11 @@ def upgrade() -> None:
         sa.Column("next_nudge_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("nudges_ignored", sa.Integer(), nullable=False),
         sa.Column("nudges_stopped", sa.Boolean(), nullable=False),
+        sa.Column("last_starter", sa.String(length=32), nullable=True),
         sa.Column("relay_paused", sa.Boolean(), nullable=False),
         sa.Column("call_schedule", sa.String(length=32), nullable=True),
         sa.Column("next_call_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("call_proposal", sa.String(length=32), nullable=True),
         sa.Column("next_update_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -196,6 +198,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("calls", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_calls_child_id"), ["child_id"], unique=False)
+        batch_op.create_index("ix_calls_due", ["status", "scheduled_at"], unique=False)
 
     op.create_table(
         "follow_ups",
@@ -266,6 +269,7 @@ def downgrade() -> None:
 
     op.drop_table("follow_ups")
     with op.batch_alter_table("calls", schema=None) as batch_op:
+        batch_op.drop_index("ix_calls_due")
         batch_op.drop_index(batch_op.f("ix_calls_child_id"))
 
     op.drop_table("calls")

@@ -1,0 +1,46 @@
+"""Switches a coordinator turns in chat for the whole program, kept in the database.
+
+Today one: whether parents' weekly updates describe the child's mood in words (`/moodwords`).
+Some programs prefer parents hear about mood only from the social worker.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.adapters.db.models import Person, ProgramSetting
+from bot.services.deps import Deps
+from bot.services.errors import UserError
+from bot.services.outcome import Outcome, Sender
+
+MOOD_WORDS = "mood_words"
+ON, OFF = "on", "off"
+DEFAULTS = {MOOD_WORDS: ON}
+
+
+async def get_switch(session: AsyncSession, key: str) -> bool:
+    row = await session.get(ProgramSetting, key)
+    return (row.value if row is not None else DEFAULTS[key]) == ON
+
+
+async def set_switch(deps: Deps, session: AsyncSession, key: str, on: bool) -> None:
+    value, now = ON if on else OFF, deps.clock.now()
+    row = await session.get(ProgramSetting, key)
+    if row is None:
+        session.add(ProgramSetting(key=key, value=value, updated_at=now))
+    else:
+        row.value, row.updated_at = value, now
+
+
+async def mood_words_command(
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+) -> Outcome:
+    """`/moodwords on|off`; without an argument it says how the switch stands."""
+    if len(args) > 1 or (args and args[0].casefold() not in (ON, OFF)):
+        raise UserError("moodwords_usage")
+    changed = bool(args)
+    if changed:
+        await set_switch(deps, session, MOOD_WORDS, args[0].casefold() == ON)
+    on = await get_switch(session, MOOD_WORDS)
+    text = deps.texts.render("mood_words_switch", people[0].locale, on=on, changed=changed)
+    return Outcome.reply(text)

@@ -1,0 +1,74 @@
+"""When a child or parent can no longer be reached (they blocked the bot or left Telegram).
+
+The bot cannot fix that, but a person can: the child's volunteer is told once, so someone calls
+the family instead of messages piling up unseen.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.adapters.db import outbox_repo, people_repo
+from bot.adapters.db.models import Person
+from bot.domain.people import Role
+from bot.domain.schedule import next_allowed
+from bot.services.alerts import recipients
+from bot.services.deps import Deps
+from bot.services.outcome import Message
+
+log = logging.getLogger(__name__)
+
+
+async def became_unreachable(
+    deps: Deps, session: AsyncSession, chat_id: int, now: datetime
+) -> int:
+    """Mark everyone on the account unreachable; tell volunteers about those who just became so.
+
+    Returns how many notices were queued.
+    """
+    people = list(await people_repo.people_on_account(session, chat_id))
+    newly = [p for p in people if p.unreachable_since is None]
+    await people_repo.mark_reachable(session, chat_id, now)
+    queued = 0
+    for person in newly:
+        queued += await _tell_staff(deps, session, person, now)
+    return queued
+
+
+async def _tell_staff(deps: Deps, session: AsyncSession, person: Person, now: datetime) -> int:
+    if person.role == Role.CHILD:
+        children = [person]
+    elif person.role == Role.PARENT:
+        children = list(await people_repo.family_children(session, person.id))
+    else:
+        return 0
+    readers: dict[int, tuple[Person, list[str]]] = {}
+    for child in children:
+        for reader in await recipients(session, child.id):
+            readers.setdefault(reader.id, (reader, []))[1].append(child.display_name)
+    queued = 0
+    for reader, names in readers.values():
+        if reader.telegram_id is None or reader.id == person.id:
+            continue
+        text = deps.texts.render(
+            "unreachable_notice",
+            reader.locale,
+            name=person.display_name,
+            role=person.role,
+            children=names,
+        )
+        queued += await outbox_repo.enqueue(
+            session,
+            person_id=reader.id,
+            chat_id=reader.telegram_id,
+            kind="unreachable_notice",
+            body=Message(text).to_body(),
+            send_after=next_allowed(now, deps.tz_of(reader.timezone), deps.settings.quiet_times),
+            now=now,
+            dedupe_key=f"unreachable:{person.id}:{reader.id}:{int(now.timestamp()) // 86400}",
+        )
+    log.info("person %s (%s) unreachable; %s staff told", person.id, person.role, queued)
+    return queued

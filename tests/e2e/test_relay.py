@@ -1,0 +1,179 @@
+"""Family messages through Telegram: a parent far away writes, the child answers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from bot.adapters.db.models import Person, Relay
+from tests.e2e.conftest import Harness, invite_code, listen
+from tests.e2e.test_journey import bootstrap_coordinator, enrol_child
+
+MONDAY_1630_SHANGHAI = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
+
+
+async def test_voice_note_at_ten_on_a_school_day_waits_for_the_end_of_school(harness: Harness):
+    h = harness
+    coordinator = await bootstrap_coordinator(h)
+    child, parent = await enrol_child(h, coordinator)
+    await h.tick()
+    child_before = len(child.messages)
+
+    saved = await listen(parent, lambda m: "Saved for xiaoming" in (m.text or ""))
+    await parent.send_voice()  # Monday 10:00 in Shanghai: school hours
+    reply = await saved
+    assert "4:30" in reply.text  # delivered after school, shown on the parent's clock
+    await h.tick()
+    assert len(child.messages) == child_before  # nothing reaches the child during school
+    await h.restart()  # the message waits in the database, not in memory
+
+    h.clock.set(MONDAY_1630_SHANGHAI)
+    note = await listen(parent, lambda m: "reached xiaoming" in (m.text or ""))
+    await h.tick()
+    voice = await child.wait_until(lambda m: m.kind == "voice")
+    assert "Mum" in (voice.caption or "")
+    assert await note  # the parent learns it arrived
+    await h.tick()
+    assert len([m for m in child.messages if m.kind == "voice"]) == 1  # and only once
+
+    heard = await listen(parent, lambda m: "miss you" in (m.text or "").lower())
+    await child.tap_button("Miss you", voice.message_id)
+    assert "xiaoming" in (await heard).text
+
+
+async def test_child_answers_in_words_and_the_parent_reads_them_escaped(harness: Harness):
+    h = harness
+    h.clock.set(MONDAY_1630_SHANGHAI)
+    coordinator = await bootstrap_coordinator(h)
+    child, parent = await enrol_child(h, coordinator)
+    await parent.send_text("Dinner with grandma? <3 & hugs")
+    letter = await child.wait_until(lambda m: "Dinner with grandma" in (m.text or ""))
+    assert "<3 & hugs" in letter.text  # escaped on the way, shown as written
+
+    prompt = await listen(child, lambda m: "Write your answer" in (m.text or ""))
+    await child.tap_button("Reply", letter.message_id)
+    await prompt
+    answer = await listen(parent, lambda m: "xiaoming answered" in (m.text or ""))
+    await child.send_text("Yes! Noodles")
+    assert "Yes! Noodles" in (await answer).text
+
+
+async def test_a_parent_of_two_chooses_whom_a_photo_is_for(harness: Harness):
+    h = harness
+    h.clock.set(MONDAY_1630_SHANGHAI)
+    coordinator = await bootstrap_coordinator(h)
+    first, parent = await enrol_child(h, coordinator)
+    made = await h.command(coordinator, "/invite child xiaohong 7-9 grandparents", "t.me")
+    second = h.emulator.user(1002, first_name="Hong", language_code="en")
+    await second.send_command("start", invite_code(made.text))
+    await second.wait_until(lambda m: bool(m.buttons()))
+    await second.tap_button("OK")
+    made = await h.command(coordinator, "/invite parent xiaohong Mum", "t.me")
+    welcome = await h.join(parent, invite_code(made.text))  # the same mum, a second child
+    assert "xiaoming, xiaohong" in welcome.text
+    await h.command(coordinator, "/consent xiaohong", "xiaohong")
+    async with h.core.deps.sessions() as session:
+        assert (
+            len((await session.scalars(select(Person).where(Person.role == "parent"))).all()) == 1
+        )
+
+    question = await listen(parent, lambda m: "Who is this message for" in (m.text or ""))
+    await parent.send_photo(caption="Our new room")
+    choice = await question
+    assert [label for label, _ in choice.buttons()][:2] == ["xiaoming", "xiaohong"]
+    await parent.tap_button("All of them", choice.message_id)
+    for kid in (first, second):
+        photo = await kid.wait_until(lambda m: m.kind == "photo")
+        assert "Our new room" in (photo.caption or "")
+
+
+async def test_unsupported_content_and_paused_delivery_are_explained(harness: Harness):
+    h = harness
+    h.clock.set(MONDAY_1630_SHANGHAI)
+    coordinator = await bootstrap_coordinator(h)
+    _child, parent = await enrol_child(h, coordinator)
+    explained = await listen(parent, lambda m: "cannot be passed on" in (m.text or ""))
+    await parent.send_sticker()
+    assert await explained
+
+    await h.command(coordinator, "/consent xiaoming withdraw", "withdrawn")
+    paused = await listen(parent, lambda m: "paused" in (m.text or ""))
+    await parent.send_text("Are you there?")
+    assert "not delivered" in (await paused).text
+    async with h.core.deps.sessions() as session:
+        relay = (await session.scalars(select(Relay))).one()
+    assert relay.status == "held"
+
+
+async def test_a_blocked_parent_is_marked_unreachable_and_the_volunteer_told(harness: Harness):
+    h = harness
+    h.clock.set(MONDAY_1630_SHANGHAI)
+    coordinator = await bootstrap_coordinator(h)
+    child, parent = await enrol_child(h, coordinator)
+    made = await h.command(coordinator, "/invite volunteer xiaoming Wang", "t.me")
+    volunteer = h.emulator.user(3001, first_name="Wang", language_code="en")
+    await h.join(volunteer, invite_code(made.text))
+
+    await parent.send_text("Hello from the city")
+    letter = await child.wait_until(lambda m: "Hello from the city" in (m.text or ""))
+    parent.block()
+    told = await listen(volunteer, lambda m: "can no longer reach Mum" in (m.text or ""))
+    await child.tap_button("Got it", letter.message_id)
+    assert "xiaoming" in (await told).text
+    async with h.core.deps.sessions() as session:
+        mum = (await session.scalars(select(Person).where(Person.display_name == "Mum"))).one()
+    assert mum.unreachable_since is not None
+
+
+async def test_a_muted_child_gets_messages_only_after_the_mute(harness: Harness):
+    h = harness
+    h.clock.set(MONDAY_1630_SHANGHAI)
+    coordinator = await bootstrap_coordinator(h)
+    child, parent = await enrol_child(h, coordinator)
+    choices = await h.command(child, "/mute", "For how long")
+    muted = await listen(child, lambda m: "will wait until" in (m.text or ""))
+    await child.tap_button("1 day", choices.message_id)
+    await muted
+
+    saved = await listen(parent, lambda m: "Saved for xiaoming" in (m.text or ""))
+    await parent.send_text("Thinking of you")
+    reply = (await saved).text
+    assert "good moment" in reply and "mute" not in reply.lower()  # not told why
+    await h.tick()
+    assert not [m for m in child.messages if "Thinking of you" in (m.text or "")]
+
+    h.clock.advance(days=1, minutes=1)
+    await h.tick()
+    await child.wait_until(lambda m: "Thinking of you" in (m.text or ""))
+
+
+async def test_a_coordinators_pause_holds_a_parents_messages(harness: Harness):
+    h = harness
+    h.clock.set(MONDAY_1630_SHANGHAI)
+    coordinator = await bootstrap_coordinator(h)
+    child, parent = await enrol_child(h, coordinator)
+    await h.command(coordinator, "/relay xiaoming pause", "paused")
+    told = await listen(parent, lambda m: "paused" in (m.text or ""))
+    await parent.send_voice()
+    assert await told
+    await h.tick()
+    assert not [m for m in child.messages if m.kind == "voice"]
+
+    await h.command(coordinator, "/relay xiaoming resume Mum", "delivered again")
+    await parent.send_text("Back again")
+    await child.wait_until(lambda m: "Back again" in (m.text or ""))
+
+
+async def test_a_letter_over_telegrams_limit_arrives_in_pieces(harness: Harness):
+    h = harness
+    h.clock.set(MONDAY_1630_SHANGHAI)
+    coordinator = await bootstrap_coordinator(h)
+    child, parent = await enrol_child(h, coordinator)
+    letter = "\n".join(f"Line {n}: " + "x" * 90 for n in range(41))  # 4,093 characters
+    assert 4050 < len(letter) <= 4096  # as long as Telegram lets a person send
+    await parent.send_text(letter)
+    last = await child.wait_until(lambda m: "Line 40" in (m.text or ""))
+    first = next(m for m in child.messages if "Line 0:" in (m.text or ""))
+    assert first.message_id < last.message_id
+    assert last.buttons() and not first.buttons()  # the quick replies sit under the end
