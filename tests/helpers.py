@@ -37,15 +37,24 @@ def button_data(outcome: Outcome, index: int = 0) -> list[str]:
 
 
 async def enrol_consented_child(
-    core: Core, nickname: str = "xiaoming", child_tg: int = 1001, parent_tg: int = 2001
+    core: Core,
+    nickname: str = "xiaoming",
+    child_tg: int = 1001,
+    parent_tg: int = 2001,
+    parent_language: str = "zh-hans",
 ) -> int:
-    """A child who joined, said yes, and whose parent agreed in chat; returns the child's id."""
+    """A child who joined, said yes, and whose parent agreed in chat; returns the child's id.
+
+    `parent_language` "en" makes the parent read English (the program's default is zh_CN).
+    """
     code = await invite(core, child_request(nickname))
     welcome = await router.handle_start(core.deps, sender(child_tg), code)
     assent_yes = next(d for d in button_data(welcome, 1) if d.endswith(":y"))
     await router.handle_button(core.deps, sender(child_tg), assent_yes)
     parent_code = await invite(core, InviteRequest(Role.PARENT, child=nickname, name="Mum"))
-    parent_welcome = await router.handle_start(core.deps, sender(parent_tg), parent_code)
+    parent_welcome = await router.handle_start(
+        core.deps, sender(parent_tg, parent_language), parent_code
+    )
     consent_yes = next(d for d in button_data(parent_welcome, 1) if d.endswith(":y"))
     await router.handle_button(core.deps, sender(parent_tg), consent_yes)
     return int(assent_yes.split(":")[1])

@@ -42,7 +42,7 @@ async def _follow_ups(core) -> list[FollowUp]:
 
 
 async def test_a_parent_records_a_visit_and_follow_ups_are_planned_once(core, clock):
-    child_id = await enrol_consented_child(core)
+    child_id = await enrol_consented_child(core, parent_language="en")
     # Monday 23 November 2026 is the departure day (day 0).
     outcome = await _command(core, "visit", "2026-11-16", "2026-11-23")
     text = outcome.replies[0].text
@@ -63,7 +63,7 @@ async def test_a_parent_records_a_visit_and_follow_ups_are_planned_once(core, cl
 
 
 async def test_correcting_the_dates_moves_what_is_still_ahead(core, clock):
-    await enrol_consented_child(core)
+    await enrol_consented_child(core, parent_language="en")
     await _command(core, "visit", "2026-11-16", "2026-11-23")
     clock.set(sh(24, 17, 30))
     await collect_due(core.deps)  # day 1 happened
@@ -79,7 +79,7 @@ async def test_correcting_the_dates_moves_what_is_still_ahead(core, clock):
 
 
 async def test_extra_checkins_open_on_their_days_but_never_twice_a_day(core, clock):
-    child_id = await enrol_consented_child(core)
+    child_id = await enrol_consented_child(core, parent_language="en")
     await _command(core, "visit", "2026-11-16", "2026-11-23")
     for day in range(23, 38):
         for hour, minute in ((17, 30), (18, 0)):
@@ -109,7 +109,7 @@ async def _answer_open(core, child_id: int) -> None:
 
 
 async def test_departure_nudges_come_at_the_parents_good_hour(core, clock):
-    await enrol_consented_child(core)
+    await enrol_consented_child(core, parent_language="en")
     await _command(core, "workhours", "daily", "12:00-20:00")
     await _command(core, "visit", "2026-11-16", "2026-11-23")
     nudges = [f.due_at for f in await _follow_ups(core) if f.kind == "nudge"]
@@ -124,7 +124,7 @@ async def test_departure_nudges_come_at_the_parents_good_hour(core, clock):
 
 
 async def test_changing_timezone_moves_the_parents_follow_ups(core, clock):
-    await enrol_consented_child(core)
+    await enrol_consented_child(core, parent_language="en")
     await _command(core, "visit", "2026-11-16", "2026-11-23")
     await _command(core, "timezone", "Europe/Madrid")
     nudges = [f.due_at for f in await _follow_ups(core) if f.kind == "nudge"]
@@ -137,7 +137,7 @@ async def test_changing_timezone_moves_the_parents_follow_ups(core, clock):
 
 
 async def test_no_extra_checkin_when_paused_or_when_the_tick_comes_too_late(core, clock):
-    child_id = await enrol_consented_child(core)
+    child_id = await enrol_consented_child(core, parent_language="en")
     await _command(core, "visit", "2026-11-16", "2026-11-23")
     async with core.deps.sessions.begin() as session:
         await session.execute(
@@ -156,8 +156,10 @@ async def test_no_extra_checkin_when_paused_or_when_the_tick_comes_too_late(core
 
 
 async def test_who_may_record_a_visit(core, clock):
-    await enrol_consented_child(core)
-    await enrol_consented_child(core, "xiaohong", child_tg=1002, parent_tg=2002)
+    await enrol_consented_child(core, parent_language="en")
+    await enrol_consented_child(
+        core, "xiaohong", child_tg=1002, parent_tg=2002, parent_language="en"
+    )
     await staff(core, Role.COORDINATOR, "Li", COORDINATOR_TG)
     # A parent may not record a visit for someone else's child, and learns nothing about it.
     other = await _command(core, "visit", "xiaohong", "2026-11-16", "2026-11-23")
@@ -180,8 +182,10 @@ async def test_who_may_record_a_visit(core, clock):
 
 
 async def test_a_parent_of_two_names_the_child(core, clock):
-    await enrol_consented_child(core)
-    await enrol_consented_child(core, "xiaohong", child_tg=1002, parent_tg=2002)
+    await enrol_consented_child(core, parent_language="en")
+    await enrol_consented_child(
+        core, "xiaohong", child_tg=1002, parent_tg=2002, parent_language="en"
+    )
     from tests.helpers import invite
 
     code = await invite(core, InviteRequest(Role.PARENT, child="xiaohong", name="Mum"))
@@ -197,7 +201,7 @@ async def test_a_parent_of_two_names_the_child(core, clock):
 
 
 async def test_bad_dates_get_a_kind_reply_and_store_nothing(core, clock):
-    await enrol_consented_child(core)
+    await enrol_consented_child(core, parent_language="en")
     cases = {
         ("2026-11-23",): "How to record a visit",
         ("2026-02-30", "2026-03-02"): "not a date I understand",
@@ -215,7 +219,7 @@ async def test_bad_dates_get_a_kind_reply_and_store_nothing(core, clock):
 
 
 async def test_a_visit_long_past_plans_nothing(core, clock):
-    await enrol_consented_child(core)
+    await enrol_consented_child(core, parent_language="en")
     outcome = await _command(core, "visit", "2026-09-01", "2026-09-20")
     assert "already past" in outcome.replies[0].text
     assert await _follow_ups(core) == []
@@ -225,7 +229,7 @@ async def test_a_visit_long_past_plans_nothing(core, clock):
 
 async def test_missed_extra_checkins_are_not_counted_as_silence(core, clock):
     """Only the usual check-ins tell of silence; an extra one after a departure is a bonus ask."""
-    child_id = await enrol_consented_child(core)
+    child_id = await enrol_consented_child(core, parent_language="en")
     await _command(core, "visit", "2026-11-16", "2026-11-23")
     clock.set(sh(24, 17, 30))  # day 1: an extra check-in, left unanswered
     await collect_due(core.deps)

@@ -39,7 +39,7 @@ async def _command(core, name: str, *args: str, user: int = PARENT_TG):
 
 
 async def test_a_silent_parent_is_nudged_once_after_the_cadence(core, clock):
-    await enrol_consented_child(core)
+    await enrol_consented_child(core, parent_language="en")
     plan = await _plan(core)
     assert plan.next_nudge_at == FIRST_DUE
     clock.set(FIRST_DUE - timedelta(minutes=1))
@@ -61,7 +61,7 @@ async def test_a_silent_parent_is_nudged_once_after_the_cadence(core, clock):
 
 
 async def test_ignored_nudges_back_off_and_never_repeat_a_starter(core, clock):
-    await enrol_consented_child(core)
+    await enrol_consented_child(core, parent_language="en")
     moments = []
     due = FIRST_DUE
     for _ in range(4):
@@ -80,7 +80,7 @@ async def test_ignored_nudges_back_off_and_never_repeat_a_starter(core, clock):
 
 
 async def test_contact_resets_the_back_off(core, clock):
-    await enrol_consented_child(core)
+    await enrol_consented_child(core, parent_language="en")
     for moment in (FIRST_DUE, FIRST_DUE + timedelta(days=14)):
         clock.set(moment)
         await collect_due(core.deps)
@@ -103,7 +103,7 @@ async def test_contact_resets_the_back_off(core, clock):
 
 
 async def test_departure_nudges_one_a_day_and_outside_the_back_off(core, clock):
-    await enrol_consented_child(core)
+    await enrol_consented_child(core, parent_language="en")
     await _command(core, "visit", "2026-11-01", "2026-11-26")  # left on Thursday
     day_1 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)  # Friday 18:00 Shanghai
     clock.set(day_1)
@@ -123,7 +123,7 @@ async def test_departure_nudges_one_a_day_and_outside_the_back_off(core, clock):
 
 
 async def test_the_starter_counts_check_ins_answered_never_what_was_said(core, clock):
-    child_id = await enrol_consented_child(core)
+    child_id = await enrol_consented_child(core, parent_language="en")
     await answer_checkin(core, clock, child_id, CHILD_TG, 1, (3, 3, 3))
     await answer_checkin(core, clock, child_id, CHILD_TG, 1, (3, 3, 3))
     await _set(core, ContactPlan, {"next_nudge_at": clock.now()})
@@ -139,7 +139,7 @@ async def test_the_starter_counts_check_ins_answered_never_what_was_said(core, c
 
 
 async def test_no_nudge_while_consent_is_withdrawn_then_it_resumes(core, clock):
-    child_id = await enrol_consented_child(core)
+    child_id = await enrol_consented_child(core, parent_language="en")
     await _set(core, Consent, {"withdrawn_at": clock.now()}, child_id=child_id)
     clock.set(FIRST_DUE)
     await collect_due(core.deps)
@@ -152,7 +152,7 @@ async def test_no_nudge_while_consent_is_withdrawn_then_it_resumes(core, clock):
 
 
 async def test_no_nudge_while_paused_or_unreachable(core, clock):
-    await enrol_consented_child(core)
+    await enrol_consented_child(core, parent_language="en")
     await _set(core, ContactPlan, {"relay_paused": True})
     clock.set(FIRST_DUE)
     await collect_due(core.deps)
@@ -165,7 +165,7 @@ async def test_no_nudge_while_paused_or_unreachable(core, clock):
 
 
 async def test_a_child_muting_parents_holds_the_nudge_quietly(core, clock):
-    child_id = await enrol_consented_child(core)
+    child_id = await enrol_consented_child(core, parent_language="en")
     muted_until = FIRST_DUE + timedelta(days=2)
     await _set(core, ChildProfile, {"relay_muted_until": muted_until}, person_id=child_id)
     clock.set(FIRST_DUE)
@@ -175,7 +175,7 @@ async def test_a_child_muting_parents_holds_the_nudge_quietly(core, clock):
 
 
 async def test_nudges_wait_for_the_parents_good_hour_and_writing_meanwhile_cancels(core, clock):
-    await enrol_consented_child(core)
+    await enrol_consented_child(core, parent_language="en")
     # 10:00 Shanghai on the due day is within these working hours: decided at 20:00.
     outcome = await _command(core, "workhours", "mon-sat", "08:00-20:00")
     assert "mon-sat 08:00-20:00" in outcome.replies[0].text
@@ -193,7 +193,7 @@ async def test_nudges_wait_for_the_parents_good_hour_and_writing_meanwhile_cance
 
 
 async def test_reminders_off_and_on_and_the_stop_button(core, clock):
-    await enrol_consented_child(core)
+    await enrol_consented_child(core, parent_language="en")
     off = await _command(core, "reminders", "off")
     assert "Reminders are off" in off.replies[0].text
     assert (await _plan(core)).next_nudge_at is None
@@ -221,7 +221,7 @@ async def test_reminders_off_and_on_and_the_stop_button(core, clock):
 
 
 async def test_timezone_command(core, clock):
-    await enrol_consented_child(core)
+    await enrol_consented_child(core, parent_language="en")
     shown = await _command(core, "timezone")
     assert "Asia/Shanghai" in shown.replies[0].text and "Europe/Madrid" in shown.replies[0].text
     changed = await _command(core, "timezone", "europe/madrid")
@@ -240,7 +240,7 @@ async def test_timezone_command(core, clock):
 
 
 async def test_workhours_command(core, clock):
-    await enrol_consented_child(core)
+    await enrol_consented_child(core, parent_language="en")
     first = await _command(core, "workhours")
     assert "/workhours mon-sat 08:00-20:00" in first.replies[0].text
     saved = await _command(core, "workhours", "mon-fri", "20:00-06:00;", "sat", "8:00-12:00")
