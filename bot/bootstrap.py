@@ -9,12 +9,25 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.adapters import contact_dialogs, dialogs, family_dialogs
 from bot.adapters.db.engine import make_engine, make_sessionmaker, migrate
-from bot.adapters.dialogs import load_crisis_lexicon, load_questionnaire
 from bot.adapters.texts import Texts
 from bot.clock import Clock, SystemClock
 from bot.config import SUPPORTED_LOCALES, Settings
 from bot.services.deps import Deps
+
+# Every data file in dialogs/, read now (each loader caches): a malformed one stops the start
+# with the file named, instead of failing a tick hours later.
+DIALOG_DATA = (
+    dialogs.load_crisis_lexicon,
+    dialogs.load_hotlines,
+    dialogs.load_alert_texts,
+    contact_dialogs.load_starters,
+    contact_dialogs.load_holidays,
+    contact_dialogs.load_follow_up_schedule,
+    family_dialogs.load_call_timing,
+    family_dialogs.load_highlights,
+)
 
 
 @dataclass
@@ -34,13 +47,14 @@ async def build_core(settings: Settings, clock: Clock | None = None) -> Core:
     except Exception:
         await engine.dispose()
         raise
-    load_crisis_lexicon()  # checked now: a malformed file stops the start, naming its field
+    for load in DIALOG_DATA:
+        load()
     deps = Deps(
         sessions=make_sessionmaker(engine),
         clock=clock or SystemClock(),
         settings=settings,
         texts=Texts(SUPPORTED_LOCALES, settings.default_locale),
-        questionnaire=load_questionnaire(),
+        questionnaire=dialogs.load_questionnaire(),
         bot_username=settings.bot_username,
     )
     return Core(deps=deps, engine=engine)

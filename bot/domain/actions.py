@@ -71,7 +71,7 @@ class QuickReply:
 
 @dataclass(frozen=True)
 class MuteRelay:
-    """A child mutes parents' messages for some days (0: unmute)."""
+    """A child mutes parents' messages for some days (one of relay.MUTE_DAYS)."""
 
     child_id: int
     days: int

@@ -88,6 +88,16 @@ def action_for(reason: str, severity: str) -> SignalAction:
     return SignalAction.ALERT
 
 
+def invites_parent_to_write(reason: str, severity: str) -> bool:
+    """Whether an open alert turns a parent's weekly update into a warm invitation to write.
+
+    A worry about loneliness, mood or silence: a parent's words are what helps. Never a crisis
+    or an abuse disclosure: those are for the volunteer and the social worker, and a changed
+    update could tip off the very person a report is about.
+    """
+    return severity != "urgent" and reason not in URGENT_REASONS
+
+
 def crisis_alerts(category: str) -> tuple[str, ...]:
     """Alert reasons a crisis finding opens: always "crisis"; abuse also a reporting task."""
     return ("crisis", "abuse_report") if category == "abuse" else ("crisis",)

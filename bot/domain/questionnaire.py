@@ -49,6 +49,11 @@ class Questionnaire:
     def first_step(self) -> str:
         return self.steps[0].key
 
+    @property
+    def words_step(self) -> str | None:
+        """The step that takes the child's own words (free text or voice), if there is one."""
+        return next((step.key for step in self.steps if step.kind == "free"), None)
+
     def step(self, key: str) -> Step:
         for step in self.steps:
             if step.key == key:

@@ -10,6 +10,7 @@ with outbox keys per plan and call, so a restart repeats nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -528,13 +529,18 @@ async def on_happened(
 # ---- what a volunteer sees -----------------------------------------------------------------
 
 
-async def call_summary(deps: Deps, session: AsyncSession, child_id: int) -> dict[str, int] | None:
-    """How the child's agreed calls of the last four weeks went (None: there were none)."""
+async def call_summaries(
+    deps: Deps, session: AsyncSession, child_ids: Sequence[int]
+) -> dict[int, dict[str, int] | None]:
+    """How each child's agreed calls of the last four weeks went (None: there were none), for
+    a whole caseload in one query."""
     since = deps.clock.now() - RECENT_CALLS
-    summary = {CallStatus.HAPPENED.value: 0, CallStatus.MISSED.value: 0}
-    summary[CallStatus.UNANSWERED.value] = 0
-    records = await family_repo.recent_calls(session, [child_id], since)
-    for record in records:
-        if record.status in summary:  # "asked" ones still wait for the child's answer
-            summary[record.status] += 1
-    return summary if any(summary.values()) else None
+    outcomes = (CallStatus.HAPPENED.value, CallStatus.MISSED.value, CallStatus.UNANSWERED.value)
+    counts = {child_id: dict.fromkeys(outcomes, 0) for child_id in child_ids}
+    for record in await family_repo.recent_calls(session, child_ids, since):
+        if record.status in outcomes:  # "asked" ones still wait for the child's answer
+            counts[record.child_id][record.status] += 1
+    return {
+        child_id: summary if any(summary.values()) else None
+        for child_id, summary in counts.items()
+    }

@@ -6,6 +6,7 @@ Every path checks the role: a volunteer sees only their own children, and anyone
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +17,7 @@ from bot.domain.alerting import sparkline
 from bot.domain.people import Role
 from bot.services.alert_view import reason_title
 from bot.services.alerts import may_handle
-from bot.services.calls import call_summary
+from bot.services.calls import call_summaries
 from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.formatting import local_time
@@ -53,9 +54,14 @@ async def mychildren_command(
     reader = people[0]
     rows = []
     now = deps.clock.now()
-    for child in await _children_of(session, people):
+    children = await _children_of(session, people)
+    ids = [child.id for child in children]
+    recent_of = await alert_repo.recent_checkins_of(session, ids, TREND)
+    open_count = Counter(alert.child_id for alert in await alert_repo.open_alerts(session, ids))
+    calls = await call_summaries(deps, session, ids)
+    for child in children:
         alert_repo.log_access(session, reader.id, child.id, "view_caseload", now)
-        recent = await alert_repo.recent_checkins(session, child.id, TREND)
+        recent = recent_of[child.id]
         last = recent[-1] if recent else None
         rows.append(
             {
@@ -65,11 +71,9 @@ async def mychildren_command(
                 if last
                 else None,
                 "last_status": last.status if last else None,
-                "alerts": len(await alert_repo.open_alerts(session, [child.id])),
+                "alerts": open_count[child.id],
                 "unreachable": child.unreachable_since is not None,
-                "missed_calls": ((await call_summary(deps, session, child.id)) or {}).get(
-                    "missed", 0
-                ),
+                "missed_calls": (calls[child.id] or {}).get("missed", 0),
             }
         )
     return Outcome.reply(deps.texts.render("caseload", reader.locale, rows=rows))
@@ -106,7 +110,7 @@ async def child_command(
         total=len(recent),
         alerts=alerts,
         notes=notes,
-        calls=await call_summary(deps, session, child.id),
+        calls=(await call_summaries(deps, session, [child.id]))[child.id],
     )
     return Outcome.reply(text)
 

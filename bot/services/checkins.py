@@ -183,7 +183,9 @@ async def record_words(
     Raises UserError("words_whose") when that is unclear.
     """
     now = deps.clock.now()
-    words_step = next(s.key for s in deps.questionnaire.steps if s.kind == "free")
+    words_step = deps.questionnaire.words_step
+    if words_step is None:
+        return None
     waiting = await checkin_repo.awaiting_words(session, telegram_id, words_step, now)
     if len(waiting) > 1:
         waiting = [c for c in waiting if reply_to is not None and c.message_id == reply_to]

@@ -20,7 +20,7 @@ from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.contact_dialogs import load_follow_up_schedule
-from bot.adapters.db import checkin_repo, nudge_repo, people_repo, visit_repo
+from bot.adapters.db import checkin_repo, people_repo, visit_repo
 from bot.adapters.db.models import ChildProfile, FollowUp, Person, Visit
 from bot.domain.checkin_rules import CheckinKind
 from bot.domain.consent import may_check_in
@@ -344,7 +344,7 @@ async def _extra_nudge(
     deps: Deps, session: AsyncSession, follow_up: FollowUp, now: datetime
 ) -> int:
     """An extra nudge with a departure starter; not counted in the plan's back-off."""
-    plan = await nudge_repo.plan_for(session, follow_up.person_id, follow_up.child_id)
+    plan = await people_repo.contact_plan(session, follow_up.person_id, follow_up.child_id)
     parent = await session.get(Person, follow_up.person_id)
     found = await people_repo.child_with_profile(session, follow_up.child_id)
     if plan is None or parent is None or found is None or plan.nudges_stopped:

@@ -56,7 +56,10 @@ async def collect_due(deps: Deps) -> DueReport:
     await _remind(deps, report)
     report.escalated = await escalate_due(deps)
     for collect in FAMILY_STEPS:
-        report.family += await collect(deps)
+        try:
+            report.family += await collect(deps)
+        except Exception:  # one broken step must not stop the others, or check-ins and alerts
+            log.exception("due: %s failed; the next tick tries again", collect.__name__)
     if report.queued or report.skipped_late or report.skipped_open:
         log.info("due: %s", report)
     return report

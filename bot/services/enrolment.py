@@ -6,6 +6,7 @@ parent and volunteer before the child has joined. Codes are stored hashed and us
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -160,9 +161,18 @@ async def create_invite(
 
 
 async def redeem_invite(
-    deps: Deps, session: AsyncSession, code: str, telegram_id: int, language_code: str | None
+    deps: Deps,
+    session: AsyncSession,
+    code: str,
+    telegram_id: int,
+    language_code: str | None,
+    first_name: str = "",
 ) -> Person | None:
-    """Bind the account to the invited person; None for any wrong, used or expired code."""
+    """Bind the account to the invited person; None for any wrong, used or expired code.
+
+    An adult invited without a name takes their Telegram first name, so a child reads
+    "a message from Mum" rather than a message from nobody.
+    """
     now = deps.clock.now()
     invite = await invite_repo.find_usable(session, hash_code(code), now)
     if invite is None:
@@ -183,6 +193,9 @@ async def redeem_invite(
         return same_adult
     person.telegram_id = telegram_id
     person.unreachable_since = None
+    if not person.display_name and person.role != Role.CHILD.value:
+        with suppress(ValueError):  # an unusable Telegram name (rare) stays empty, as invited
+            person.display_name = clean_name(first_name)
     if language_code and language_code.lower().startswith("en"):
         person.locale = "en"
     if others and others[0].id != person.id:

@@ -68,7 +68,12 @@ async def start(deps: Deps, session: AsyncSession, sender: Sender, payload: str 
         if looks_like_code(payload):
             try:
                 person = await redeem_invite(
-                    deps, session, payload, sender.user_id, sender.language_code
+                    deps,
+                    session,
+                    payload,
+                    sender.user_id,
+                    sender.language_code,
+                    sender.first_name,
                 )
             except UserError as error:
                 text = deps.texts.render("error", _sender_locale(sender), reason=error.reason)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db import outbox_repo, people_repo
 from bot.adapters.db.models import Person
-from bot.domain.people import Role
+from bot.domain.people import LinkKind, Role
 from bot.domain.schedule import next_allowed
 from bot.services.alerts import recipients
 from bot.services.deps import Deps
@@ -39,10 +39,13 @@ async def became_unreachable(
 
 
 async def _tell_staff(deps: Deps, session: AsyncSession, person: Person, now: datetime) -> int:
+    relation = person.role
     if person.role == Role.CHILD:
         children = [person]
     elif person.role == Role.PARENT:
         children = list(await people_repo.family_children(session, person.id))
+        far = await people_repo.linked_children(session, person.id, LinkKind.PARENT)
+        relation = "parent" if far else "carer"
     else:
         return 0
     readers: dict[int, tuple[Person, list[str]]] = {}
@@ -57,7 +60,7 @@ async def _tell_staff(deps: Deps, session: AsyncSession, person: Person, now: da
             "unreachable_notice",
             reader.locale,
             name=person.display_name,
-            role=person.role,
+            role=relation,
             children=names,
         )
         queued += await outbox_repo.enqueue(

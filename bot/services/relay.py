@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.adapters.db import outbox_repo, people_repo, relay_repo
+from bot.adapters.db import checkin_repo, outbox_repo, people_repo, relay_repo
 from bot.adapters.db.models import ChildProfile, Person, Relay
 from bot.domain.actions import QuickReply, RelayChoice, encode
 from bot.domain.people import LinkKind, Role
@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 BATCH = 200
 ALL_CHILDREN = 0  # the "all of them" choice
 # A child who has not joined yet, or someone who blocked the bot: look again this much later.
-NOT_JOINED_RETRY = UNREACHABLE_RETRY = timedelta(hours=12)
+UNREACHABLE_RETRY = timedelta(hours=12)
 RELAY_PRIORITY = 0
 
 
@@ -189,7 +189,7 @@ async def _queue_for_child(
 
 async def _held(session: AsyncSession, parent_id: int, child_id: int) -> bool:
     """Paused by a coordinator (safeguarding) or the guardian's consent withdrawn."""
-    plan = await relay_repo.plan(session, parent_id, child_id)
+    plan = await people_repo.contact_plan(session, parent_id, child_id)
     if plan is not None and plan.relay_paused:
         return True
     return not (await people_repo.consent_state(session, child_id)).guardian
@@ -218,27 +218,32 @@ async def collect_relays(deps: Deps) -> int:
 async def _deliver_when_possible(
     deps: Deps, session: AsyncSession, relay: Relay, now: datetime
 ) -> int:
+    """Checked again at delivery, in both directions: a pause or withdrawn consent, a mute, and
+    the recipient's own hours (a tick that ran late must not deliver into the night)."""
     recipient = await session.get(Person, relay.recipient_id)
     if recipient is None:
         relay.status = RelayStatus.FAILED.value
         return 0
-    if recipient.unreachable_since is not None:
-        relay.deliver_after = now + UNREACHABLE_RETRY
-        return 0
-    if recipient.role != Role.CHILD:
-        return await _release(deps, session, relay, recipient, now)
-    if await _held(session, relay.sender_id, recipient.id):
+    to_child = recipient.role == Role.CHILD
+    parent_id, child_id = (
+        (relay.sender_id, recipient.id) if to_child else (recipient.id, relay.sender_id)
+    )
+    if await _held(session, parent_id, child_id):
         relay.status = RelayStatus.HELD.value
         return 0
-    profile = await session.get(ChildProfile, recipient.id)
-    if recipient.telegram_id is None:
-        relay.deliver_after = now + NOT_JOINED_RETRY
+    if recipient.telegram_id is None or recipient.unreachable_since is not None:
+        relay.deliver_after = now + UNREACHABLE_RETRY  # not joined yet, or blocked: look later
         return 0
-    if profile is not None and profile.relay_muted_until and profile.relay_muted_until > now:
-        relay.deliver_after = child_allowed(deps, recipient, profile.relay_muted_until)
-        return 0
-    allowed = child_allowed(deps, recipient, now)
-    if allowed > now:  # a tick that ran late must not deliver into school or the night
+    if to_child:
+        profile = await session.get(ChildProfile, recipient.id)
+        muted_until = profile.relay_muted_until if profile is not None else None
+        if muted_until is not None and muted_until > now:
+            relay.deliver_after = child_allowed(deps, recipient, muted_until)
+            return 0
+        allowed = child_allowed(deps, recipient, now)
+    else:
+        allowed = adult_good_hour(deps, recipient, now)
+    if allowed > now:
         relay.deliver_after = allowed
         return 0
     return await _release(deps, session, relay, recipient, now)
@@ -255,6 +260,8 @@ async def _release(
     relay.status = RelayStatus.SENDING.value
     message = _message_for(deps, relay, sender, recipient)
     body = message.to_body() | {"relay_id": relay.id}
+    # One key per attempt: a message that waited for a blocked person to come back is sent anew.
+    attempt = int(relay.deliver_after.timestamp()) if relay.deliver_after else 0
     return int(
         await outbox_repo.enqueue(
             session,
@@ -264,7 +271,7 @@ async def _release(
             body=body,
             send_after=now,
             now=now,
-            dedupe_key=f"relay:{relay.id}",
+            dedupe_key=f"relay:{relay.id}:{attempt}",
             priority=RELAY_PRIORITY,
         )
     )
@@ -354,20 +361,32 @@ async def on_failed(deps: Deps, session: AsyncSession, relay_id: int, blocked: b
 async def reply_target(
     deps: Deps, session: AsyncSession, children: Sequence[Person], reply_to: int | None
 ) -> tuple[Person, Relay] | None:
-    """The parent's message a child is answering: by Telegram's Reply, or after "Reply"."""
+    """The parent's message a child is answering: by Telegram's Reply, or after "Reply".
+
+    Never words meant for a check-in: a Telegram reply to anything but a parent's message, or
+    text while the child's check-in waits for its words, stays with the check-in (those words
+    are for the volunteer, never the parent).
+    """
     now = deps.clock.now()
     for child in children:
         if reply_to is not None:
             relay = await relay_repo.by_message(session, child.id, reply_to)
             if relay is not None:
                 return child, relay
+            continue
         relay_id = _awaited_relay(child, now)
-        if relay_id is not None:
-            child.awaiting = None
-            relay = await session.get(Relay, relay_id)
-            if relay is not None and relay.recipient_id == child.id:
-                return child, relay
+        if relay_id is None or await _checkin_waits_for_words(deps, session, child):
+            continue
+        child.awaiting = None
+        relay = await session.get(Relay, relay_id)
+        if relay is not None and relay.recipient_id == child.id:
+            return child, relay
     return None
+
+
+async def _checkin_waits_for_words(deps: Deps, session: AsyncSession, child: Person) -> bool:
+    checkin = await checkin_repo.open_checkin(session, child.id)
+    return checkin is not None and checkin.step == deps.questionnaire.words_step
 
 
 def _awaited_relay(child: Person, now: datetime) -> int | None:
@@ -391,10 +410,13 @@ async def child_replies(
     """The child's words or voice note back to the parent who wrote."""
     if kind not in (RelayKind.TEXT, RelayKind.VOICE):
         return Outcome.reply(deps.texts.render("relay_unsupported", child.locale, child=True))
-    parent = await _queue_to_parent(deps, session, child, original, kind, _clip(text), file_id)
+    parent, held = await _queue_to_parent(
+        deps, session, child, original, kind, _clip(text), file_id
+    )
     name = parent.display_name if parent else ""
+    template = "relay_not_now" if held else "relay_reply_sent"
     return Outcome(
-        replies=[Message(deps.texts.render("relay_reply_sent", child.locale, parent=name))],
+        replies=[Message(deps.texts.render(template, child.locale, parent=name))],
         delete_incoming=True,  # a shared phone: the child's words leave the grandparent's chat
         outbox_changed=True,
     )
@@ -416,8 +438,11 @@ async def quick_reply(
         return Outcome.reply(deps.texts.render("relay_write_prompt", child.locale, parent=name))
     if await relay_repo.quick_reply_sent(session, original.id, action.code):
         return Outcome(toast=deps.texts.label("already_noted", child.locale))
-    await _queue_to_parent(deps, session, child, original, RelayKind.QUICK, action.code, None)
-    return Outcome(toast=_label(deps, "quick_sent", child.locale), outbox_changed=True)
+    _, held = await _queue_to_parent(
+        deps, session, child, original, RelayKind.QUICK, action.code, None
+    )
+    toast = _label(deps, "not_now" if held else "quick_sent", child.locale)
+    return Outcome(toast=toast, outbox_changed=not held)
 
 
 async def _queue_to_parent(
@@ -428,11 +453,14 @@ async def _queue_to_parent(
     kind: str,
     text: str | None,
     file_id: str | None,
-) -> Person | None:
+) -> tuple[Person | None, bool]:
+    """Queue the child's answer for the parent; returns the parent and whether it is held
+    (a coordinator's pause, or consent withdrawn: kept for the social worker, not sent)."""
     now = deps.clock.now()
     parent = await session.get(Person, original.sender_id)
     if parent is None:
-        return None
+        return None, False
+    held = await _held(session, parent.id, child.id)
     relay = Relay(
         sender_id=child.id,
         recipient_id=parent.id,
@@ -440,13 +468,13 @@ async def _queue_to_parent(
         text=text,
         file_id=file_id,
         reply_to_id=original.id,
-        status=RelayStatus.QUEUED.value,
+        status=(RelayStatus.HELD if held else RelayStatus.QUEUED).value,
         deliver_after=adult_good_hour(deps, parent, now),
         created_at=now,
     )
     session.add(relay)
     await session.flush()
     log.info("relay %s: child %s -> parent %s (%s)", relay.id, child.id, parent.id, kind)
-    if relay.deliver_after <= now:
+    if not held and relay.deliver_after <= now:
         await _release(deps, session, relay, parent, now)
-    return parent
+    return parent, held

@@ -12,7 +12,7 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.adapters.db import people_repo, relay_repo
+from bot.adapters.db import people_repo
 from bot.adapters.db.models import ChildProfile, Person, Relay
 from bot.domain.actions import MuteRelay, encode
 from bot.domain.people import LinkKind
@@ -98,10 +98,10 @@ async def relay_command(
         parents = [p for p in parents if p.display_name == parent_name]
     if not parents:
         raise UserError("parent_not_found", name=parent_name, nickname=child.display_name)
+    now = deps.clock.now()
     for parent in parents:
-        plan = await relay_repo.plan(session, parent.id, child.id)
-        if plan is not None:
-            plan.relay_paused = verb == "pause"
+        plan = await people_repo.ensure_contact_plan(session, parent.id, child.id, now)
+        plan.relay_paused = verb == "pause"
     return Outcome.reply(
         deps.texts.render(
             "relay_pause_set",

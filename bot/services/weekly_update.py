@@ -4,8 +4,9 @@ Once a week (WEEKLY_UPDATE_AT on the parent's own clock, then past their night a
 each joined parent hears about each child: check-ins answered, mood in a few words (unless a
 coordinator switched that off), and the good thing the child chose to share. It is built from
 check-in statuses, mood values and highlight keys only: a child's words, voice notes, loneliness
-answers and alerts never reach it. While the child has a live alert the update is instead a warm
-invitation to write this week, with no reason given.
+answers and alerts never reach it. While the volunteer has an open concern about the child
+(loneliness, mood, silence; never a crisis or an abuse report, see `invites_parent_to_write`) the
+update is instead a warm invitation to write this week, with no reason given.
 
 `ContactPlan.next_update_at` is the moment of the plan's next update; the outbox row's key names
 the plan and the week, so a restart or a repeated tick sends nothing twice.
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db import family_repo, outbox_repo
 from bot.adapters.db.models import ContactPlan, Person
+from bot.domain.alerting import invites_parent_to_write
 from bot.domain.mood_words import mood_wording
 from bot.domain.schedule import WeeklySchedule, next_occurrence
 from bot.services import highlights, program_settings
@@ -116,7 +118,8 @@ async def compose(
     if consented_since is None:
         return None
     locale, name = parent.locale, child.display_name
-    if await family_repo.has_live_alert(session, child.id):
+    concerns = await family_repo.live_alerts(session, child.id)
+    if any(invites_parent_to_write(reason, severity) for reason, severity in concerns):
         return Message(deps.texts.render("weekly_update_concern", locale, child=name))
     week_start = week_end - WEEK
     if consented_since > week_start:

@@ -67,9 +67,12 @@ class TongbanBot:
         async with self._tick_running:  # one tick at a time; a second caller waits its turn
             try:
                 await collect_due(self.core.deps)
+            except Exception:
+                log.exception("collecting what is due failed; the next tick will try again")
+            try:  # what is already queued still goes out
                 await self.sender.drain()
             except Exception:
-                log.exception("tick failed; the next tick will try again")
+                log.exception("sending failed; the next tick will try again")
 
     async def start(self) -> None:
         """Connect and start receiving updates; on failure, undo what was started and re-raise."""

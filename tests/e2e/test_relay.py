@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.adapters.db.models import Person, Relay
+from bot.adapters.db.models import Answer, Person, Relay
 from tests.e2e.conftest import Harness, invite_code, listen
 from tests.e2e.test_journey import bootstrap_coordinator, enrol_child
 
 MONDAY_1630_SHANGHAI = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
+MONDAY_1730_SHANGHAI = datetime(2026, 11, 23, 9, 30, 5, tzinfo=UTC)
 
 
 async def test_voice_note_at_ten_on_a_school_day_waits_for_the_end_of_school(harness: Harness):
@@ -177,3 +179,106 @@ async def test_a_letter_over_telegrams_limit_arrives_in_pieces(harness: Harness)
     first = next(m for m in child.messages if "Line 0:" in (m.text or ""))
     assert first.message_id < last.message_id
     assert last.buttons() and not first.buttons()  # the quick replies sit under the end
+
+
+async def test_check_in_words_never_go_to_a_parent(harness: Harness):
+    """After "Reply" the child's next words are for the parent, except while their check-in
+    waits for its words: those are for the volunteer, never a parent."""
+    h = harness
+    h.clock.set(MONDAY_1630_SHANGHAI)
+    coordinator = await bootstrap_coordinator(h)
+    child, parent = await enrol_child(h, coordinator)
+    await parent.send_text("How was school?")
+    letter = await child.wait_until(lambda m: "How was school" in (m.text or ""))
+    prompt = await listen(child, lambda m: "Write your answer" in (m.text or ""))
+    await child.tap_button("Reply", letter.message_id)
+    await prompt
+
+    h.clock.set(MONDAY_1730_SHANGHAI)
+    await h.tick()
+    checkin = await child.wait_until(lambda m: "quick check-in" in (m.text or ""))
+    await child.tap_button("🙂", checkin.message_id)
+    for position, label in ((3, "Hardly"), (4, "Hardly"), (5, "Hardly")):
+        await child.wait_until(lambda m, p=position - 1: f"{p}/5" in (m.text or ""))
+        await child.tap_button(label, checkin.message_id)
+    await child.wait_until(lambda m: "5/5" in (m.text or ""))
+    done = await listen(child, lambda m: "See you next time" in (m.text or ""))
+    await child.send_text("nobody plays with me")
+    await done
+    await h.tick()
+    assert not [m for m in parent.messages if "nobody plays" in (m.text or "")]
+    async with h.core.deps.sessions() as session:
+        words = (await session.scalars(select(Answer).where(Answer.question == "words"))).one()
+        assert words.text == "nobody plays with me"
+        from_child = await session.scalars(select(Relay).where(Relay.kind != "text"))
+        assert not from_child.all()
+
+
+async def test_a_paused_parent_hears_nothing_from_the_child_either(harness: Harness):
+    h = harness
+    h.clock.set(MONDAY_1630_SHANGHAI)
+    coordinator = await bootstrap_coordinator(h)
+    child, parent = await enrol_child(h, coordinator)
+    await parent.send_text("Hello")
+    letter = await child.wait_until(lambda m: "Hello" in (m.text or ""))
+    await h.command(coordinator, "/relay xiaoming pause", "paused")
+    query = await child.tap_button("Miss you", letter.message_id)
+    await _until(h, lambda: _answered(child, query))
+    (answer,) = [a for a in child.callback_answers if a["query_id"] == query]
+    assert "right now" in answer["text"]
+    await h.tick()
+    assert not [m for m in parent.messages if "miss you" in (m.text or "").lower()]
+
+
+async def test_a_message_waits_for_a_child_who_blocked_the_bot_and_came_back(harness: Harness):
+    h = harness
+    h.clock.set(MONDAY_1630_SHANGHAI)
+    coordinator = await bootstrap_coordinator(h)
+    child, parent = await enrol_child(h, coordinator)
+    child.block()
+    await parent.send_text("Are you there?")
+    await _until(h, lambda: _child_unreachable(h))
+    child.unblock()
+    await child.send_command("start")
+    await child.wait_until(lambda m: "What I can do" in (m.text or ""))
+    h.clock.advance(hours=12, minutes=1)  # Tuesday 04:31: the night; 07:30 is the next free time
+    await h.tick()
+    h.clock.set(datetime(2026, 11, 23, 23, 31, tzinfo=UTC))  # Tuesday 07:31 in Shanghai
+    await h.tick()
+    await child.wait_until(lambda m: "Are you there?" in (m.text or ""))
+    await h.tick()
+    assert len([m for m in child.messages if "Are you there?" in (m.text or "")]) == 1
+
+
+async def test_a_childs_answer_waits_for_the_end_of_the_parents_working_day(harness: Harness):
+    h = harness
+    h.clock.set(MONDAY_1630_SHANGHAI)
+    coordinator = await bootstrap_coordinator(h)
+    child, parent = await enrol_child(h, coordinator)
+    await h.command(parent, "/workhours mon-fri 08:00-18:00", "18:00")
+    await parent.send_text("Dinner?")
+    letter = await child.wait_until(lambda m: "Dinner?" in (m.text or ""))
+    await child.tap_button("Call me", letter.message_id)
+    await h.tick()
+    assert not [m for m in parent.messages if "call me" in (m.text or "").lower()]
+    h.clock.set(datetime(2026, 11, 23, 10, 1, tzinfo=UTC))  # 18:01 in Shanghai
+    await h.tick()
+    await parent.wait_until(lambda m: "call me" in (m.text or "").lower())
+
+
+async def _child_unreachable(h: Harness) -> bool:
+    async with h.core.deps.sessions() as session:
+        child = (await session.scalars(select(Person).where(Person.role == "child"))).one()
+        return child.unreachable_since is not None
+
+
+async def _answered(user, query_id: str) -> bool:
+    return any(a["query_id"] == query_id for a in user.callback_answers)
+
+
+async def _until(h: Harness, check, seconds: float = 5.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if await check():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("condition not reached")

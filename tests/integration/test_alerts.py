@@ -133,6 +133,20 @@ async def test_coordinator_sees_every_open_alert_urgent_first(core, clock):
     assert "xiaoming" in caseload.replies[0].text
 
 
+async def test_a_coordinators_caseload_shows_each_childs_own_trend(core, clock):
+    """The caseload is read in a few queries for all children; each row must stay its own."""
+    ming = await program_with_volunteer(core)
+    hong = await enrol_consented_child(core, "xiaohong", child_tg=1002, parent_tg=2002)
+    for _ in range(3):
+        await answer_checkin(core, clock, ming, 1001, mood=2, items=(3, 3, 3))
+    await miss_checkin(core, clock, hong)
+    caseload = await router.handle_command(core.deps, sender(COORDINATOR, "en"), "mychildren", [])
+    text = caseload.replies[0].text
+    ming_row, hong_row = text[text.index("<b>xiaoming") :], text[text.index("<b>xiaohong") :]
+    assert "██" in ming_row.split("<b>xiaohong")[0] and "open alerts" in text
+    assert "(missed)" in hong_row and "█" not in hong_row.split("<b>xiaoming")[0]
+
+
 async def test_sos_and_help_button_reach_everyone_at_once(core, clock):
     child_id = await program_with_volunteer(core)
     reply = await router.handle_command(core.deps, sender(1001), "sos", [])

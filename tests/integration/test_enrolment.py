@@ -8,9 +8,10 @@ from sqlalchemy import select
 
 from bot.adapters.db import people_repo
 from bot.adapters.db.models import ChildProfile, Invite
-from bot.domain.people import Role
+from bot.domain.people import LinkKind, Role
 from bot.services import router
 from bot.services.enrolment import InviteRequest
+from bot.services.outcome import Sender
 from tests.helpers import button_data, child_request, enrol_consented_child, invite, sender
 
 
@@ -139,3 +140,28 @@ async def test_volunteer_assignment(core, clock):
     missing = await router.handle_command(core.deps, sender(5001), "assign", ["Zhao", "xiaohong"])
     assert "Zhao" in missing.replies[0].text
     assert clock.now() < datetime(2026, 11, 24, tzinfo=UTC) + timedelta(days=1)
+
+
+async def test_a_parent_invited_without_a_name_takes_their_telegram_name(core):
+    await router.handle_start(core.deps, sender(1001), await invite(core, child_request()))
+    code = await invite(core, InviteRequest(Role.PARENT, child="xiaoming"))
+    mum = Sender(user_id=2001, chat_id=2001, first_name="Lan", language_code="en")
+    await router.handle_start(core.deps, mum, code)
+    async with core.deps.sessions() as session:
+        (parent,) = await people_repo.people_on_account(session, 2001)
+    assert parent.display_name == "Lan"
+
+
+async def test_a_carer_is_family_but_not_a_parent_far_away(core):
+    await router.handle_start(core.deps, sender(1001), await invite(core, child_request()))
+    code = await invite(core, InviteRequest.of("carer", child="xiaoming", name="Nainai"))
+    await router.handle_start(core.deps, sender(2002, "en"), code)
+    async with core.deps.sessions() as session:
+        (carer,) = await people_repo.people_on_account(session, 2002)
+        assert [c.display_name for c in await people_repo.family_children(session, carer.id)] == [
+            "xiaoming"
+        ]
+        far = await people_repo.linked_children(session, carer.id, LinkKind.PARENT)
+    assert carer.role == "parent" and not far
+    words = await router.handle_text(core.deps, sender(2002, "en"), "Hello")
+    assert "I work with commands" in words.replies[0].text  # a carer's words are not relayed

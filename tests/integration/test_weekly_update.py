@@ -130,6 +130,29 @@ async def test_a_live_concern_turns_the_update_into_an_invitation_to_write(core,
         assert private not in text
 
 
+async def test_a_crisis_or_abuse_report_never_shows_in_the_parents_update(core, clock):
+    """Those are for the volunteer and the social worker; a changed update could tip off the
+    very person a report is about, so the parent's week reads as any other."""
+    child_id = await family(core)
+    await second_week(core, clock, child_id)
+    async with core.deps.sessions.begin() as session:
+        for reason in ("crisis", "abuse_report"):
+            session.add(
+                Alert(
+                    child_id=child_id,
+                    reason=reason,
+                    severity="urgent",
+                    status="open",
+                    detail={},
+                    opened_at=clock.now(),
+                    since=clock.now(),
+                )
+            )
+    await at(core, clock, SECOND_SUNDAY)
+    text = (await updates(core))[-1].body["text"]
+    assert "would mean a lot" not in text and "of 3" in text
+
+
 async def test_coordinator_switches_mood_words_off_for_the_program(core, clock):
     child_id = await family(core)
     await staff(core, Role.COORDINATOR, "Li", COORDINATOR_TG)

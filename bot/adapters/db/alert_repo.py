@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db.models import (
@@ -70,6 +70,32 @@ async def recent_checkins(session: AsyncSession, child_id: int, limit: int) -> S
         .limit(limit)
     )
     return list(reversed(result.all()))
+
+
+async def recent_checkins_of(
+    session: AsyncSession, child_ids: Sequence[int], limit: int
+) -> dict[int, list[Checkin]]:
+    """`recent_checkins` for many children in one query (a coordinator's whole caseload)."""
+    newest_first = (
+        func.row_number()
+        .over(partition_by=Checkin.child_id, order_by=Checkin.due_at.desc())
+        .label("rank")
+    )
+    ranked = (
+        select(Checkin.id, newest_first)
+        .where(Checkin.child_id.in_(child_ids), Checkin.status != "open")
+        .subquery()
+    )
+    rows = await session.scalars(
+        select(Checkin)
+        .join(ranked, ranked.c.id == Checkin.id)
+        .where(ranked.c.rank <= limit)
+        .order_by(Checkin.child_id, Checkin.due_at)
+    )
+    found: dict[int, list[Checkin]] = {child_id: [] for child_id in child_ids}
+    for checkin in rows.all():
+        found[checkin.child_id].append(checkin)
+    return found
 
 
 async def notes(session: AsyncSession, child_id: int, limit: int) -> Sequence[CaseNote]:

@@ -165,11 +165,14 @@ async def consent_complete_since(session: AsyncSession, child_id: int) -> dateti
     return max(given[kind] for kind in needed)
 
 
-async def has_live_alert(session: AsyncSession, child_id: int) -> bool:
-    found = await session.scalar(
-        select(Alert.id).where(Alert.child_id == child_id, Alert.status.in_(LIVE_ALERTS)).limit(1)
+async def live_alerts(session: AsyncSession, child_id: int) -> list[tuple[str, str]]:
+    """(reason, severity) of each alert about the child still open or acknowledged."""
+    rows = await session.execute(
+        select(Alert.reason, Alert.severity).where(
+            Alert.child_id == child_id, Alert.status.in_(LIVE_ALERTS)
+        )
     )
-    return found is not None
+    return [(reason, severity) for reason, severity in rows.all()]
 
 
 async def checkins_in(

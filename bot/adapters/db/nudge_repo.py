@@ -42,14 +42,6 @@ async def plans_of(
     return (await session.scalars(query.order_by(ContactPlan.id))).all()
 
 
-async def plan_for(session: AsyncSession, parent_id: int, child_id: int) -> ContactPlan | None:
-    return await session.scalar(
-        select(ContactPlan).where(
-            ContactPlan.parent_id == parent_id, ContactPlan.child_id == child_id
-        )
-    )
-
-
 async def checkins_completed_since(session: AsyncSession, child_id: int, since: datetime) -> int:
     """How many check-ins the child finished since then: a count, never what they answered."""
     count = await session.scalar(

@@ -68,19 +68,37 @@ async def add_link(
         return False
     session.add(Link(kind=kind.value, adult_id=adult_id, child_id=child_id, created_at=now))
     if kind == LinkKind.PARENT:
-        session.add(
-            ContactPlan(
-                parent_id=adult_id,
-                child_id=child_id,
-                cadence_days=DEFAULT_CADENCE_DAYS,
-                next_nudge_at=now + timedelta(days=DEFAULT_CADENCE_DAYS),
-                nudges_ignored=0,
-                nudges_stopped=False,
-                relay_paused=False,
-                created_at=now,
-            )
-        )
+        await ensure_contact_plan(session, adult_id, child_id, now)
     return True
+
+
+async def contact_plan(session: AsyncSession, parent_id: int, child_id: int) -> ContactPlan | None:
+    return await session.scalar(
+        select(ContactPlan).where(
+            ContactPlan.parent_id == parent_id, ContactPlan.child_id == child_id
+        )
+    )
+
+
+async def ensure_contact_plan(
+    session: AsyncSession, parent_id: int, child_id: int, now: datetime
+) -> ContactPlan:
+    """The pair's plan, started (first nudge one cadence from now) if there is none yet."""
+    plan = await contact_plan(session, parent_id, child_id)
+    if plan is None:
+        plan = ContactPlan(
+            parent_id=parent_id,
+            child_id=child_id,
+            cadence_days=DEFAULT_CADENCE_DAYS,
+            next_nudge_at=now + timedelta(days=DEFAULT_CADENCE_DAYS),
+            nudges_ignored=0,
+            nudges_stopped=False,
+            relay_paused=False,
+            created_at=now,
+        )
+        session.add(plan)
+        await session.flush()
+    return plan
 
 
 async def linked_adults(session: AsyncSession, child_id: int, kind: LinkKind) -> Sequence[Person]:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.adapters.db.models import ContactPlan, Relay
+from bot.adapters.db.models import Relay
 from bot.domain.relay import RelayStatus
 
 
@@ -21,14 +21,6 @@ async def due(session: AsyncSession, now: datetime, limit: int) -> Sequence[Rela
         .limit(limit)
     )
     return result.all()
-
-
-async def plan(session: AsyncSession, parent_id: int, child_id: int) -> ContactPlan | None:
-    return await session.scalar(
-        select(ContactPlan).where(
-            ContactPlan.parent_id == parent_id, ContactPlan.child_id == child_id
-        )
-    )
 
 
 async def quick_reply_sent(session: AsyncSession, reply_to_id: int, code: str) -> bool:
