@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 DIALOGS_DIR = Path(__file__).resolve().parents[2] / "dialogs"
 STRUCTURAL_KEYS = frozenset({"id", "key", "kind", "layout", "options", "items", "value", "number"})
+# Whole sections holding no texts at all (e.g. a questionnaire's variants: lists of step keys).
+STRUCTURAL_SECTIONS = frozenset({"variants"})
 NOT_TEXTS_KEY = "translatable"  # top-level `translatable: false`: no msgids in this file
 
 
@@ -57,6 +59,10 @@ def load_questionnaire(name: str = "checkin", directory: Path = DIALOGS_DIR) -> 
         steps=steps,
         scored_items=tuple(loneliness["items"]),
         lonely_at=int(loneliness["lonely_at"]),
+        variants=tuple(
+            (str(name), tuple(str(key) for key in keys))
+            for name, keys in (data.get("variants") or {}).items()
+        ),
     )
 
 
@@ -148,7 +154,8 @@ def _not_texts(root: yaml.Node | None) -> bool:
 def _walk(node: yaml.Node, key: str | None) -> Iterator[tuple[int, str, str, list[str]]]:
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            yield from _walk(value_node, key=str(key_node.value))
+            if str(key_node.value) not in STRUCTURAL_SECTIONS:
+                yield from _walk(value_node, key=str(key_node.value))
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
             yield from _walk(item, key=key)

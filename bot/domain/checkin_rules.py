@@ -28,6 +28,12 @@ class CheckinKind(StrEnum):
 
 
 DONE_STEP = "done"
+# Which shorter form of the questionnaire a kind of check-in asks (None: all of it).
+VARIANT_OF_KIND = {CheckinKind.FOLLOW_UP.value: "light"}
+
+
+def variant_of(kind: str) -> str | None:
+    return VARIANT_OF_KIND.get(kind)
 
 
 class TapVerdict(StrEnum):

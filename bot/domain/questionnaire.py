@@ -6,7 +6,7 @@ The content comes from `dialogs/checkin.yaml`; nothing here knows about Telegram
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ class Questionnaire:
     steps: tuple[Step, ...]
     scored_items: tuple[str, ...]
     lonely_at: int
+    # Shorter forms by name, e.g. ("light", ("mood", "words")): the same steps, fewer of them.
+    variants: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def __post_init__(self) -> None:
         keys = [step.key for step in self.steps]
@@ -44,6 +46,20 @@ class Questionnaire:
         missing = set(self.scored_items) - set(keys)
         if missing:
             raise ValueError(f"questionnaire {self.id}: scored items {sorted(missing)} not steps")
+        for name, variant_keys in self.variants:
+            unknown = set(variant_keys) - set(keys)
+            if unknown or not variant_keys:
+                raise ValueError(f"questionnaire {self.id}: variant {name} has no such steps")
+
+    def variant(self, name: str | None) -> Questionnaire:
+        """The check-in cut down to a named variant (itself for None). A variant without all
+        the scored items has no loneliness score: its answers count as mood only."""
+        if name is None:
+            return self
+        keys = dict(self.variants)[name]
+        scored = self.scored_items if set(self.scored_items) <= set(keys) else ()
+        steps = tuple(step for step in self.steps if step.key in keys)
+        return replace(self, id=f"{self.id}:{name}", steps=steps, scored_items=scored, variants=())
 
     @property
     def first_step(self) -> str:
@@ -75,8 +91,9 @@ class Questionnaire:
         return keys.index(key) + 1, len(keys)
 
     def score(self, answers: Mapping[str, int]) -> int | None:
-        """Sum of the scored items (3-9 for the three-item scale); None until all are answered."""
-        if not all(item in answers for item in self.scored_items):
+        """Sum of the scored items (3-9 for the three-item scale); None until all are answered,
+        and always None for a form without them."""
+        if not self.scored_items or not all(item in answers for item in self.scored_items):
             return None
         return sum(answers[item] for item in self.scored_items)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.adapters.db.models import Person
+from bot.adapters.db.models import Checkin, Person
 from bot.domain.actions import AskForHelp, CheckinAnswer, encode
-from bot.domain.checkin_rules import SKIP
-from bot.domain.questionnaire import Step
+from bot.domain.checkin_rules import SKIP, variant_of
+from bot.domain.questionnaire import Questionnaire, Step
 from bot.services.deps import Deps
 from bot.services.outcome import Button, Keyboard, Message
 
@@ -23,13 +23,19 @@ def _buttons(deps: Deps, checkin_id: int, child_id: int, step: Step, locale: str
     return tuple(row for row in rows if row)
 
 
+def questions(deps: Deps, kind: str) -> Questionnaire:
+    """The form a check-in of this kind asks (the extra ones after a departure are light)."""
+    return deps.questionnaire.variant(variant_of(kind))
+
+
 def step_message(
-    deps: Deps, checkin_id: int, step_key: str, child: Person, reminder: bool = False
+    deps: Deps, checkin: Checkin, step_key: str, child: Person, reminder: bool = False
 ) -> Message:
     """The check-in at `step_key`, in the child's language, with a help button on every step."""
     nickname, locale = child.display_name, child.locale
-    step = deps.questionnaire.step(step_key)
-    position, total = deps.questionnaire.position(step_key)
+    form = questions(deps, checkin.kind)
+    step = form.step(step_key)
+    position, total = form.position(step_key)
     text = deps.texts.render(
         "checkin_step",
         locale,
@@ -41,7 +47,7 @@ def step_message(
         reminder=reminder,
         free=step.kind == "free",
     )
-    return Message(text, _buttons(deps, checkin_id, child.id, step, locale))
+    return Message(text, _buttons(deps, checkin.id, child.id, step, locale))
 
 
 def done_message(deps: Deps, nickname: str, locale: str, kept_words: bool = False) -> Message:

@@ -78,7 +78,7 @@ async def open_checkin(
         child_id=child.id,
         kind=kind.value,
         status=CheckinStatus.OPEN.value,
-        step=deps.questionnaire.first_step,
+        step=checkin_view.questions(deps, kind.value).first_step,
         due_at=send_at,
         expires_at=send_at + window,
         remind_at=reminder_time(
@@ -92,7 +92,7 @@ async def open_checkin(
     )
     session.add(checkin)
     await session.flush()
-    message = checkin_view.step_message(deps, checkin.id, checkin.step, child)
+    message = checkin_view.step_message(deps, checkin, checkin.step, child)
     await outbox_repo.enqueue(
         session,
         person_id=child.id,
@@ -118,7 +118,8 @@ async def record_tap(
         return Outcome(toast=deps.texts.label("button_unknown", None))
     locale = child.locale
     view = CheckinView(checkin.status, checkin.step, checkin.expires_at)
-    verdict = judge_tap(view, action.step, action.value, deps.questionnaire, now)
+    form = checkin_view.questions(deps, checkin.kind)
+    verdict = judge_tap(view, action.step, action.value, form, now)
     if verdict == TapVerdict.INVALID:
         return Outcome(toast=deps.texts.label("button_unknown", locale))
     if verdict == TapVerdict.CLOSED:
@@ -126,7 +127,7 @@ async def record_tap(
             toast=deps.texts.label("checkin_closed", locale),
             edit=checkin_view.closed_message(deps, locale),
         )
-    next_step = deps.questionnaire.next_step(action.step) or DONE_STEP
+    next_step = form.next_step(action.step) or DONE_STEP
     if verdict == TapVerdict.ALREADY or not await checkin_repo.advance(
         session, checkin.id, action.step, next_step
     ):
@@ -142,14 +143,14 @@ async def record_tap(
         await _complete(deps, session, checkin, now)
         edit = checkin_view.done_message(deps, child.display_name, locale)
     else:
-        edit = checkin_view.step_message(deps, checkin.id, next_step, child)
+        edit = checkin_view.step_message(deps, checkin, next_step, child)
     return Outcome(toast=deps.texts.label("noted", locale), edit=edit)
 
 
 def current_screen(deps: Deps, checkin: Checkin, child: Person) -> Message:
     """The message a check-in should show now: its current step, the thank-you, or closed."""
     if checkin.status == CheckinStatus.OPEN.value and checkin.step != DONE_STEP:
-        return checkin_view.step_message(deps, checkin.id, checkin.step, child)
+        return checkin_view.step_message(deps, checkin, checkin.step, child)
     if checkin.status == CheckinStatus.COMPLETED.value:
         return checkin_view.done_message(deps, child.display_name, child.locale)
     return checkin_view.closed_message(deps, child.locale)
@@ -159,7 +160,7 @@ async def _complete(deps: Deps, session: AsyncSession, checkin: Checkin, now: da
     await session.flush()
     given = await checkin_repo.answers(session, checkin.id)
     values = {key: a.value for key, a in given.items() if a.value is not None}
-    checkin.score = deps.questionnaire.score(values)
+    checkin.score = checkin_view.questions(deps, checkin.kind).score(values)
     checkin.status = CheckinStatus.COMPLETED.value
     checkin.step = DONE_STEP
     checkin.completed_at = now

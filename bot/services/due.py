@@ -129,9 +129,7 @@ async def _remind(deps: Deps, report: DueReport) -> None:
                 continue
             if profile is None or profile.paused:
                 continue
-            message = checkin_view.step_message(
-                deps, checkin.id, checkin.step, child, reminder=True
-            )
+            message = checkin_view.step_message(deps, checkin, checkin.step, child, reminder=True)
             report.reminded += await outbox_repo.enqueue(
                 session,
                 person_id=child.id,

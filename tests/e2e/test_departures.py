@@ -31,12 +31,13 @@ async def test_departure_dates_add_the_extra_check_ins(harness: Harness):
     await h.tick()
     extra = await child.wait_until(lambda m: "quick check-in" in (m.text or ""))
     assert any("😄" in label for label, _ in extra.buttons())
+    assert "1/2" in extra.text  # a light one: a face and an optional word
     h.clock.set(TUESDAY_1800)
     await h.tick()
     nudge = await parent.wait_until(lambda m: "first days after you leave" in (m.text or ""))
     assert "xiaoming" in nudge.text
 
-    # Thursday (day 3) brings another; the child answers it like any check-in.
+    # Thursday (day 3) brings another; the child answers it: a face, then a word or Skip.
     h.clock.set(THURSDAY_1730)
     await h.tick()
     second = await child.wait_until(
@@ -44,12 +45,17 @@ async def test_departure_dates_add_the_extra_check_ins(harness: Harness):
     )
     assert "closed" in (child.find(extra.message_id).text or "")  # day 1's ended meanwhile
     await child.tap_button("🙂", second.message_id)
-    await child.wait_until(lambda m: "2/5" in (m.text or ""))
+    await child.wait_until(lambda m: "2/2" in (m.text or ""))
+    await child.tap_button("Skip", second.message_id)
+    await child.wait_until(lambda m: "See you next time" in (m.text or ""))
     await asyncio.sleep(0.05)
 
     async with h.core.deps.sessions() as session:
         kinds = [c.kind for c in (await session.scalars(select(Checkin).order_by(Checkin.id)))]
     assert kinds == ["follow_up", "follow_up"]
+    async with h.core.deps.sessions() as session:
+        answered = (await session.scalars(select(Checkin).order_by(Checkin.id))).all()[-1]
+    assert answered.status == "completed" and answered.score is None  # mood only
 
     # Recording the same visit again adds nothing.
     again = await h.command(parent, "/visit 2026-11-16 2026-11-23", "Updated")

@@ -157,3 +157,17 @@ def test_help_lists_commands_of_every_role_held():
     assert "invite" not in commands_for({Role.CHILD})
     both = commands_for({Role.CHILD, Role.COORDINATOR})
     assert "pause" in both and "invite" in both and len(both) == len(set(both))
+
+
+def test_the_light_form_asks_a_face_and_a_word_and_has_no_score():
+    light = Q.variant("light")
+    assert [step.key for step in light.steps] == ["mood", "words"]
+    assert light.first_step == "mood" and light.next_step("mood") == "words"
+    assert light.position("words") == (2, 2)
+    assert light.score({"mood": 2}) is None
+    assert Q.variant(None) is Q and Q.score({"companionship": 1, "left_out": 1, "alone": 1}) == 3
+
+
+def test_the_light_form_refuses_a_tap_on_a_question_it_does_not_ask():
+    view = _view(step="mood")
+    assert judge_tap(view, "companionship", 1, Q.variant("light"), NOW) == TapVerdict.INVALID
