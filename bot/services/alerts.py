@@ -19,6 +19,7 @@ from bot.adapters.db import alert_repo, outbox_repo, people_repo
 from bot.adapters.db.models import Alert, Person
 from bot.domain.actions import AlertAction
 from bot.domain.alerting import AlertStatus, AlertVerb, verb_allowed
+from bot.domain.awaiting import awaited, awaiting
 from bot.domain.people import LinkKind, Role
 from bot.domain.schedule import next_allowed
 from bot.services.alert_view import alert_message
@@ -205,7 +206,7 @@ async def on_button(
         alert.acknowledged_at = alert.acknowledged_at or now
         alert.escalate_at = None
     if verb == AlertVerb.CONTACTED:
-        actor.awaiting = f"outcome:{alert.id}:{int(now.timestamp())}"
+        actor.awaiting = awaiting("outcome", alert.id, now)
         replies.append(
             Message(deps.texts.render("ask_outcome", locale, nickname=child.display_name))
         )
@@ -228,14 +229,12 @@ async def record_outcome(
     deps: Deps, session: AsyncSession, actor: Person, text: str
 ) -> Outcome | None:
     """The note a volunteer writes after "I contacted the child": saved, and the alert closed."""
-    if not actor.awaiting or not actor.awaiting.startswith("outcome:"):
-        return None
-    _, alert_id, asked_at = [*actor.awaiting.split(":"), "0"][:3]
-    actor.awaiting = None
     now = deps.clock.now()
-    if now.timestamp() - int(asked_at) > OUTCOME_NOTE_WAIT.total_seconds():
-        return None  # asked too long ago: this text is about something else
-    alert = await session.get(Alert, int(alert_id))
+    alert_id = awaited(actor.awaiting, "outcome", now, OUTCOME_NOTE_WAIT)
+    if alert_id is None:
+        return None  # not asked, or asked too long ago: this text is about something else
+    actor.awaiting = None
+    alert = await session.get(Alert, alert_id)
     if alert is None:
         return None
     alert_repo.add_note(session, alert.child_id, actor.id, text[:4000], now, alert.id)

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.adapters.db import checkin_repo, outbox_repo, people_repo, relay_repo
 from bot.adapters.db.models import ChildProfile, Person, Relay
 from bot.domain.actions import QuickReply, RelayChoice, encode
+from bot.domain.awaiting import awaited, awaiting
 from bot.domain.people import LinkKind, Role
 from bot.domain.relay import (
     MAX_TEXT,
@@ -374,7 +375,7 @@ async def reply_target(
             if relay is not None:
                 return child, relay
             continue
-        relay_id = _awaited_relay(child, now)
+        relay_id = awaited(child.awaiting, "reply", now, REPLY_WAIT)
         if relay_id is None or await _checkin_waits_for_words(deps, session, child):
             continue
         child.awaiting = None
@@ -387,15 +388,6 @@ async def reply_target(
 async def _checkin_waits_for_words(deps: Deps, session: AsyncSession, child: Person) -> bool:
     checkin = await checkin_repo.open_checkin(session, child.id)
     return checkin is not None and checkin.step == deps.questionnaire.words_step
-
-
-def _awaited_relay(child: Person, now: datetime) -> int | None:
-    if not child.awaiting or not child.awaiting.startswith("reply:"):
-        return None
-    _, relay_id, asked_at = [*child.awaiting.split(":"), "0"][:3]
-    if now.timestamp() - int(asked_at) > REPLY_WAIT.total_seconds():
-        return None
-    return int(relay_id)
 
 
 async def child_replies(
@@ -432,7 +424,7 @@ async def quick_reply(
         return Outcome(toast=deps.texts.label("button_unknown", None))
     now = deps.clock.now()
     if action.code == "write":
-        child.awaiting = f"reply:{original.id}:{int(now.timestamp())}"
+        child.awaiting = awaiting("reply", original.id, now)
         parent = await session.get(Person, original.sender_id)
         name = parent.display_name if parent else ""
         return Outcome.reply(deps.texts.render("relay_write_prompt", child.locale, parent=name))

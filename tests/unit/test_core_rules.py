@@ -171,3 +171,14 @@ def test_the_light_form_asks_a_face_and_a_word_and_has_no_score():
 def test_the_light_form_refuses_a_tap_on_a_question_it_does_not_ask():
     view = _view(step="mood")
     assert judge_tap(view, "companionship", 1, Q.variant("light"), NOW) == TapVerdict.INVALID
+
+
+def test_an_awaited_answer_lapses_and_never_mixes_kinds():
+    from bot.domain.awaiting import awaited, awaiting
+
+    asked = awaiting("reply", 42, NOW)
+    assert awaited(asked, "reply", NOW + timedelta(minutes=5), timedelta(hours=2)) == 42
+    assert awaited(asked, "reply", NOW + timedelta(hours=3), timedelta(hours=2)) is None
+    assert awaited(asked, "outcome", NOW, timedelta(hours=2)) is None
+    assert awaited("reply:x:y", "reply", NOW, timedelta(hours=2)) is None
+    assert awaited(None, "reply", NOW, timedelta(hours=2)) is None
