@@ -38,6 +38,20 @@ MUTE_DAYS = (1, 3, 7)
 # After "Reply", the child's next words go to the parent for this long; later words are again
 # check-in words or a chat with the bot.
 REPLY_WAIT = timedelta(hours=2)
+# A message's words, voice or photo are kept this long after it was sent, then only who, when
+# and what kind remain (children's data is kept no longer than its purpose needs: PIPL art. 19,
+# CAC provisions on children's personal information art. 20).
+RETENTION = timedelta(days=30)
+# Statuses after which a message's content has no further use.
+SETTLED = frozenset(
+    {
+        RelayStatus.DELIVERED,
+        RelayStatus.FAILED,
+        RelayStatus.HELD,
+        RelayStatus.SPLIT,
+        RelayStatus.CHOOSING,
+    }
+)
 # Telegram's own limit on a message a person sends; with the bot's header a letter this long
 # goes on in a second message rather than being cut.
 MAX_TEXT = 4096

@@ -26,6 +26,7 @@ BATCH = 500
 # What keeps parents and children in touch; each step asks the database what is due and queues it.
 FAMILY_STEPS = (
     relay.collect_relays,
+    relay.forget_old_content,
     departures.collect_follow_ups,
     nudges.collect_nudges,
     calls.collect_calls,

@@ -6,6 +6,8 @@ Some programs prefer parents hear about mood only from the social worker.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db.models import Person, ProgramSetting
@@ -30,6 +32,20 @@ async def set_switch(deps: Deps, session: AsyncSession, key: str, on: bool) -> N
         session.add(ProgramSetting(key=key, value=value, updated_at=now))
     else:
         row.value, row.updated_at = value, now
+
+
+async def last_done(session: AsyncSession, key: str) -> datetime | None:
+    """When a periodic chore (e.g. forgetting old message content) last ran."""
+    row = await session.get(ProgramSetting, key)
+    return row.updated_at if row is not None else None
+
+
+async def mark_done(session: AsyncSession, key: str, now: datetime) -> None:
+    row = await session.get(ProgramSetting, key)
+    if row is None:
+        session.add(ProgramSetting(key=key, value="done", updated_at=now))
+    else:
+        row.updated_at = now
 
 
 async def mood_words_command(

@@ -24,10 +24,11 @@ from bot.domain.relay import (
     PARENT_KINDS,
     QUICK_REPLIES,
     REPLY_WAIT,
+    RETENTION,
     RelayKind,
     RelayStatus,
 )
-from bot.services import nudges
+from bot.services import nudges, program_settings
 from bot.services.deps import Deps
 from bot.services.formatting import local_time
 from bot.services.outcome import Button, Media, Message, Outcome
@@ -39,6 +40,7 @@ ALL_CHILDREN = 0  # the "all of them" choice
 # A child who has not joined yet, or someone who blocked the bot: look again this much later.
 UNREACHABLE_RETRY = timedelta(hours=12)
 RELAY_PRIORITY = 0
+FORGOTTEN, FORGET_EVERY = "relay_content_forgotten", timedelta(hours=1)
 
 
 def _label(deps: Deps, key: str, locale: str | None) -> str:
@@ -214,6 +216,20 @@ async def collect_relays(deps: Deps) -> int:
                 queued += await _deliver_when_possible(deps, session, relay, now)
         if len(rows) < BATCH:
             return queued
+
+
+async def forget_old_content(deps: Deps) -> int:
+    """Once an hour, clear what settled messages said after RETENTION (nothing is queued)."""
+    now = deps.clock.now()
+    async with deps.sessions.begin() as session:
+        last = await program_settings.last_done(session, FORGOTTEN)
+        if last is not None and now - last < FORGET_EVERY:
+            return 0
+        await program_settings.mark_done(session, FORGOTTEN, now)
+        cleared = await relay_repo.forget_content(session, now - RETENTION)
+    if cleared:
+        log.info("relay: content of %s settled messages forgotten", cleared)
+    return 0
 
 
 async def _deliver_when_possible(

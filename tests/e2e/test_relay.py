@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.adapters.db.models import Answer, Person, Relay
+from bot.adapters.db.models import Answer, Outbox, Person, Relay
 from tests.e2e.conftest import Harness, invite_code, listen
 from tests.e2e.test_journey import bootstrap_coordinator, enrol_child
 
@@ -59,6 +59,17 @@ async def test_child_answers_in_words_and_the_parent_reads_them_escaped(harness:
     answer = await listen(parent, lambda m: "xiaoming answered" in (m.text or ""))
     await child.send_text("Yes! Noodles")
     assert "Yes! Noodles" in (await answer).text
+
+    h.clock.advance(days=31)  # past the retention: who, when and what kind remain, not words
+    await h.tick()
+    async with h.core.deps.sessions() as session:
+        relays = (await session.scalars(select(Relay))).all()
+        copies = (await session.scalars(select(Outbox).where(Outbox.kind == "relay"))).all()
+    assert [(r.kind, r.status, r.text) for r in relays] == [
+        ("text", "delivered", None),
+        ("text", "delivered", None),
+    ]
+    assert not copies
 
 
 async def test_a_parent_of_two_chooses_whom_a_photo_is_for(harness: Harness):

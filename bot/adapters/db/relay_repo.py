@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.adapters.db.models import Relay
-from bot.domain.relay import RelayStatus
+from bot.adapters.db import outbox_repo
+from bot.adapters.db.models import Outbox, Relay
+from bot.domain.relay import SETTLED, RelayStatus
 
 
 async def due(session: AsyncSession, now: datetime, limit: int) -> Sequence[Relay]:
@@ -21,6 +22,28 @@ async def due(session: AsyncSession, now: datetime, limit: int) -> Sequence[Rela
         .limit(limit)
     )
     return result.all()
+
+
+async def forget_content(session: AsyncSession, before: datetime) -> int:
+    """Clear the words and files of settled messages older than `before` (their outbox copies
+    too); returns how many messages were cleared. Who, when and what kind stay."""
+    cleared = await session.execute(
+        update(Relay)
+        .where(
+            Relay.status.in_([status.value for status in SETTLED]),
+            Relay.created_at < before,
+            or_(Relay.text.is_not(None), Relay.file_id.is_not(None)),
+        )
+        .values(text=None, file_id=None)
+    )
+    await session.execute(
+        delete(Outbox).where(
+            Outbox.kind == "relay",
+            Outbox.status.in_((outbox_repo.SENT, outbox_repo.FAILED)),
+            Outbox.created_at < before,
+        )
+    )
+    return cleared.rowcount or 0
 
 
 async def quick_reply_sent(session: AsyncSession, reply_to_id: int, code: str) -> bool:
