@@ -5,21 +5,22 @@ Assumptions of the simulated cohort (field-like, DOMAIN_NOTES and issue 3):
   about 70% of them (child EMA compliance 70-78%; each child's own rate drawn from Beta(7, 3));
   3% of answers stop after the mood (no loneliness items).
 - Day to day: one latent factor per child with AR(1) autocorrelation `--phi` between scheduled
-  check-ins (0.4 by default; 0.2 as a check), shared by the three loneliness items (1-3, each
-  with its own noise) and by mood (1-5, reversed, with its own noise), then rounded and clipped
-  to the real scales. A lonelier day is therefore also a somewhat sadder one: within a child,
-  score and mood correlate about -0.5 (printed as "within r").
-  The factor steps at every scheduled check-in, answered or not (time
-  passes while a child is silent; the detector only waits). It is applied per check-in, not per
-  week, on purpose: diary studies find that day-level autocorrelation fades within two or three
-  days (Bolger & Laurenceau 2013, Intensive Longitudinal Methods, ch. 3), and check-ins are two
-  or three days apart. Read as a week-to-week figure stepped per week (0.4 a week, so 0.74
-  between check-ins) it would make the composite's lag-1 autocorrelation about 0.47 and even a
-  CUSUM told each child's true mean needs about 37 and 15 check-ins at 10% (tried with this
-  bench): far from the issue's "about 18 and 6", which the oracle reproduces only when
-  check-ins are close to independent (printed below, phi 0). phi 0.4 per check-in (composite
-  lag-1 about 0.25, a week apart about 0.02) is kept as the default, between the two and on
-  the cautious side; the issue gives no number, and lowering it would flatter the detector.
+  check-ins (`PHI`, 0.15 by default), shared by the three loneliness items (1-3, each with its
+  own noise) and by mood (1-5, reversed, with its own noise), then rounded and clipped to the
+  real scales. A lonelier day is therefore also a somewhat sadder one: within a child, score
+  and mood correlate about -0.5 (printed as "within r"). The factor steps at every scheduled
+  check-in, answered or not (time passes while a child is silent; the detector only waits).
+  The default phi is calibrated so the oracle reproduces the issue's stated scale: issue 3
+  defines its simulated world by "a CUSUM that knew each child's true baseline needs about 18
+  and 6 check-ins" at about 10% of steady children alerted, and this bench's oracle (below)
+  needs that at phi 0.15 per check-in (composite lag-1 autocorrelation about 0.10; with 400
+  children a group, at 9-10% alerted: k 0.5 17-18 and 7, k 0.75 18-19 and 6; at phi 0.1 it
+  needs 16-18 and 6-7, at 0.2 17-19 and 6-7, at 0 16-17 and 6). Diary studies find day-level
+  autocorrelation fading within two or three days (Bolger & Laurenceau 2013, Intensive
+  Longitudinal Methods, ch. 3), and check-ins are two or three days apart, so 0.15 is
+  plausible too. The harsher upper end, phi 0.4 per check-in (composite lag-1 0.25), is
+  printed as a sensitivity line: there even the oracle needs about 21 and 7-8, so nothing
+  tuned here is hidden by the choice.
 - Between children: levels differ (trait loneliness; the item means rise 0.55 per trait SD)
   and a lonelier child is also somewhat sadder on average (mood mean falls 0.35 per trait SD,
   plus its own spread): usual score and usual mood correlate about -0.55 ("between r"), in
@@ -72,6 +73,8 @@ from bot.domain.detection.crisis import screen
 from bot.domain.detection.probes import CRISIS_POSITIVES, HYPERBOLE_NEGATIVES
 
 YEAR = 156  # scheduled check-ins: three a week
+PHI = 0.15  # calibrated: the oracle reproduces issue 3's "about 18 and 6" (docstring)
+HARSH_PHI = 0.4  # diary-study upper end, printed as a sensitivity line
 START = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # Monday 17:30 in Shanghai
 ALERTING = (Reason.DRIFT, Reason.HIGH_LONELINESS, Reason.LOW_MOOD)  # volunteer-facing
 FIRST_WEEKS = 4  # a child's first weeks, before the baseline is known
@@ -375,7 +378,9 @@ PREVIOUS = {  # the rules before the bench counted every reason: absolute bars a
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--children", type=int, default=400, help="children per group")
-    parser.add_argument("--phi", type=float, default=0.4, help="latent AR(1) per check-in")
+    parser.add_argument(
+        "--phi", type=float, default=PHI, help="latent AR(1) per check-in (calibrated default)"
+    )
     parser.add_argument("--seed", type=int, default=20260302)
     parser.add_argument("--h", type=float, help="try another CUSUM decision interval")
     parser.add_argument("--k", type=float, help="try another CUSUM reference value")
@@ -409,16 +414,17 @@ def main() -> None:
         "previous rules (k 0.5, h 11; score >= 7 twice and mood <= 2 three times, any child)",
         evaluate(cohort, replace(DEFAULT_PARAMS, **PREVIOUS)),
     )
-    # The issue's scale ("about 18 and 6") is what this oracle needs when check-ins are nearly
-    # independent; the second cohort (same seed, phi 0) shows it, so the gap between the issue's
-    # scale and the oracle above is the autocorrelation assumed, not the oracle's code.
-    independent = build_cohort(args.children, random.Random(args.seed), 0.0)
-    for label, group in (
-        (f"phi {args.phi}", cohort),
-        ("independent check-ins, phi 0", independent),
-    ):
+    # Sensitivity: the same detector and the oracle in the harsher world (phi 0.4 per
+    # check-in, same seed), so the calibration of the default world hides nothing.
+    worlds = [(f"phi {args.phi}", cohort, defaults["false"])]
+    if args.phi != HARSH_PHI:
+        harsh = build_cohort(args.children, random.Random(args.seed), HARSH_PHI)
+        sensitivity = evaluate(harsh, params)
+        _report(f"sensitivity: the same defaults at phi {HARSH_PHI} (harsher world)", sensitivity)
+        worlds.append((f"phi {HARSH_PHI}", harsh, sensitivity["false"]))
+    for label, group, far in worlds:
         for k in (0.5, 0.75):  # the textbook k for +1 SD, and one better placed for +2 SD
-            o = oracle(group, replace(params, cusum_k=k), defaults["false"])
+            o = oracle(group, replace(params, cusum_k=k), far)
             print(
                 f"for scale ({label}), a drift CUSUM knowing each child's true mean and SD "
                 f"(k {k}, h {o['h']:.1f}) for the same {_pct(o['drift'])} of steady children "
