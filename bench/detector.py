@@ -342,7 +342,7 @@ def crisis_figures() -> tuple[int, int]:
 
 
 def _pct(value: float) -> str:
-    return f"{100 * value:.0f}%"
+    return f"{100 * value:.1f}%"
 
 
 def _n(value: float) -> str:

@@ -42,11 +42,15 @@ def estimate(history: Sequence[tuple[int, int]], params: DetectionParams) -> Bas
             0,
         )
     values = [composite(score, mood, params) for score, mood in pairs]
-    w0 = params.prior_mean_weight
     center = statistics.median(values)
-    level = (w0 * params.prior_mean + n * center) / (w0 + n)
+    level = (params.prior_mean_weight * params.prior_mean + n * center) / (
+        params.prior_mean_weight + n
+    )
     raw_spread = statistics.pstdev(values) if n > 1 else 0.0
     spread = _shrunk_spread(raw_spread, n, prior_spread(level, params), params)
+    # Bayes: the prior level is worth (within-child variance / between-child variance) answers,
+    # so a steady child's own answers outweigh the program's usual sooner than a changeable one's.
+    w0 = params.prior_mean_weight * (spread / params.prior_spread) ** 2
     low, high = center - params.winsor * spread, center + params.winsor * spread
     robust = statistics.fmean(min(max(v, low), high) for v in values)
     mean = (w0 * params.prior_mean + n * robust) / (w0 + n)
