@@ -50,6 +50,14 @@ Handler = Callable[[Deps, AsyncSession, Sender, list[Person], list[str]], Awaita
 class Command:
     roles: frozenset[Role]
     handler: Handler
+    free_text_after: int | None = None
+    """After this many words the rest of the message is one argument, line breaks and all
+    (a case note); None splits every word."""
+
+    def arguments(self, text: str) -> list[str]:
+        if self.free_text_after is None:
+            return text.split()
+        return [part.strip() for part in text.split(maxsplit=self.free_text_after)]
 
 
 EVERYONE = frozenset(Role)
@@ -69,7 +77,7 @@ COMMANDS: dict[str, Command] = {
     "sos": Command(frozenset({Role.CHILD}), person_commands.sos_command),
     "mychildren": Command(STAFF, casework.mychildren_command),
     "child": Command(STAFF, casework.child_command),
-    "note": Command(STAFF, casework.note_command),
+    "note": Command(STAFF, casework.note_command, free_text_after=1),
     "alerts": Command(STAFF, casework.alerts_command),
     "mute": Command(frozenset({Role.CHILD}), relay_controls.mute_command),
     "unmute": Command(frozenset({Role.CHILD}), relay_controls.unmute_command),
@@ -127,8 +135,9 @@ async def handle_start(
 
 @_transactional
 async def handle_command(
-    deps: Deps, session: AsyncSession, sender: Sender, name: str, args: list[str]
+    deps: Deps, session: AsyncSession, sender: Sender, name: str, text: str = ""
 ) -> Outcome:
+    """`text` is everything after the command word, as typed; the command splits it."""
     people = list(await people_repo.people_on_account(session, sender.user_id))
     if not people:
         return stranger_reply(deps, sender)
@@ -139,7 +148,7 @@ async def handle_command(
     allowed = [p for p in people if Role(p.role) in command.roles]
     try:
         async with session.begin_nested():
-            return await command.handler(deps, session, sender, allowed, args)
+            return await command.handler(deps, session, sender, allowed, command.arguments(text))
     except UserError as error:
         return _error(deps, error, locale)
 

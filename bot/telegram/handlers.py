@@ -45,11 +45,12 @@ class Handlers:
         sender = sender_of(update)
         if sender is None or update.message is None or not update.message.text:
             return
-        name, args = split_command(update.message.text)
+        name, rest = split_command(update.message.text)
         if name == "start":
-            outcome = await router.handle_start(self.deps, sender, args[0] if args else None)
+            payload = rest.split()
+            outcome = await router.handle_start(self.deps, sender, payload[0] if payload else None)
         else:
-            outcome = await router.handle_command(self.deps, sender, name, args)
+            outcome = await router.handle_command(self.deps, sender, name, rest)
         await self._finish(update, outcome)
 
     async def button(self, update: Update, context: Context) -> None:

@@ -36,11 +36,12 @@ def keyboard_from_body(rows: list[list[list[str]]]) -> InlineKeyboardMarkup | No
     )
 
 
-def split_command(text: str) -> tuple[str, list[str]]:
-    """`/invite@tongban_bot child ming 10-12` -> ("invite", ["child", "ming", "10-12"])."""
-    head, *args = text.split()
+def split_command(text: str) -> tuple[str, str]:
+    """`/invite@tongban_bot child ming 10-12` -> ("invite", "child ming 10-12"); the rest is
+    kept as typed (line breaks too) for the core to split as the command needs."""
+    head, *rest = text.strip().split(maxsplit=1)
     name = head.lstrip("/").split("@", 1)[0].lower()
-    return name, args
+    return name, rest[0] if rest else ""
 
 
 TEXT_LIMIT = 4096

@@ -184,8 +184,8 @@ async def test_drifting_child_alerts_volunteer_who_acknowledges_and_notes(harnes
     assert alert.status == "acknowledged" and alert.acknowledged_by == wang.id
     assert alert.escalate_at is None  # no escalation to the coordinators any more
 
-    # A case note with /note, then read back with /child.
-    note = "Phoned grandma: xiaoming misses her classmate who moved away; will visit Saturday."
+    # A case note with /note (its line breaks kept), then read back with /child.
+    note = "Phoned grandma: xiaoming misses her classmate who moved away.\nWill visit Saturday."
     saved = await h.command(volunteer, f"/note {NICKNAME} {note}", "saved")
     assert f"{NICKNAME}'s case record" in saved.text
     async with h.core.deps.sessions() as session:

@@ -103,33 +103,48 @@ async def test_another_volunteer_cannot_see_or_act_on_the_child(core, clock):
         await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
     (alert,) = await all_alerts(core)
     other = sender(OTHER_VOLUNTEER, "en")
-    theirs = await router.handle_command(core.deps, other, "child", ["xiaoming"])
-    nobody = await router.handle_command(core.deps, other, "child", ["nobody"])
+    theirs = await router.handle_command(core.deps, other, "child", "xiaoming")
+    nobody = await router.handle_command(core.deps, other, "child", "nobody")
     assert theirs.replies[0].text.replace("xiaoming", "X") == nobody.replies[0].text.replace(
         "nobody", "X"
     )
     forged = await router.handle_button(core.deps, other, f"v:{alert.id}:ack")
     assert forged.edit is None
-    listing = await router.handle_command(core.deps, other, "alerts", [])
+    listing = await router.handle_command(core.deps, other, "alerts", "")
     assert "xiaoming" not in listing.replies[0].text
-    note = await router.handle_command(core.deps, other, "note", ["xiaoming", "hello"])
+    note = await router.handle_command(core.deps, other, "note", "xiaoming hello")
     assert "xiaoming" in note.replies[0].text and "saved" not in note.replies[0].text
-    own = await router.handle_command(core.deps, sender(VOLUNTEER, "en"), "child", ["xiaoming"])
+    own = await router.handle_command(core.deps, sender(VOLUNTEER, "en"), "child", "xiaoming")
     assert "█" in own.replies[0].text
     async with core.deps.sessions() as session:
         logged = (await session.scalars(select(AccessLog))).all()
     assert [(a.child_id, a.action) for a in logged] == [(child_id, "view_record")]
 
 
+async def test_a_case_note_keeps_its_line_breaks_and_is_escaped(core, clock):
+    await program_with_volunteer(core)
+    me = sender(VOLUNTEER, "en")
+    typed = "xiaoming\n  Called grandma <b>today</b>.\nVisit on Friday. "
+    saved = await router.handle_command(core.deps, me, "note", typed)
+    assert "saved" in saved.replies[0].text
+    async with core.deps.sessions() as session:
+        (note,) = (await session.scalars(select(CaseNote))).all()
+    assert note.text == "Called grandma <b>today</b>.\nVisit on Friday."
+    record = (await router.handle_command(core.deps, me, "child", "xiaoming")).replies[0].text
+    assert "Called grandma &lt;b&gt;today&lt;/b&gt;.\nVisit on Friday." in record
+    usage = await router.handle_command(core.deps, me, "note", "xiaoming   ")
+    assert "/note" in usage.replies[0].text
+
+
 async def test_coordinator_sees_every_open_alert_urgent_first(core, clock):
     child_id = await program_with_volunteer(core)
     for _ in range(2):
         await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
-    await router.handle_command(core.deps, sender(1001), "sos", [])
-    listing = await router.handle_command(core.deps, sender(COORDINATOR, "en"), "alerts", [])
+    await router.handle_command(core.deps, sender(1001), "sos", "")
+    listing = await router.handle_command(core.deps, sender(COORDINATOR, "en"), "alerts", "")
     text = listing.replies[0].text
     assert text.index("🚨") < text.index("⚠️")
-    caseload = await router.handle_command(core.deps, sender(COORDINATOR, "en"), "mychildren", [])
+    caseload = await router.handle_command(core.deps, sender(COORDINATOR, "en"), "mychildren", "")
     assert "xiaoming" in caseload.replies[0].text
 
 
@@ -140,7 +155,7 @@ async def test_a_coordinators_caseload_shows_each_childs_own_trend(core, clock):
     for _ in range(3):
         await answer_checkin(core, clock, ming, 1001, mood=2, items=(3, 3, 3))
     await miss_checkin(core, clock, hong)
-    caseload = await router.handle_command(core.deps, sender(COORDINATOR, "en"), "mychildren", [])
+    caseload = await router.handle_command(core.deps, sender(COORDINATOR, "en"), "mychildren", "")
     text = caseload.replies[0].text
     ming_row, hong_row = text[text.index("<b>xiaoming") :], text[text.index("<b>xiaohong") :]
     assert "██" in ming_row.split("<b>xiaohong")[0] and "open alerts" in text
@@ -149,7 +164,7 @@ async def test_a_coordinators_caseload_shows_each_childs_own_trend(core, clock):
 
 async def test_sos_and_help_button_reach_everyone_at_once(core, clock):
     child_id = await program_with_volunteer(core)
-    reply = await router.handle_command(core.deps, sender(1001), "sos", [])
+    reply = await router.handle_command(core.deps, sender(1001), "sos", "")
     assert "12356" in reply.replies[0].text and "110" in reply.replies[0].text
     rows = await outbox_rows(core)
     assert alert_rows(rows, VOLUNTEER) and alert_rows(rows, COORDINATOR)
@@ -199,7 +214,7 @@ async def test_a_concern_raised_at_night_waits_for_the_morning_but_urgent_does_n
     await router.handle_button(core.deps, me, f"c:{checkin.id}:words:-1")
     (concern,) = alert_rows(await outbox_rows(core), VOLUNTEER)
     assert concern.send_after == datetime(2026, 11, 25, 23, 30, tzinfo=UTC)  # 07:30 local
-    await router.handle_command(core.deps, me, "sos", [])
+    await router.handle_command(core.deps, me, "sos", "")
     urgent = [r for r in alert_rows(await outbox_rows(core), VOLUNTEER) if r.id != concern.id]
     assert urgent and urgent[0].send_after == clock.now()
 

@@ -37,7 +37,7 @@ def plain(text: str) -> str:
 
 
 async def call(who, *args: str) -> str:
-    outcome = await router.handle_command(who.deps, who.sender, "call", list(args))
+    outcome = await router.handle_command(who.deps, who.sender, "call", " ".join(args))
     return plain(outcome.replies[0].text)
 
 
@@ -141,9 +141,9 @@ async def test_agreed_call_is_reminded_asked_about_and_a_miss_reaches_the_volunt
     assert stranger.toast and stranger.edit is None  # only the child answers
 
     volunteer = sender(VOLUNTEER_TG, "en")
-    record_text = await router.handle_command(core.deps, volunteer, "child", ["xiaoming"])
+    record_text = await router.handle_command(core.deps, volunteer, "child", "xiaoming")
     assert "0 happened, 1 missed, 0 not answered" in record_text.replies[0].text
-    caseload = await router.handle_command(core.deps, volunteer, "mychildren", [])
+    caseload = await router.handle_command(core.deps, volunteer, "mychildren", "")
     assert "missed calls with parents (4 weeks): 1" in caseload.replies[0].text
 
 
@@ -200,7 +200,7 @@ async def test_times_in_school_or_at_night_and_other_peoples_children_are_refuse
     assert "no weekly call with xiaoming to stop" in await call(mum, "off")
     assert "No weekly call with xiaoming is agreed yet" in await call(mum, "xiaoming")
     assert (await the_plan(core)).call_proposal is None
-    refused = await router.handle_command(core.deps, child(), "call", ["sun", "19:30"])
+    refused = await router.handle_command(core.deps, child(), "call", "sun 19:30")
     assert "/call" not in refused.replies[0].text  # not a child's command
     async with core.deps.sessions.begin() as session:  # the child blocked the bot
         await people_repo.mark_reachable(session, CHILD_TG, clock.now())

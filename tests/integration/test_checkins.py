@@ -137,12 +137,12 @@ async def test_bot_down_for_a_whole_window_sends_no_stale_backlog(core, clock):
 
 async def test_pause_cancels_untouched_checkin_and_resume_reschedules(core, clock):
     child_id, _ = await _due_checkin(core, clock)
-    paused = await router.handle_command(core.deps, sender(1001), "pause", [])
+    paused = await router.handle_command(core.deps, sender(1001), "pause", "")
     assert paused.replies
     assert (await checkins_of(core, child_id))[0].status == "cancelled"
     clock.advance(days=3)
     assert (await collect_due(core.deps)).opened == 0
-    resumed = await router.handle_command(core.deps, sender(1001), "resume", [])
+    resumed = await router.handle_command(core.deps, sender(1001), "resume", "")
     assert resumed.replies
     async with core.deps.sessions() as session:
         assert (await session.get(ChildProfile, child_id)).next_checkin_at is not None
@@ -160,7 +160,7 @@ async def test_checkin_now_in_school_hours_waits_for_the_bell(core, clock):
     await invite(
         core, InviteRequest(Role.CHILD, name="notyet", age_band="7-9", guardianship="other")
     )
-    result = await router.handle_command(core.deps, sender(5001), "checkin_now", ["all"])
+    result = await router.handle_command(core.deps, sender(5001), "checkin_now", "all")
     assert (
         result.outbox_changed and "2" in result.replies[0].text and "1" in result.replies[0].text
     )
@@ -171,7 +171,7 @@ async def test_checkin_now_in_school_hours_waits_for_the_bell(core, clock):
     assert adhoc.kind == "adhoc"
     row = next(r for r in await outbox_rows(core) if r.kind == "checkin")
     assert row.send_after == datetime(2026, 11, 23, 8, 30, tzinfo=UTC)  # 16:30 local
-    await router.handle_command(core.deps, sender(5001), "checkin_now", ["xiaoming"])
+    await router.handle_command(core.deps, sender(5001), "checkin_now", "xiaoming")
     report = await collect_due(core.deps)
     assert report.opened == 0 and report.skipped_open == 1  # the open one is kept
 
@@ -217,12 +217,10 @@ async def test_coordinator_sets_a_childs_own_schedule(core, clock):
     await router.handle_start(core.deps, sender(5001), coordinator)
     child_id = await enrol_consented_child(core)
     clash = await router.handle_command(
-        core.deps, sender(5001), "schedule", ["xiaoming", "mon-fri", "10:00"]
+        core.deps, sender(5001), "schedule", "xiaoming mon-fri 10:00"
     )
     assert "mon" in clash.replies[0].text
-    done = await router.handle_command(
-        core.deps, sender(5001), "schedule", ["xiaoming", "sat", "09:30"]
-    )
+    done = await router.handle_command(core.deps, sender(5001), "schedule", "xiaoming sat 09:30")
     assert "sat 09:30" in done.replies[0].text
     async with core.deps.sessions() as session:
         profile = await session.get(ChildProfile, child_id)

@@ -48,7 +48,7 @@ async def test_a_crisis_caption_on_a_photo_is_screened(core, clock):
 
 async def test_with_nobody_to_tell_the_child_is_not_told_someone_knows(core, clock):
     await enrol_consented_child(core)  # no volunteer, no coordinator
-    reply = await router.handle_command(core.deps, sender(1001), "sos", [])
+    reply = await router.handle_command(core.deps, sender(1001), "sos", "")
     text = reply.replies[0].text
     assert "12356" in text and "志愿者" not in text  # no "I have told your volunteer"
 
@@ -57,7 +57,7 @@ async def test_urgent_alerts_overtake_a_round_of_checkins(core, clock):
     child_id = await program_with_volunteer(core)
     for n in range(30):
         await enrol_consented_child(core, f"kid{n}", child_tg=10_000 + n, parent_tg=20_000 + n)
-    await router.handle_command(core.deps, sender(COORDINATOR, "en"), "checkin_now", ["all"])
+    await router.handle_command(core.deps, sender(COORDINATOR, "en"), "checkin_now", "all")
     clock.set(clock.now().replace(hour=9, minute=0))  # 17:00 in Shanghai: allowed
     from bot.services.due import collect_due
 
@@ -70,7 +70,7 @@ async def test_urgent_alerts_overtake_a_round_of_checkins(core, clock):
 
 async def test_urgent_alerts_cannot_be_snoozed_and_escalate_once(core, clock):
     await program_with_volunteer(core)
-    await router.handle_command(core.deps, sender(1001), "sos", [])
+    await router.handle_command(core.deps, sender(1001), "sos", "")
     (alert,) = await all_alerts(core)
     me = sender(VOLUNTEER, "en")
     snoozed = await router.handle_button(core.deps, me, f"v:{alert.id}:snz")

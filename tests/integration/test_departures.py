@@ -32,7 +32,7 @@ def sh(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 async def _command(core, name: str, *args: str, user: int = PARENT_TG):
-    return await router.handle_command(core.deps, sender(user, "en"), name, list(args))
+    return await router.handle_command(core.deps, sender(user, "en"), name, " ".join(args))
 
 
 async def _follow_ups(core) -> list[FollowUp]:

@@ -39,10 +39,8 @@ async def test_expired_invite_reveals_nothing(core, clock):
 async def test_unknown_user_gets_generic_reply_everywhere(core):
     stranger = sender(9999)
     texts = {
-        (await router.handle_command(core.deps, stranger, "invite", ["child", "x"]))
-        .replies[0]
-        .text,
-        (await router.handle_command(core.deps, stranger, "help", [])).replies[0].text,
+        (await router.handle_command(core.deps, stranger, "invite", "child x")).replies[0].text,
+        (await router.handle_command(core.deps, stranger, "help", "")).replies[0].text,
         (await router.handle_text(core.deps, stranger, "hello")).replies[0].text,
         (await router.handle_start(core.deps, stranger, None)).replies[0].text,
     }
@@ -89,7 +87,7 @@ async def test_paper_consent_by_coordinator(core):
     code = await invite(core, child_request())
     welcome = await router.handle_start(core.deps, sender(1001), code)
     await router.handle_button(core.deps, sender(1001), button_data(welcome, 1)[0])
-    result = await router.handle_command(core.deps, sender(5001), "consent", ["XiaoMing"])
+    result = await router.handle_command(core.deps, sender(5001), "consent", "XiaoMing")
     assert "17:30" in result.replies[0].text
 
 
@@ -97,13 +95,13 @@ async def test_coordinator_invites_in_chat_and_children_cannot(core):
     coordinator = await invite(core, InviteRequest(Role.COORDINATOR, name="Li"))
     await router.handle_start(core.deps, sender(5001), coordinator)
     made = await router.handle_command(
-        core.deps, sender(5001), "invite", ["child", "xiaohong", "7-9", "relatives"]
+        core.deps, sender(5001), "invite", "child xiaohong 7-9 relatives"
     )
     assert "https://t.me/tongban_test_bot?start=" in made.replies[0].text
-    bad = await router.handle_command(core.deps, sender(5001), "invite", ["child", "x", "99"])
+    bad = await router.handle_command(core.deps, sender(5001), "invite", "child x 99")
     assert "7-9" in bad.replies[0].text  # usage names the age bands
     await enrol_consented_child(core)
-    refused = await router.handle_command(core.deps, sender(1001), "invite", ["coordinator", "Me"])
+    refused = await router.handle_command(core.deps, sender(1001), "invite", "coordinator Me")
     assert "https://" not in refused.replies[0].text
 
 
@@ -135,9 +133,9 @@ async def test_volunteer_assignment(core, clock):
     vol = await invite(core, InviteRequest(Role.VOLUNTEER, child="xiaoming", name="Wang"))
     welcome = await router.handle_start(core.deps, sender(3001), vol)
     assert "xiaoming" in welcome.replies[0].text
-    done = await router.handle_command(core.deps, sender(5001), "assign", ["Wang", "xiaohong"])
+    done = await router.handle_command(core.deps, sender(5001), "assign", "Wang xiaohong")
     assert "xiaohong" in done.replies[0].text
-    missing = await router.handle_command(core.deps, sender(5001), "assign", ["Zhao", "xiaohong"])
+    missing = await router.handle_command(core.deps, sender(5001), "assign", "Zhao xiaohong")
     assert "Zhao" in missing.replies[0].text
     assert clock.now() < datetime(2026, 11, 24, tzinfo=UTC) + timedelta(days=1)
 

@@ -35,7 +35,7 @@ async def _set(core, model, values, **where) -> None:
 
 
 async def _command(core, name: str, *args: str, user: int = PARENT_TG):
-    return await router.handle_command(core.deps, sender(user, "en"), name, list(args))
+    return await router.handle_command(core.deps, sender(user, "en"), name, " ".join(args))
 
 
 async def test_a_silent_parent_is_nudged_once_after_the_cadence(core, clock):

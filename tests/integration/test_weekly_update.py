@@ -51,7 +51,7 @@ async def answer(core, clock, child_id: int, mood: int, words: str | None = None
 
 
 async def share(core, label: str) -> None:
-    outcome = await router.handle_command(core.deps, sender(CHILD_TG, "en"), "share", [])
+    outcome = await router.handle_command(core.deps, sender(CHILD_TG, "en"), "share", "")
     (message,) = outcome.replies
     data = next(b.data for row in message.buttons for b in row if label in b.label)
     tapped = await router.handle_button(core.deps, sender(CHILD_TG, "en"), data)
@@ -157,20 +157,20 @@ async def test_coordinator_switches_mood_words_off_for_the_program(core, clock):
     child_id = await family(core)
     await staff(core, Role.COORDINATOR, "Li", COORDINATOR_TG)
     li = sender(COORDINATOR_TG, "en")
-    shown = await router.handle_command(core.deps, li, "moodwords", [])
+    shown = await router.handle_command(core.deps, li, "moodwords", "")
     assert "mostly cheerful" in shown.replies[0].text and "/moodwords off" in shown.replies[0].text
-    wrong = await router.handle_command(core.deps, li, "moodwords", ["maybe"])
+    wrong = await router.handle_command(core.deps, li, "moodwords", "maybe")
     assert "/moodwords on" in wrong.replies[0].text
-    mum = await router.handle_command(core.deps, sender(PARENT_TG, "en"), "moodwords", ["off"])
+    mum = await router.handle_command(core.deps, sender(PARENT_TG, "en"), "moodwords", "off")
     assert "moodwords" not in mum.replies[0].text.casefold()  # not a parent's command
-    off = await router.handle_command(core.deps, li, "moodwords", ["OFF"])
+    off = await router.handle_command(core.deps, li, "moodwords", "OFF")
     assert "leave the child's mood out" in off.replies[0].text
     await second_week(core, clock, child_id)
     await at(core, clock, SECOND_SUNDAY)
     text = (await updates(core))[-1].body["text"]
     assert "Mood" not in text and "cheerful" not in text
     assert "3 of 3" in text and "helped at home" in text
-    await router.handle_command(core.deps, li, "moodwords", ["on"])
+    await router.handle_command(core.deps, li, "moodwords", "on")
     await at(core, clock, SECOND_SUNDAY + timedelta(days=7))
     assert "Mood: too few check-ins answered to say" in (await updates(core))[-1].body["text"]
 

@@ -17,5 +17,10 @@ def test_long_messages_are_split_at_line_breaks():
 def test_commands_are_parsed_with_the_bot_name_and_arguments():
     assert split_command("/Invite@tongban_bot child ming 10-12") == (
         "invite",
-        ["child", "ming", "10-12"],
+        "child ming 10-12",
     )
+    assert split_command("/note ming\nline one\nline two\n") == (
+        "note",
+        "ming\nline one\nline two",
+    )
+    assert split_command("/mychildren") == ("mychildren", "")
