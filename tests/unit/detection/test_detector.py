@@ -70,6 +70,22 @@ def test_a_sustained_two_sd_rise_is_found_as_drift_within_a_few_check_ins():
     assert drift[0].since is not None and drift[0].since >= after[0].at
 
 
+def test_a_run_keeps_only_its_newest_few_answers_out_of_the_baseline():
+    # Nearly self-starting (params.hold_max): each risen answer joins the child's level after
+    # `hold_max` more, so the level's own error does not last through a whole run.
+    state = DetectorState()
+    for observation in answers(islice(cycle(STEADY), 30)):
+        state, _ = step(state, observation)
+    risen = answers([(2, (3, 3, 2))] * 8, first=30)
+    for observation in risen:
+        state, _ = step(state, observation)
+        assert len(state.pending) <= DEFAULT_PARAMS.hold_max
+    assert state.history[-1] == (8, 2)
+    learnt = sum(pair == (8, 2) for pair in state.history)
+    assert learnt >= len(risen) - DEFAULT_PARAMS.hold_max
+    assert learnt + len(state.pending) == len(risen)
+
+
 def test_a_new_child_who_starts_high_gets_no_drift_before_a_baseline():
     high = answers([(2, (3, 2, 2))] * DEFAULT_PARAMS.min_answered)
     assert Reason.DRIFT not in reasons(run(high))
@@ -112,6 +128,20 @@ def test_constant_answers_have_a_floored_spread_and_one_bad_day_is_not_an_alert(
     for observation in answers([(5, (1, 1, 1))] * 10, first=41):
         state, signals = step(state, observation)
         assert signals == []
+
+
+def test_the_prior_counts_less_for_a_steady_child_than_for_a_changeable_one():
+    # Both usually sit 2.7 points below the program's usual level; Bayes' rule lets the steady
+    # child's own answers count for more, so its level is pulled up less (params.py).
+    steady = [(3, 5), (4, 5)] * 10  # composite 4 or 5: spread at the floor
+    changeable = [(3, 3), (6, 5), (3, 5), (4, 4)] * 5  # composite 6, 7, 4, 6: mean 5.75
+    program = DEFAULT_PARAMS.prior_mean
+    calm, lively = estimate(steady, DEFAULT_PARAMS), estimate(changeable, DEFAULT_PARAMS)
+    assert calm.spread < lively.spread
+    calm_pull = (calm.mean - 4.5) / (program - 4.5)
+    lively_pull = (lively.mean - 5.75) / (program - 5.75)
+    assert 0 < calm_pull < lively_pull / 2
+    assert calm.mean < 4.55  # a fixed weight of 2 check-ins would have put it at 4.7
 
 
 def test_partly_answered_check_ins_move_the_statistic_but_stay_out_of_the_baseline():
