@@ -39,8 +39,10 @@ not counted), with the breakdown by reason, alerts per steady child, and the sha
 alerts came in their first four weeks; detection delay in scheduled check-ins for each rise,
 from the first risen check-in to the first volunteer-facing alert of any reason; the same
 figures for the previous absolute rules; a drift CUSUM told each child's true mean and SD
-(the limit an estimated baseline can approach) at the same false-alert share; crisis recall
-and false positives. `--children N` per group.
+(the limit an estimated baseline can approach) at the same false-alert share, and one told only
+the true SD (its level learnt as answers come, so what is left of the gap beyond it is the
+spread's error); crisis recall and false positives. `--children N` per group; `--seed A,B,C`
+pools several cohorts.
 """
 
 from __future__ import annotations
@@ -270,13 +272,23 @@ def _delay_of(case: Case, signals: list[Signal], reasons: Collection[Reason]) ->
     return math.inf
 
 
-def oracle(cohort: dict[float, list[Case]], params: DetectionParams, far: float) -> dict:
+def oracle(
+    cohort: dict[float, list[Case]], params: DetectionParams, far: float, learn_level: bool = False
+) -> dict:
     """The same CUSUM knowing each child's true mean and SD, with h set for the same share of
-    steady children alerted (`far`): the limit an estimated baseline can approach."""
+    steady children alerted (`far`): the limit an estimated baseline can approach. With
+    `learn_level` it knows only the true SD and learns the level as a self-starting chart does
+    (the mean of every complete answer so far): the limit for a detector whose only error is
+    its level's."""
     truth = {id(c): composite_moments(c.child, 0.0) for cases in cohort.values() for c in cases}
 
+    def first(case: Case, h: float, start: int) -> int:
+        if learn_level:
+            return _spread_known_first(case, truth[id(case)][1], params, h, start)
+        return _oracle_first(case, truth[id(case)], params, h, start)
+
     def share(h: float) -> float:
-        hits = [_oracle_first(c, truth[id(c)], params, h, 0) >= 0 for c in cohort[0.0]]
+        hits = [first(c, h, 0) >= 0 for c in cohort[0.0]]
         return sum(hits) / len(hits)
 
     low, high = 2.0, 20.0
@@ -286,7 +298,7 @@ def oracle(cohort: dict[float, list[Case]], params: DetectionParams, far: float)
         )
     out: dict[str, float] = {"h": high, "drift": share(high)}
     for rise in (1.0, 2.0):
-        firsts = [(c, _oracle_first(c, truth[id(c)], params, high, c.start)) for c in cohort[rise]]
+        firsts = [(c, first(c, high, c.start)) for c in cohort[rise]]
         delays = sorted(f - c.start + 1 if f >= 0 else math.inf for c, f in firsts)
         out[f"median{rise:.0f}"] = delays[len(delays) // 2]
         out[f"found{rise:.0f}"] = sum(d < math.inf for d in delays) / len(delays)
@@ -304,6 +316,25 @@ def _oracle_first(
             cusum = max(0.0, cusum + min(max(z, -params.z_cap), params.z_cap) - params.cusum_k)
             if cusum >= h:
                 return i
+    return -1
+
+
+def _spread_known_first(
+    case: Case, sd: float, params: DetectionParams, h: float, start: int
+) -> int:
+    """First check-in from `start` on where a CUSUM with the true SD and a self-started level
+    reaches h (it runs from the child's first answer; earlier crossings are not counted)."""
+    total, count, cusum = 0.0, 0, 0.0
+    for i, o in enumerate(case.observations):
+        if o.loneliness is None or o.mood is None:
+            continue
+        value = composite(o.loneliness, o.mood, YARDSTICK)
+        if count >= params.min_answered:
+            z = min(max((value - total / count) / sd, -params.z_cap), params.z_cap)
+            cusum = max(0.0, cusum + z - params.cusum_k)
+            if cusum >= h and i >= start:
+                return i
+        total, count = total + value, count + 1
     return -1
 
 
@@ -451,6 +482,13 @@ def main() -> None:
                 f"alerted: +1 SD median {_n(o['median1'])} (found {_pct(o['found1'])}), +2 SD "
                 f"median {_n(o['median2'])} (found {_pct(o['found2'])})"
             )
+        o = oracle(group, params, far, learn_level=True)
+        print(
+            f"for scale ({label}), the detector's CUSUM (k {params.cusum_k}, h {o['h']:.1f}) told "
+            f"only each child's true SD, its level learnt from the answers as they come, for the "
+            f"same {_pct(o['drift'])}: +1 SD median {_n(o['median1'])} (found "
+            f"{_pct(o['found1'])}), +2 SD median {_n(o['median2'])} (found {_pct(o['found2'])})"
+        )
     found, false = crisis_figures()
     total, negatives = len(CRISIS_POSITIVES), len(HYPERBOLE_NEGATIVES)
     print(
