@@ -448,8 +448,8 @@ def main() -> None:
         f"156 scheduled check-ins, {_pct(d['answered'])} answered, latent AR(1) phi "
         f"{args.phi}; three-item score mean {d['score']:.1f}\n  (between-child SD "
         f"{d['between']:.1f}, within {d['within']:.1f}), {_pct(d['lonely'])} usually >= 6; "
-        f"mood mean {d['mood']:.1f}; "
-        f"score and mood between r {d['between_r']:.2f}, within r {d['within_r']:.2f};\n  "
+        f"mood mean {d['mood']:.1f}; score and mood between r {d['between_r']:.2f}, within r "
+        f"{d['within_r']:.2f};\n  "
         f"composite within-child SD median {d['sd']:.2f}; lag-1 autocorrelation of the "
         f"composite {d['lag1']:.2f}"
     )

@@ -74,8 +74,8 @@ class DetectionParams:
     """Complete check-ins in the baseline before the CUSUM runs (about four weeks at three a
     week, 70% answered). Earlier, a child who starts high is the absolute rule's job."""
     window: int = 100
-    """Complete check-ins kept for the baseline (about a school year at 70% answered): the mean
-    error of a short baseline is the largest cost left after the spread prior (bench)."""
+    """Complete check-ins kept for the baseline (about a school year at 70% answered): the
+    level's and the spread's errors shrink with every answer kept (bench)."""
     hold_max: int = 3
     """Check-ins of a run (the upward or downward CUSUM above zero) wait outside the baseline,
     so a rise is not averaged into the child's "usual" before the CUSUM sees it; holding both
