@@ -107,13 +107,7 @@ async def raise_alert(
         return 0
     now = deps.clock.now()
     if existing is not None:
-        existing.detail = {
-            **existing.detail,
-            **(detail or {}),
-            "repeats": existing.detail.get("repeats", 0) + 1,
-        }
-        existing.status = AlertStatus.OPEN.value
-        existing.escalate_at = now + deps.settings.escalation_times.after(reason, severity)
+        _reopen(deps, existing, since or now, detail or {}, now)
         log.info("alert %s raised again for child %s: %s", existing.id, child.id, reason)
         return await notify(deps, session, existing, child)
     alert = Alert(
@@ -132,14 +126,36 @@ async def raise_alert(
             session.add(alert)
             await session.flush()
     except IntegrityError:  # another message raised it a moment ago: treat as a repeat
-        session.expunge(alert)
+        if alert in session:  # the rollback usually removed it already
+            session.expunge(alert)
         return await raise_alert(deps, session, child, reason, severity, since, detail)
     log.info("alert %s raised for child %s: %s (%s)", alert.id, child.id, reason, severity)
     return await notify(deps, session, alert, child)
 
 
+def _reopen(
+    deps: Deps, alert: Alert, since: datetime, detail: dict[str, Any], now: datetime
+) -> None:
+    """A new episode of a live alert: its own start, a fresh escalation ladder, and nobody's
+    earlier acknowledgement or escalation carried over (the dedupe key moves on with
+    `repeats`, so the new messages are sent)."""
+    earlier = {k: v for k, v in alert.detail.items() if k != "escalated_by"}
+    alert.detail = {**earlier, **detail, "repeats": alert.detail.get("repeats", 0) + 1}
+    alert.status = AlertStatus.OPEN.value
+    alert.since = since
+    alert.acknowledged_by = None
+    alert.acknowledged_at = None
+    alert.escalation_level = 0
+    alert.escalate_at = now + deps.settings.escalation_times.after(alert.reason, alert.severity)
+
+
 async def escalate_due(deps: Deps) -> int:
-    """Send again, to the coordinators too, every alert nobody acknowledged in time."""
+    """Send again, to the coordinators too, every alert nobody acknowledged in time.
+
+    A concern or task that falls due in the night waits for the morning instead of climbing
+    its ladder while nobody may read it (its messages would all arrive at once at 07:30);
+    urgent alerts go on at any hour.
+    """
     now = deps.clock.now()
     count = 0
     async with deps.sessions.begin() as session:
@@ -147,6 +163,11 @@ async def escalate_due(deps: Deps) -> int:
             child = await session.get(Person, alert.child_id)
             if child is None:
                 continue
+            if alert.severity != "urgent":
+                morning = next_allowed(now, deps.settings.tz, deps.settings.quiet_times)
+                if morning > now:
+                    alert.escalate_at = morning
+                    continue
             await _escalate(deps, session, alert, child, now)
             count += 1
     return count
@@ -238,9 +259,13 @@ async def record_outcome(
     if alert is None:
         return None
     alert_repo.add_note(session, alert.child_id, actor.id, text[:4000], now, alert.id)
+    child = await session.get(Person, alert.child_id)
+    nickname = child.display_name if child else ""
+    if alert.status != AlertStatus.ACKNOWLEDGED:
+        # Reopened since "I contacted the child" (new words, a new episode) or closed already:
+        # the note is kept, and an old contact never closes what came after it.
+        return Outcome.reply(deps.texts.render("note_saved", actor.locale, nickname=nickname))
     alert.status = AlertStatus.CLOSED.value
     alert.closed_at = now
     alert.escalate_at = None
-    child = await session.get(Person, alert.child_id)
-    nickname = child.display_name if child else ""
     return Outcome.reply(deps.texts.render("outcome_saved", actor.locale, nickname=nickname))
