@@ -181,13 +181,17 @@ async def record_words(
 
     When two children on one phone are both at that step, the words count only as a reply to
     one child's own check-in message: a sibling's words must never land on the wrong child.
-    Raises UserError("words_whose") when that is unclear.
+    Raises UserError("words_whose") when that is unclear. A reply to another open check-in's
+    message (a sibling's, still at its questions) is not words for the one that waits.
     """
     now = deps.clock.now()
     words_step = deps.questionnaire.words_step
     if words_step is None:
         return None
     waiting = await checkin_repo.awaiting_words(session, telegram_id, words_step, now)
+    elsewhere = reply_to is not None and all(c.message_id != reply_to for c in waiting)
+    if elsewhere and await checkin_repo.open_on_message(session, telegram_id, reply_to):
+        return None
     if len(waiting) > 1:
         waiting = [c for c in waiting if reply_to is not None and c.message_id == reply_to]
         if len(waiting) != 1:

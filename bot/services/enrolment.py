@@ -181,10 +181,11 @@ async def redeem_invite(
     if person is None or person.telegram_id not in (None, telegram_id):
         return None
     others = await people_repo.people_on_account(session, telegram_id)
-    staff = {Role.COORDINATOR.value, Role.VOLUNTEER.value}
-    for_family = person.role in (Role.CHILD.value, Role.PARENT.value)
-    if for_family and any(p.role in staff for p in others):
-        raise UserError("invite_for_someone_else")  # a coordinator tapped a link meant to forward
+    family = {Role.CHILD.value, Role.PARENT.value}
+    # Staff and family never share an account: a coordinator tapping a link meant to forward,
+    # or a volunteer's link opened on a family's phone, would let the household read casework.
+    if any((p.role in family) != (person.role in family) for p in others):
+        raise UserError("invite_for_someone_else")
     if not await invite_repo.claim(session, invite.id, now):
         return None
     same_adult = next((p for p in others if p.role == person.role == Role.PARENT.value), None)

@@ -381,10 +381,12 @@ async def reply_target(
     """The parent's message a child is answering: by Telegram's Reply, or after "Reply".
 
     Never words meant for a check-in: a Telegram reply to anything but a parent's message, or
-    text while the child's check-in waits for its words, stays with the check-in (those words
-    are for the volunteer, never the parent).
+    text while any check-in on the phone (a sibling's too) waits for its words, stays with the
+    check-ins (those words are for the volunteer, never a parent).
     """
     now = deps.clock.now()
+    # Any check-in on the phone waiting for words may be what this text is (a sibling's too).
+    words_wanted: bool | None = None
     for child in children:
         if reply_to is not None:
             relay = await relay_repo.by_message(session, child.id, reply_to)
@@ -392,7 +394,11 @@ async def reply_target(
                 return child, relay
             continue
         relay_id = awaited(child.awaiting, "reply", now, REPLY_WAIT)
-        if relay_id is None or await _checkin_waits_for_words(deps, session, child):
+        if relay_id is None:
+            continue
+        if words_wanted is None:
+            words_wanted = await _checkin_waits_for_words(deps, session, children)
+        if words_wanted:
             continue
         child.awaiting = None
         relay = await session.get(Relay, relay_id)
@@ -401,9 +407,14 @@ async def reply_target(
     return None
 
 
-async def _checkin_waits_for_words(deps: Deps, session: AsyncSession, child: Person) -> bool:
-    checkin = await checkin_repo.open_checkin(session, child.id)
-    return checkin is not None and checkin.step == deps.questionnaire.words_step
+async def _checkin_waits_for_words(
+    deps: Deps, session: AsyncSession, children: Sequence[Person]
+) -> bool:
+    for child in children:
+        checkin = await checkin_repo.open_checkin(session, child.id)
+        if checkin is not None and checkin.step == deps.questionnaire.words_step:
+            return True
+    return False
 
 
 async def child_replies(

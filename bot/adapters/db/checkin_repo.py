@@ -110,6 +110,21 @@ async def awaiting_words(
     return result.all()
 
 
+async def open_on_message(
+    session: AsyncSession, telegram_id: int, message_id: int
+) -> Checkin | None:
+    """The open check-in on this account that lives in this message, whoever's it is."""
+    return await session.scalar(
+        select(Checkin)
+        .join(Person, Person.id == Checkin.child_id)
+        .where(
+            Person.telegram_id == telegram_id,
+            Checkin.status == OPEN,
+            Checkin.message_id == message_id,
+        )
+    )
+
+
 async def move_to_message(session: AsyncSession, checkin_id: int, message_id: int) -> int | None:
     """Record the message a check-in now lives in; returns the message it lived in before."""
     checkin = await session.get(Checkin, checkin_id)
