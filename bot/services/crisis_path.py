@@ -62,9 +62,13 @@ def _warn_if_alone(reached: int, children: Sequence[Person]) -> None:
         )
 
 
-async def ask_for_help(deps: Deps, session: AsyncSession, child: Person) -> Outcome:
-    """/sos or the help button: the same path, without waiting for words."""
-    reached = await raise_alert(deps, session, child, "sos", "urgent")
+async def ask_for_help(
+    deps: Deps, session: AsyncSession, child: Person, words: str = ""
+) -> Outcome:
+    """/sos or the help button: the same path, without waiting for words (any given with /sos
+    go to the volunteer with the alert)."""
+    detail = {"excerpt": words[:EXCERPT]} if words else None
+    reached = await raise_alert(deps, session, child, "sos", "urgent", detail=detail)
     log.warning("child %s asked for help", child.id)
     _warn_if_alone(reached, [child])
     return Outcome(replies=[help_message(deps, child, reached > 0)], outbox_changed=True)

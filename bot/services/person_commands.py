@@ -164,8 +164,15 @@ async def resume_command(
 async def sos_command(
     deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
 ) -> Outcome:
-    """A child asks for help: the crisis path, for each child on this phone."""
+    """A child asks for help: the crisis path, for each child on this phone. Words after /sos
+    are screened like any text (an abuse disclosure also opens its reporting task) and shown
+    to the volunteer."""
+    words = " ".join(args)
+    if words:
+        screened = await crisis_path.screen_child_text(deps, session, people, words)
+        if screened is not None:
+            return screened
     outcome = Outcome(outbox_changed=True)
     for child in people:
-        outcome = await crisis_path.ask_for_help(deps, session, child)
+        outcome = await crisis_path.ask_for_help(deps, session, child, words)
     return outcome

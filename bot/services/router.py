@@ -74,7 +74,7 @@ COMMANDS: dict[str, Command] = {
         frozenset({Role.COORDINATOR}), coordinator_commands.checkin_now_command
     ),
     "schedule": Command(frozenset({Role.COORDINATOR}), coordinator_commands.schedule_command),
-    "sos": Command(frozenset({Role.CHILD}), person_commands.sos_command),
+    "sos": Command(frozenset({Role.CHILD}), person_commands.sos_command, free_text_after=0),
     "mychildren": Command(STAFF, casework.mychildren_command),
     "child": Command(STAFF, casework.child_command),
     "note": Command(STAFF, casework.note_command, free_text_after=1),

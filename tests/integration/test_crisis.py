@@ -105,3 +105,14 @@ async def test_siblings_words_alert_only_for_the_child_who_wrote_them(core, cloc
         await router.handle_button(core.deps, sender(1001), f"c:{checkin.id}:{step}:2")
     await router.handle_text(core.deps, sender(1001), "我不想活了")
     assert [(a.child_id, a.reason) for a in await all_alerts(core)] == [(second, "crisis")]
+
+
+async def test_words_after_sos_are_screened_and_reach_the_volunteer(core, clock):
+    await program_with_volunteer(core)
+    told = await router.handle_command(core.deps, sender(1001), "sos", "爸爸喝醉了就打我")
+    assert "12356" in told.replies[0].text
+    assert {a.reason for a in await all_alerts(core)} >= {"abuse_report"}  # its task opens
+    clock.advance(days=1)
+    await router.handle_command(core.deps, sender(1001), "sos", "I am scared\nof the dark")
+    (sos,) = [a for a in await all_alerts(core) if a.reason == "sos"]
+    assert sos.detail["excerpt"] == "I am scared\nof the dark"
