@@ -69,9 +69,9 @@ async def emulator() -> AsyncIterator[BotAPIEmulator]:
 
 
 @pytest.fixture
-async def harness(emulator, sqlite_url, clock) -> AsyncIterator[Harness]:
+async def harness(emulator, migrated_sqlite_url, clock) -> AsyncIterator[Harness]:
     settings = make_settings(
-        sqlite_url,
+        migrated_sqlite_url,
         bot_token=emulator.token,
         bot_username="",
         telegram_base_url=emulator.base_url,
