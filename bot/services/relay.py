@@ -385,8 +385,6 @@ async def reply_target(
     check-ins (those words are for the volunteer, never a parent).
     """
     now = deps.clock.now()
-    # Any check-in on the phone waiting for words may be what this text is (a sibling's too).
-    words_wanted: bool | None = None
     for child in children:
         if reply_to is not None:
             relay = await relay_repo.by_message(session, child.id, reply_to)
@@ -396,10 +394,9 @@ async def reply_target(
         relay_id = awaited(child.awaiting, "reply", now, REPLY_WAIT)
         if relay_id is None:
             continue
-        if words_wanted is None:
-            words_wanted = await _checkin_waits_for_words(deps, session, children)
-        if words_wanted:
-            continue
+        # Any check-in on the phone waiting for words may be what this text is (a sibling's too).
+        if await _checkin_waits_for_words(deps, session, children):
+            return None
         child.awaiting = None
         relay = await session.get(Relay, relay_id)
         if relay is not None and relay.recipient_id == child.id:
