@@ -65,6 +65,13 @@ async def outbox_rows(core: Core) -> list[Outbox]:
         return list((await session.scalars(select(Outbox).order_by(Outbox.id))).all())
 
 
+async def durable_replies(core: Core, chat_id: int) -> list[str]:
+    """What the core queued to arrive in this chat whatever Telegram does (the hotlines after a
+    crisis), oldest first."""
+    rows = await outbox_rows(core)
+    return [r.body["text"] for r in rows if r.kind == "durable_reply" and r.chat_id == chat_id]
+
+
 async def checkins_of(core: Core, child_id: int) -> list[Checkin]:
     async with core.deps.sessions() as session:
         result = await session.scalars(

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db.models import Person
 from bot.adapters.dialogs import load_crisis_lexicon, load_hotlines
 from bot.domain.alerting import crisis_alerts
+from bot.domain.awaiting import awaited, awaiting
 from bot.domain.detection import screen
 from bot.services.alerts import raise_alert
 from bot.services.deps import Deps
@@ -23,15 +25,20 @@ from bot.services.outcome import Message, Outcome
 
 log = logging.getLogger(__name__)
 EXCERPT = 300
+# After /sos or the help button, what the child writes next is for the volunteer: it may be
+# the hardest thing they have typed, so it is neither a check-in word nor a letter home.
+WORDS_AFTER_HELP_WAIT = timedelta(minutes=30)
 
 
 def help_message(deps: Deps, child: Person, reached: bool = True) -> Message:
     """Hotlines, and whether a person was told: never claim so when nobody could be reached."""
-    hotlines = [
-        (number, deps.texts.gettext(label, child.locale)) for number, label in load_hotlines()
-    ]
+    hotlines = _hotlines(deps, child.locale)
     text = deps.texts.render("crisis_reply", child.locale, hotlines=hotlines, reached=reached)
     return Message(text)
+
+
+def _hotlines(deps: Deps, locale: str) -> list[tuple[str, str]]:
+    return [(number, deps.texts.gettext(label, locale)) for number, label in load_hotlines()]
 
 
 async def screen_child_text(
@@ -50,7 +57,11 @@ async def screen_child_text(
             reached += await raise_alert(deps, session, child, reason, "urgent", detail=detail)
     log.warning("crisis path for %s child(ren): %s", len(children), finding.category)
     _warn_if_alone(reached, children)
-    return Outcome(replies=[help_message(deps, children[0], reached > 0)], outbox_changed=True)
+    return Outcome(
+        replies=[help_message(deps, children[0], reached > 0)],
+        durable_for=children[0].id,
+        delete_incoming=True,  # kept in the alert; gone from a shared phone's chat
+    )
 
 
 def _warn_if_alone(reached: int, children: Sequence[Person]) -> None:
@@ -71,4 +82,35 @@ async def ask_for_help(
     reached = await raise_alert(deps, session, child, "sos", "urgent", detail=detail)
     log.warning("child %s asked for help", child.id)
     _warn_if_alone(reached, [child])
-    return Outcome(replies=[help_message(deps, child, reached > 0)], outbox_changed=True)
+    child.awaiting = awaiting("sos", child.id, deps.clock.now())
+    return Outcome(
+        replies=[help_message(deps, child, reached > 0)],
+        durable_for=child.id,
+        delete_incoming=True,  # "/sos" and its words must not stay on a shared phone
+    )
+
+
+async def words_after_help(
+    deps: Deps, session: AsyncSession, children: Sequence[Person], text: str
+) -> Outcome | None:
+    """Words a child writes soon after asking for help: screened, then sent to the volunteer
+    with the alert (raised again, so it is read now), and removed from the chat."""
+    now = deps.clock.now()
+    for child in children:
+        if awaited(child.awaiting, "sos", now, WORDS_AFTER_HELP_WAIT) != child.id:
+            continue
+        child.awaiting = awaiting("sos", child.id, now)  # a child may need several messages
+        screened = await screen_child_text(deps, session, [child], text)
+        if screened is not None:
+            return screened
+        detail = {"excerpt": text[:EXCERPT]}
+        reached = await raise_alert(deps, session, child, "sos", "urgent", detail=detail)
+        _warn_if_alone(reached, [child])
+        reply = deps.texts.render(
+            "help_words_received",
+            child.locale,
+            reached=reached > 0,
+            hotlines=_hotlines(deps, child.locale),
+        )
+        return Outcome(replies=[Message(reply)], durable_for=child.id, delete_incoming=True)
+    return None

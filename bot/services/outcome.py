@@ -67,9 +67,12 @@ class Outcome:
     edit: Message | None = None
     toast: str | None = None
     edit_message_id: int | None = None  # edit this message instead of the pressed one
-    delete_incoming: bool = (
-        False  # remove the person's own message (private words on a shared phone)
-    )
+    delete_incoming: bool = False
+    """Remove the person's own message (private words on a shared phone): a retried outbox
+    step, so one failed delete never leaves the words behind."""
+    durable_for: int | None = None
+    """The person whose `replies` must arrive whatever Telegram does (the hotlines after a
+    crisis): they go through the outbox, urgently and retried, not straight back."""
     outbox_changed: bool = False
 
     @classmethod
@@ -85,3 +88,5 @@ class Sender:
     chat_id: int
     first_name: str = ""
     language_code: str | None = None
+    message_id: int | None = None  # the message this input came in, if it was one
+    update_id: int | None = None  # the channel's id of this input: the same when redelivered

@@ -172,7 +172,7 @@ async def sos_command(
         screened = await crisis_path.screen_child_text(deps, session, people, words)
         if screened is not None:
             return screened
-    outcome = Outcome(outbox_changed=True)
+    outcome = Outcome()
     for child in people:
         outcome = await crisis_path.ask_for_help(deps, session, child, words)
     return outcome

@@ -40,6 +40,7 @@ from bot.services import (
 from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.outcome import Outcome, Sender
+from bot.services.settle import settle
 
 log = logging.getLogger(__name__)
 
@@ -95,12 +96,14 @@ COMMANDS: dict[str, Command] = {
 def _transactional(
     work: Callable[..., Awaitable[Outcome]],
 ) -> Callable[..., Awaitable[Outcome]]:
-    """Run a handler in one transaction; if it queued messages, ask the channel to send now."""
+    """Run a handler in one transaction with what it leaves to the outbox (`settle`); if
+    anything was queued, ask the channel to send now."""
 
     @functools.wraps(work)
-    async def run(deps: Deps, *args: Any, **kwargs: Any) -> Outcome:
+    async def run(deps: Deps, sender: Sender, *args: Any, **kwargs: Any) -> Outcome:
         async with deps.sessions.begin() as session:
-            outcome = await work(deps, session, *args, **kwargs)
+            outcome = await work(deps, session, sender, *args, **kwargs)
+            await settle(deps, session, sender, outcome)
             queued = outbox_repo.queued_in(session)
         if queued:
             outcome.outbox_changed = True
@@ -265,6 +268,11 @@ async def _words(
             if noted is not None:
                 return noted
     children = [p for p in people if p.role == Role.CHILD]
+    after_help = (
+        await crisis_path.words_after_help(deps, session, children, text) if text else None
+    )
+    if after_help is not None:
+        return after_help
     answered = await relay.reply_target(deps, session, children, reply_to)
     if answered is not None:
         child, original = answered
@@ -272,7 +280,6 @@ async def _words(
             await crisis_path.screen_child_text(deps, session, [child], text) if text else None
         )
         if crisis is not None:  # kept in the alert for the volunteer; not passed on
-            crisis.delete_incoming = True
             return crisis
         return await relay.child_replies(deps, session, child, original, kind, text, file_id)
     parent = _far_parent(people)
@@ -305,7 +312,6 @@ async def _words(
             return finished
         crisis.edit, crisis.edit_message_id = finished.edit, finished.edit_message_id
     if crisis is not None:
-        crisis.delete_incoming = True  # kept in the alert; gone from a shared phone's chat
         return crisis
     return Outcome.reply(deps.texts.render("free_text", locale, child=bool(children)))
 

@@ -17,6 +17,8 @@ def sender_of(update: Update) -> Sender | None:
         chat_id=chat.id,
         first_name=user.first_name or "",
         language_code=user.language_code,
+        message_id=update.message.message_id if update.message else None,
+        update_id=update.update_id,
     )
 
 

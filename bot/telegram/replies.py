@@ -44,8 +44,6 @@ async def apply_outcome(update: Update, outcome: Outcome) -> None:
                         reply_markup=keyboard(outcome.edit.buttons),
                     )
                 )
-        if outcome.delete_incoming and update.message is not None:
-            await _safe(update.message.delete())
         for reply in outcome.replies:
             *head, last = split_text(reply.text)
             for piece in head:

@@ -10,6 +10,7 @@ from tests.helpers import (
     alert_rows,
     all_alerts,
     answer_checkin,
+    durable_replies,
     enrol_consented_child,
     next_checkin,
     outbox_rows,
@@ -28,8 +29,8 @@ async def test_a_second_crisis_after_acknowledgement_goes_out_again(core, clock)
     await router.handle_button(core.deps, sender(VOLUNTEER, "en"), f"v:{alert.id}:ack")
     before = len(alert_rows(await outbox_rows(core), VOLUNTEER))
     clock.advance(days=3)
-    reply = await router.handle_text(core.deps, sender(1001), "今晚去跳楼")
-    assert "12356" in reply.replies[0].text
+    await router.handle_text(core.deps, sender(1001), "今晚去跳楼")
+    assert "12356" in (await durable_replies(core, 1001))[-1]
     rows = await outbox_rows(core)
     assert len(alert_rows(rows, VOLUNTEER)) == before + 1
     assert "今晚去跳楼" in alert_rows(rows, VOLUNTEER)[-1].body["text"]
@@ -39,8 +40,8 @@ async def test_a_second_crisis_after_acknowledgement_goes_out_again(core, clock)
 
 async def test_a_crisis_caption_on_a_photo_is_screened(core, clock):
     await program_with_volunteer(core)
-    reply = await router.handle_unsupported(core.deps, sender(1001), "I want to kill myself")
-    assert "12356" in reply.replies[0].text
+    await router.handle_unsupported(core.deps, sender(1001), "I want to kill myself")
+    assert "12356" in (await durable_replies(core, 1001))[-1]
     assert [a.reason for a in await all_alerts(core)] == ["crisis"]
     plain = await router.handle_unsupported(core.deps, sender(1001), "my cat")
     assert "12356" not in plain.replies[0].text
@@ -48,8 +49,8 @@ async def test_a_crisis_caption_on_a_photo_is_screened(core, clock):
 
 async def test_with_nobody_to_tell_the_child_is_not_told_someone_knows(core, clock):
     await enrol_consented_child(core)  # no volunteer, no coordinator
-    reply = await router.handle_command(core.deps, sender(1001), "sos", "")
-    text = reply.replies[0].text
+    await router.handle_command(core.deps, sender(1001), "sos", "")
+    text = (await durable_replies(core, 1001))[-1]
     assert "12356" in text and "志愿者" not in text  # no "I have told your volunteer"
 
 
@@ -63,8 +64,8 @@ async def test_urgent_alerts_overtake_a_round_of_checkins(core, clock):
 
     assert (await collect_due(core.deps)).opened == 31
     await router.handle_text(core.deps, sender(1001), "我不想活了")
-    first = await delivery.claim(core.deps, 2)
-    assert {item.kind for item in first} == {"alert"}
+    first = await delivery.claim(core.deps, 3)  # the child's hotlines, then both alerts
+    assert [item.kind for item in first] == ["durable_reply", "alert", "alert"]
     assert child_id
 
 
@@ -109,8 +110,8 @@ async def test_siblings_words_alert_only_for_the_child_who_wrote_them(core, cloc
 
 async def test_words_after_sos_are_screened_and_reach_the_volunteer(core, clock):
     await program_with_volunteer(core)
-    told = await router.handle_command(core.deps, sender(1001), "sos", "爸爸喝醉了就打我")
-    assert "12356" in told.replies[0].text
+    await router.handle_command(core.deps, sender(1001), "sos", "爸爸喝醉了就打我")
+    assert "12356" in (await durable_replies(core, 1001))[-1]
     assert {a.reason for a in await all_alerts(core)} >= {"abuse_report"}  # its task opens
     clock.advance(days=1)
     await router.handle_command(core.deps, sender(1001), "sos", "I am scared\nof the dark")
