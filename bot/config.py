@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     task_escalate_hours: float = Field(2.0, gt=0)
     urgent_escalate_minutes: float = Field(15.0, gt=0)
     alert_snooze_hours: float = Field(24.0, gt=0)
+    crisis_reply_fade_minutes: float = Field(30.0, gt=0)
     webhook_url: str = ""
     webhook_secret: str = ""
     webhook_listen: str = "0.0.0.0"

@@ -34,7 +34,12 @@ def help_message(deps: Deps, child: Person, reached: bool = True) -> Message:
     """Hotlines, and whether a person was told: never claim so when nobody could be reached."""
     hotlines = _hotlines(deps, child.locale)
     text = deps.texts.render("crisis_reply", child.locale, hotlines=hotlines, reached=reached)
-    return Message(text)
+    return Message(text, fades_to=_faded(deps, child.locale))
+
+
+def _faded(deps: Deps, locale: str) -> str:
+    """The neutral line a crisis reply becomes: the numbers stay, the moment does not."""
+    return deps.texts.render("crisis_reply_faded", locale, hotlines=_hotlines(deps, locale))
 
 
 def _hotlines(deps: Deps, locale: str) -> list[tuple[str, str]]:
@@ -112,5 +117,6 @@ async def words_after_help(
             reached=reached > 0,
             hotlines=_hotlines(deps, child.locale),
         )
-        return Outcome(replies=[Message(reply)], durable_for=child.id, delete_incoming=True)
+        message = Message(reply, fades_to=_faded(deps, child.locale))
+        return Outcome(replies=[message], durable_for=child.id, delete_incoming=True)
     return None

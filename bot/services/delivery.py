@@ -9,11 +9,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.adapters.db import checkin_repo, outbox_repo
 from bot.services import reachability, relay
 from bot.services.deps import Deps
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 20  # network failures only; with back-off capped at 10 min, about 2.5 hours
@@ -52,6 +55,8 @@ async def delivered(deps: Deps, item: Delivery, message_id: int | None) -> None:
             await relay.on_delivered(deps, session, item.body["relay_id"], message_id)
         if message_id is None:
             return
+        if item.body.get("fades_to") and not item.body.get("edit_message_id"):
+            await _queue_fade(deps, session, item, message_id)
         if item.checkin_id is None or item.kind not in MESSAGE_KINDS_THAT_MOVE_A_CHECKIN:
             return
         previous = await checkin_repo.move_to_message(session, item.checkin_id, message_id)
@@ -66,6 +71,22 @@ async def delivered(deps: Deps, item: Delivery, message_id: int | None) -> None:
                 now=now,
                 dedupe_key=f"retire:{item.chat_id}:{previous}",
             )
+
+
+async def _queue_fade(deps: Deps, session: AsyncSession, item: Delivery, message_id: int) -> None:
+    """Edit the message to its neutral form after a while: on a shared phone nothing of a
+    crisis should wait in the chat for the adult who owns the phone."""
+    now = deps.clock.now()
+    await outbox_repo.enqueue(
+        session,
+        person_id=item.person_id,
+        chat_id=item.chat_id,
+        kind="fade",
+        body={"text": item.body["fades_to"], "buttons": [], "edit_message_id": message_id},
+        send_after=now + timedelta(minutes=deps.settings.crisis_reply_fade_minutes),
+        now=now,
+        dedupe_key=f"fade:{item.outbox_id}",
+    )
 
 
 async def retry_later(

@@ -42,6 +42,8 @@ class Message:
     text: str
     buttons: Keyboard = ()
     media: Media | None = None
+    fades_to: str | None = None
+    """What the message is edited to after a while (a crisis reply on a shared phone)."""
 
     def to_body(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -50,6 +52,8 @@ class Message:
         }
         if self.media is not None:
             body["media"] = {"kind": self.media.kind, "file_id": self.media.file_id}
+        if self.fades_to is not None:
+            body["fades_to"] = self.fades_to
         return body
 
     @classmethod
@@ -58,7 +62,7 @@ class Message:
             tuple(Button(label, data) for label, data in row) for row in body.get("buttons", [])
         )
         media = Media(**body["media"]) if body.get("media") else None
-        return cls(text=body["text"], buttons=rows, media=media)
+        return cls(text=body["text"], buttons=rows, media=media, fades_to=body.get("fades_to"))
 
 
 @dataclass

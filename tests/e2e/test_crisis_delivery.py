@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from tests.e2e.conftest import Harness, listen
 from tests.e2e.test_alerts import _with_volunteer
+from tests.helpers import outbox_rows
 
 ABUSE = "my uncle hits me when grandma is out"
 
@@ -19,13 +20,18 @@ def _has_hotlines(message) -> bool:
     return "12356" in (message.text or "")
 
 
-async def _deleted(user, message_id: int, seconds: float = 5.0) -> bool:
-    """Whether the user's own message is gone from the chat within `seconds`."""
+async def _eventually(condition, seconds: float = 5.0) -> bool:
+    """Whether `condition()` holds within `seconds` (the outbox drains in the background)."""
     for _ in range(int(seconds / 0.05)):
-        if user.find(message_id).deleted:
+        if condition():
             return True
         await asyncio.sleep(0.05)
     return False
+
+
+async def _deleted(user, message_id: int) -> bool:
+    """Whether the user's own message is gone from the chat within a few seconds."""
+    return await _eventually(lambda: user.find(message_id).deleted)
 
 
 async def _retry_after_a_while(h: Harness) -> None:
@@ -108,3 +114,27 @@ async def test_words_after_the_help_button_are_deleted_and_reach_the_volunteer(h
     pointer = await listen(child, lambda m: "/help" in (m.text or ""))
     await child.send_text("hello")
     await pointer
+
+
+async def test_the_reply_to_an_abuse_message_fades_to_a_neutral_line(harness):
+    """On a shared phone the adult who owns it may read the chat (issue 10, item 5)."""
+    h = harness
+    _coordinator, child, _volunteer = await _with_volunteer(h)
+    sent = await child.send_text(ABUSE)
+    reply = await child.wait_until(_has_hotlines)
+    for secret in ("volunteer", "social worker", "uncle", "told"):
+        assert secret not in reply.text.lower()
+    assert await _deleted(child, sent["message"]["message_id"])
+    for _ in range(100):  # the send is recorded (and its fade planned) before time moves on
+        if any(r.kind == "fade" for r in await outbox_rows(h.core)):
+            break
+        await asyncio.sleep(0.05)
+    h.clock.advance(minutes=29)
+    await h.tick()
+    assert "Thank you for telling me" in child.find(reply.message_id).text
+    h.clock.advance(minutes=2)
+    await h.tick()
+    assert await _eventually(lambda: "Free helplines" in child.find(reply.message_id).text)
+    faded = child.find(reply.message_id)
+    assert "12356" in faded.text and "12355" in faded.text and "110" in faded.text
+    assert "Thank you for telling me" not in faded.text
