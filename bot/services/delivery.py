@@ -12,6 +12,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.adapters.db import checkin_repo, outbox_repo
+from bot.adapters.db.outbox_repo import KnownId
+from bot.domain.resend import may_have_gone_out, stray_candidates
 from bot.services import reachability, relay
 from bot.services.deps import Deps
 
@@ -32,21 +34,53 @@ class Delivery:
     body: dict[str, Any]
     checkin_id: int | None
     attempts: int
+    # Set when an earlier attempt was sent and its id recorded, but the process died before
+    # the rest of the bookkeeping: the message must not go out again, only be recorded.
+    message_id: int | None = None
+    floor_message_id: int | None = None
 
 
-async def claim(deps: Deps, limit: int) -> list[Delivery]:
+async def claim(deps: Deps, limit: int, known: KnownId | None = None) -> list[Delivery]:
+    """Lease due messages; `known` tells the highest message id the channel saw in a chat."""
     async with deps.sessions.begin() as session:
-        rows = await outbox_repo.claim_due(session, deps.clock.now(), limit)
+        rows = await outbox_repo.claim_due(session, deps.clock.now(), limit, known)
         return [
-            Delivery(r.id, r.person_id, r.chat_id, r.kind, r.body, r.checkin_id, r.attempts)
+            Delivery(
+                r.id,
+                r.person_id,
+                r.chat_id,
+                r.kind,
+                r.body,
+                r.checkin_id,
+                r.attempts,
+                r.message_id,
+                r.floor_message_id,
+            )
             for r in rows
         ]
 
 
-async def delivered(deps: Deps, item: Delivery, message_id: int | None) -> None:
-    """Record a send; a check-in sent again (a reminder) retires its older copy.
+async def keep_leases(deps: Deps, outbox_ids: list[int]) -> None:
+    """Renew the lease of messages still being sent, so nobody else claims them."""
+    until = deps.clock.now() + outbox_repo.LEASE
+    async with deps.sessions.begin() as session:
+        await outbox_repo.extend_leases(session, outbox_ids, until)
 
-    The older message is deleted, so the chat holds one live check-in message, never two.
+
+async def record_message_id(deps: Deps, item: Delivery, message_id: int) -> None:
+    """Telegram answered: write the id down before anything else, in a transaction of its own.
+
+    A crash after this re-claims the message and records it without sending it again.
+    """
+    async with deps.sessions.begin() as session:
+        await outbox_repo.record_message_id(session, item.outbox_id, message_id)
+
+
+async def delivered(deps: Deps, item: Delivery, message_id: int | None) -> None:
+    """Record a send and what follows from it; a check-in sent again retires its older copy.
+
+    The older recorded message (a reminder's original) is deleted; a copy an earlier attempt
+    may have sent unrecorded loses its buttons. Either way the chat holds one live check-in.
     """
     now = deps.clock.now()
     async with deps.sessions.begin() as session:
@@ -60,6 +94,8 @@ async def delivered(deps: Deps, item: Delivery, message_id: int | None) -> None:
         if item.checkin_id is None or item.kind not in MESSAGE_KINDS_THAT_MOVE_A_CHECKIN:
             return
         previous = await checkin_repo.move_to_message(session, item.checkin_id, message_id)
+        if item.message_id is None and may_have_gone_out(item.attempts, item.floor_message_id):
+            await _disarm_strays(deps, session, item, message_id)
         if previous is not None and previous != message_id:
             await outbox_repo.enqueue(
                 session,
@@ -87,6 +123,31 @@ async def _queue_fade(deps: Deps, session: AsyncSession, item: Delivery, message
         now=now,
         dedupe_key=f"fade:{item.outbox_id}",
     )
+
+
+async def _disarm_strays(
+    deps: Deps, session: AsyncSession, item: Delivery, message_id: int
+) -> None:
+    """Queue removing the buttons of copies an earlier, unrecorded attempt may have sent.
+
+    Only the keyboard goes: an id that is the child's own message is refused by Telegram, and
+    one that is some other message of the bot loses nothing but its buttons. Never deleted.
+    """
+    floor = item.floor_message_id
+    assert floor is not None
+    recorded = await outbox_repo.recorded_between(session, item.chat_id, floor, message_id)
+    now = deps.clock.now()
+    for stray in stray_candidates(floor, message_id, recorded):
+        await outbox_repo.enqueue(
+            session,
+            person_id=item.person_id,
+            chat_id=item.chat_id,
+            kind="retire_copy",
+            body={"strip_markup_message_id": stray},
+            send_after=now,
+            now=now,
+            dedupe_key=f"strip:{item.chat_id}:{stray}",
+        )
 
 
 async def retry_later(

@@ -18,12 +18,12 @@ from telegram.ext import (
     ContextTypes,
     Defaults,
 )
-from telegram.request import HTTPXRequest
 
 from bot.bootstrap import Core
 from bot.config import Settings
 from bot.domain.people import COMMANDS, Role
 from bot.services.due import collect_due
+from bot.telegram.chat_marks import ChatMarks, MarkingRequest
 from bot.telegram.handlers import Handlers
 from bot.telegram.outbox_sender import OutboxSender
 
@@ -40,8 +40,11 @@ class TongbanBot:
         self.core = core
         self.settings = settings
         proxy = settings.telegram_proxy or None
-        request = HTTPXRequest(connection_pool_size=settings.send_concurrency + 8, proxy=proxy)
-        updates_request = HTTPXRequest(proxy=proxy, read_timeout=40)
+        marks = ChatMarks()  # every message id seen, so a crash clean-up spares known ones
+        request = MarkingRequest(
+            marks, connection_pool_size=settings.send_concurrency + 8, proxy=proxy
+        )
+        updates_request = MarkingRequest(marks, proxy=proxy, read_timeout=40)
         self.application: Application = (
             ApplicationBuilder()
             .token(settings.bot_token)
@@ -54,7 +57,9 @@ class TongbanBot:
             .concurrent_updates(True)
             .build()
         )
-        self.sender = OutboxSender(core.deps, self.application.bot, settings.send_concurrency)
+        self.sender = OutboxSender(
+            core.deps, self.application.bot, settings.send_concurrency, marks
+        )
         Handlers(core.deps, self.wake).register(self.application)
         self._tick_running = asyncio.Lock()
 

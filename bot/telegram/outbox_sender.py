@@ -7,6 +7,7 @@ a blocked account is reported to the core, a network fault is retried with back-
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -15,13 +16,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.adapters.db.outbox_repo import LEASE
 from bot.services import delivery
 from bot.services.delivery import Delivery
 from bot.services.deps import Deps
+from bot.telegram.chat_marks import ChatMarks
 from bot.telegram.mapping import keyboard_from_body, split_text
 
 log = logging.getLogger(__name__)
-BATCH = 200
+RENEW_SECONDS = LEASE.total_seconds() / 3  # renewed well before it runs out
 CAPTION_LIMIT = 1024  # Telegram's caption limit, in characters after entity parsing
 RECORD_ATTEMPTS = 5
 UNREACHABLE = ("chat not found", "user is deactivated", "bot can't initiate conversation")
@@ -31,6 +34,8 @@ NOTHING_TO_DO = (
     "message to delete not found",
     "message can't be deleted",
 )
+# Taking the buttons off a message that may be a stray copy: the id may be the child's own.
+NOTHING_TO_STRIP = (*NOTHING_TO_DO, "message can't be edited")
 
 
 def _seconds(value: object) -> float:
@@ -38,10 +43,30 @@ def _seconds(value: object) -> float:
     return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
 
 
+def _strips(item: Delivery) -> bool:
+    return bool(item.body.get("strip_markup_message_id"))
+
+
+def _target(item: Delivery) -> int | None:
+    """The message an edit, delete or strip was about (it is done, or nothing was to do)."""
+    body = item.body
+    found = (
+        body.get("edit_message_id")
+        or body.get("delete_message_id")
+        or body.get("strip_markup_message_id")
+    )
+    return int(found) if found else None
+
+
 class OutboxSender:
-    def __init__(self, deps: Deps, bot: Bot, concurrency: int) -> None:
+    def __init__(
+        self, deps: Deps, bot: Bot, concurrency: int, marks: ChatMarks | None = None
+    ) -> None:
+        """Claims `concurrency` messages at a time: no more than it can send within a lease."""
         self.deps = deps
         self.bot = bot
+        self.marks = marks or ChatMarks()
+        self._batch = concurrency
         self._slots = asyncio.Semaphore(concurrency)
         self._lock = asyncio.Lock()
         self._again = False
@@ -56,18 +81,50 @@ class OutboxSender:
         async with self._lock:
             while not self.stopping:
                 self._again = False
-                items = await delivery.claim(self.deps, BATCH)
+                items = await delivery.claim(self.deps, self._batch, self.marks.highest)
                 if items:
-                    results = await asyncio.gather(*(self._send_one(item) for item in items))
-                    sent += sum(results)
+                    sent += await self._send_batch(items)
                 # Claim again after every batch: recording a send may queue a follow-up (a
                 # parent's delivery note, a retired copy). An empty claim ends the drain.
                 if not items and not self._again:
                     return sent
         return sent
 
+    async def _send_batch(self, items: list[Delivery]) -> int:
+        """Send a claimed batch, renewing the leases of what is still in hand meanwhile."""
+        in_hand = {item.outbox_id for item in items}
+
+        async def one(item: Delivery) -> bool:
+            try:
+                return await self._send_one(item)
+            finally:
+                in_hand.discard(item.outbox_id)
+
+        keeper = asyncio.create_task(self._keep_leases(in_hand))
+        try:
+            return sum(await asyncio.gather(*(one(item) for item in items)))
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
+
+    async def _keep_leases(self, in_hand: set[int]) -> None:
+        """A send held up (a long 429 wait, a slow network) keeps its lease while alive."""
+        while True:
+            await asyncio.sleep(RENEW_SECONDS)
+            if not in_hand:
+                continue
+            try:
+                await delivery.keep_leases(self.deps, sorted(in_hand))
+            except SQLAlchemyError:
+                log.warning("could not renew %s outbox leases; retrying", len(in_hand))
+
     async def _send_one(self, item: Delivery) -> bool:
         """Send one message, then record the result; True when it went out."""
+        if item.message_id is not None:  # sent before a crash; only the bookkeeping is left
+            return await self._record(
+                partial(delivery.delivered, self.deps, item, item.message_id)
+            )
         async with self._slots:
             try:
                 message_id = await self._send(item)
@@ -78,8 +135,9 @@ class OutboxSender:
                 record = partial(delivery.undeliverable, self.deps, item, error.message, True)
             except BadRequest as error:
                 reason = error.message.lower()
-                if any(part in reason for part in NOTHING_TO_DO):
-                    done = item.body.get("edit_message_id") or item.body.get("delete_message_id")
+                harmless = NOTHING_TO_STRIP if _strips(item) else NOTHING_TO_DO
+                if any(part in reason for part in harmless):
+                    done = _target(item)
                     return await self._record(partial(delivery.delivered, self.deps, item, done))
                 blocked = any(part in reason for part in UNREACHABLE)
                 record = partial(delivery.undeliverable, self.deps, item, error.message, blocked)
@@ -87,6 +145,11 @@ class OutboxSender:
                 delay = delivery.backoff_seconds(item.attempts)
                 record = partial(delivery.retry_later, self.deps, item, delay, str(error))
             else:
+                self.marks.saw(item.chat_id, message_id)
+                # The id first, alone: a crash from here on can no longer send it twice.
+                await self._record(
+                    partial(delivery.record_message_id, self.deps, item, message_id)
+                )
                 return await self._record(partial(delivery.delivered, self.deps, item, message_id))
         await self._record(record)
         return False
@@ -109,6 +172,9 @@ class OutboxSender:
         if body.get("delete_message_id"):
             await self.bot.delete_message(item.chat_id, body["delete_message_id"])
             return int(body["delete_message_id"])
+        if _strips(item):  # no reply_markup: Telegram removes the keyboard
+            await self.bot.edit_message_reply_markup(item.chat_id, body["strip_markup_message_id"])
+            return int(body["strip_markup_message_id"])
         markup = keyboard_from_body(body.get("buttons", []))
         if body.get("edit_message_id"):
             await self.bot.edit_message_text(

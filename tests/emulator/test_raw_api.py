@@ -217,3 +217,21 @@ async def test_commands_menu_chat_and_misc(emu: BotAPIEmulator, api: Api) -> Non
     assert (await api.ok("getChat", chat_id=17))["first_name"] == "阿明"
     assert await api.ok("sendChatAction", chat_id=17, action="typing") is True
     assert await api.ok("logOut") is True and await api.ok("close") is True
+
+
+async def test_taking_a_keyboard_off_answers_as_telegram(api: Api, emu: BotAPIEmulator) -> None:
+    """editMessageReplyMarkup without markup: what the bot's crash clean-up relies on."""
+    user = emu.user(14)
+    await user.send_text("hi")  # the child's own message, id 1
+    armed = await api.ok("sendMessage", chat_id=14, text="q", reply_markup=KEYBOARD)
+    stripped = await api.ok("editMessageReplyMarkup", chat_id=14, message_id=armed["message_id"])
+    assert "reply_markup" not in stripped and user.messages[0].reply_markup is None
+    assert (await api.description("editMessageReplyMarkup", chat_id=14, message_id=2)).startswith(
+        "Bad Request: message is not modified"
+    )
+    assert await api.description("editMessageReplyMarkup", chat_id=14, message_id=1) == (
+        "Bad Request: message can't be edited"
+    )
+    assert await api.description("editMessageReplyMarkup", chat_id=14, message_id=9) == (
+        "Bad Request: message to edit not found"
+    )

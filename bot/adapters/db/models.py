@@ -169,7 +169,10 @@ class Outbox(Base):
     """
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_pending", "status", "send_after"),)
+    __table_args__ = (
+        Index("ix_outbox_pending", "status", "send_after"),
+        Index("ix_outbox_chat_message", "chat_id", "message_id"),  # a chat's known sends
+    )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     chat_id: Mapped[int] = mapped_column(BigInteger)
@@ -184,6 +187,9 @@ class Outbox(Base):
     priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # A check-in's first claim notes the highest message id the bot knew in the chat: if that
+    # send may have gone out unrecorded (a crash), its copy is among the ids above this floor.
+    floor_message_id: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]

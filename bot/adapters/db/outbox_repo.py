@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db.models import Outbox
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
-LEASE = timedelta(minutes=5)
+# Per message, and short: a live sender renews the lease of what it still holds (see
+# extend_leases), so a dead process's messages come back within seconds, not minutes.
+LEASE = timedelta(seconds=10)
+# Kinds whose copy is a live check-in (answer buttons): a send that may have gone out unrecorded
+# notes the chat's known ids first, so its stray copy can be found and disarmed later.
+FLOORED_KINDS = ("checkin", "reminder")
+KnownId = Callable[[int], int | None]
 QUEUED = "outbox_queued"
 
 
@@ -58,10 +64,13 @@ async def enqueue(
     return True
 
 
-async def claim_due(session: AsyncSession, now: datetime, limit: int) -> Sequence[Outbox]:
-    """Take up to `limit` messages that are due, leasing them so a crash re-sends, never loses.
+async def claim_due(
+    session: AsyncSession, now: datetime, limit: int, known: KnownId | None = None
+) -> Sequence[Outbox]:
+    """Take up to `limit` messages that are due, urgent first, each leased for LEASE.
 
-    A lease that ran out (the process died mid-send) makes a message due again.
+    A lease that ran out (the process died mid-send) makes a message due again; SKIP LOCKED
+    lets several workers claim at once on PostgreSQL (SQLite has one writer anyway).
     """
     rows = (
         await session.scalars(
@@ -72,13 +81,66 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int) -> Sequenc
             )
             .order_by(Outbox.priority.desc(), Outbox.send_after, Outbox.id)
             .limit(limit)
+            .with_for_update(skip_locked=True)
         )
     ).all()
+    await _note_floors(session, [r for r in rows if r.kind in FLOORED_KINDS], known)
     for row in rows:
         row.status = SENDING
         row.send_after = now + LEASE
         row.attempts += 1
     return rows
+
+
+async def _note_floors(
+    session: AsyncSession, rows: Sequence[Outbox], known: KnownId | None
+) -> None:
+    """Before a check-in's first send, note the highest message id the bot knows in its chat."""
+    first = [r for r in rows if r.floor_message_id is None]
+    if not first:
+        return
+    recorded = await highest_recorded(session, {r.chat_id for r in first})
+    for row in first:
+        seen = known(row.chat_id) if known is not None else None
+        row.floor_message_id = max(recorded.get(row.chat_id) or 0, seen or 0)
+
+
+async def highest_recorded(session: AsyncSession, chat_ids: Collection[int]) -> dict[int, int]:
+    """The highest message id the outbox recorded in each chat (sent, edited or deleted)."""
+    result = await session.execute(
+        select(Outbox.chat_id, func.max(Outbox.message_id))
+        .where(Outbox.chat_id.in_(chat_ids), Outbox.message_id.is_not(None))
+        .group_by(Outbox.chat_id)
+    )
+    return {chat_id: int(top) for chat_id, top in result.all() if top is not None}
+
+
+async def recorded_between(session: AsyncSession, chat_id: int, low: int, high: int) -> set[int]:
+    """The bot's recorded message ids in a chat strictly between `low` and `high`."""
+    result = await session.scalars(
+        select(Outbox.message_id).where(
+            Outbox.chat_id == chat_id, Outbox.message_id > low, Outbox.message_id < high
+        )
+    )
+    return {int(m) for m in result.all() if m is not None}
+
+
+async def extend_leases(
+    session: AsyncSession, outbox_ids: Collection[int], until: datetime
+) -> None:
+    """A live sender still holds these: keep other workers (and its own next claim) off them."""
+    await session.execute(
+        update(Outbox)
+        .where(Outbox.id.in_(outbox_ids), Outbox.status == SENDING)
+        .values(send_after=until)
+    )
+
+
+async def record_message_id(session: AsyncSession, outbox_id: int, message_id: int) -> None:
+    """The first thing written after Telegram answers: a re-claim then re-sends nothing."""
+    await session.execute(
+        update(Outbox).where(Outbox.id == outbox_id).values(message_id=message_id)
+    )
 
 
 async def mark_sent(
