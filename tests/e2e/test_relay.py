@@ -293,3 +293,43 @@ async def _until(h: Harness, check, seconds: float = 5.0) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError("condition not reached")
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+async def test_a_letter_with_emoji_counted_as_telegram_counts_arrives_whole(harness: Harness):
+    """4,090 UTF-16 units in 3,890 code points: over the limit once wrapped, though a count of
+    code points says it fits."""
+    h = harness
+    h.clock.set(MONDAY_1630_SHANGHAI)
+    coordinator = await bootstrap_coordinator(h)
+    child, parent = await enrol_child(h, coordinator)
+    letter = "想" * 3690 + "😀" * 200
+    assert _utf16(letter) == 4090
+    await parent.send_text(letter)
+    last = await child.wait_until(lambda m: "😀" in (m.text or "") and bool(m.buttons()))
+    pieces = [m.text or "" for m in child.messages if m.message_id <= last.message_id]
+    received = "".join(pieces)
+    assert received.count("想") == 3690 and received.count("😀") == 200
+    await _until(h, lambda: _relay_is(h, "delivered"))
+
+
+async def test_a_caption_of_510_emoji_arrives_whole_as_text_then_photo(harness: Harness):
+    h = harness
+    h.clock.set(MONDAY_1630_SHANGHAI)
+    coordinator = await bootstrap_coordinator(h)
+    child, parent = await enrol_child(h, coordinator)
+    caption = "😀" * 510  # 1,020 UTF-16 units: with the header over Telegram's 1,024
+    await parent.send_photo(caption=caption)
+    photo = await child.wait_until(lambda m: m.kind == "photo")
+    words = [m for m in child.messages if caption in (m.text or "") + (m.caption or "")]
+    assert words and words[0].message_id <= photo.message_id
+    assert photo.buttons()  # the quick replies under the photo they answer
+    await _until(h, lambda: _relay_is(h, "delivered"))
+
+
+async def _relay_is(h: Harness, status: str) -> bool:
+    async with h.core.deps.sessions() as session:
+        return (await session.scalars(select(Relay))).one().status == status
