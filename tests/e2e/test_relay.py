@@ -333,3 +333,24 @@ async def test_a_caption_of_510_emoji_arrives_whole_as_text_then_photo(harness: 
 async def _relay_is(h: Harness, status: str) -> bool:
     async with h.core.deps.sessions() as session:
         return (await session.scalars(select(Relay))).one().status == status
+
+
+async def test_a_letter_telegram_refuses_for_good_is_reported_to_the_parent(harness: Harness):
+    """Told "saved", then Telegram refuses it: the parent hears so in plain words, not silence;
+    the child stays reachable (only a blocked account waits for the person to come back)."""
+    h = harness  # Monday 10:00 in Shanghai: the letter waits for the end of school
+    coordinator = await bootstrap_coordinator(h)
+    _child, parent = await enrol_child(h, coordinator)
+    saved = await listen(parent, lambda m: "Saved for xiaoming" in (m.text or ""))
+    await parent.send_text("See you at new year")
+    await saved
+
+    h.emulator.fail_next("sendMessage", 400, "Bad Request: message is too long")
+    told = await listen(parent, lambda m: "could not be delivered" in (m.text or ""))
+    h.clock.set(MONDAY_1630_SHANGHAI)
+    await h.tick()
+    notice = (await told).text
+    assert "xiaoming" in notice and "shorter" in notice
+    await _until(h, lambda: _relay_is(h, "failed"))
+    assert not await _child_unreachable(h)
+    assert not [m for m in parent.messages if "reached xiaoming" in (m.text or "")]
