@@ -206,7 +206,7 @@ async def on_button(
     actor = await may_handle(session, staff, alert.child_id) if alert else None
     child = await session.get(Person, alert.child_id) if alert else None
     if alert is None or actor is None or child is None:
-        return Outcome(toast=deps.texts.label("button_unknown", None))
+        return Outcome.refusal()
     locale = actor.locale
     if alert.status == AlertStatus.CLOSED:
         return Outcome(

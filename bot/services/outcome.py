@@ -71,10 +71,17 @@ class Outcome:
         False  # remove the person's own message (private words on a shared phone)
     )
     outbox_changed: bool = False
+    refused: bool = False
+    """A button that is stale, forged or someone else's: the router words the notice, in the
+    reader's language and the same for every kind of refusal, so a prober learns nothing."""
 
     @classmethod
     def reply(cls, text: str, buttons: Keyboard = ()) -> Outcome:
         return cls(replies=[Message(text, buttons)])
+
+    @classmethod
+    def refusal(cls) -> Outcome:
+        return cls(refused=True)
 
 
 @dataclass(frozen=True)

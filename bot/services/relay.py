@@ -117,12 +117,12 @@ async def choose_child(
     draft = await session.get(Relay, action.relay_id)
     parent = next((p for p in parents if draft and p.id == draft.sender_id), None)
     if draft is None or parent is None or draft.status != RelayStatus.CHOOSING.value:
-        return Outcome(toast=deps.texts.label("button_unknown", None))
+        return Outcome.refusal()
     children = list(await people_repo.linked_children(session, parent.id, LinkKind.PARENT))
     if action.child_id != ALL_CHILDREN:
         children = [c for c in children if c.id == action.child_id]
     if not children:
-        return Outcome(toast=deps.texts.label("button_unknown", None))
+        return Outcome.refusal()
     outcome = await _route(deps, session, parent, draft, children)
     return Outcome(edit=outcome.replies[0], outbox_changed=outcome.outbox_changed)
 
@@ -474,7 +474,7 @@ async def quick_reply(
     original = await session.get(Relay, action.relay_id)
     child = next((c for c in children if original and c.id == original.recipient_id), None)
     if original is None or child is None:
-        return Outcome(toast=deps.texts.label("button_unknown", None))
+        return Outcome.refusal()
     now = deps.clock.now()
     if action.code == "write":
         child.awaiting = awaiting("reply", original.id, now)
