@@ -157,18 +157,31 @@ def _replay(path: Path) -> int:
     return 2
 
 
+# At DEBUG these libraries log whole requests and updates: children's words and names. They
+# stay at INFO (or quieter) whatever LOG_LEVEL says; LOG_LEVEL=DEBUG is for the bot's own code.
+LIBRARY_LOGGERS = ("telegram", "httpx", "httpcore", "apscheduler")
+QUIET_LOGGERS = ("httpx", "alembic")  # one line per request or migration step: only warnings
+
+
+def configure_logging(level: str) -> None:
+    """Logs carry ids and events, never personal content, even at DEBUG."""
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    for name in LIBRARY_LOGGERS:
+        library = logging.getLogger(name)
+        library.setLevel(max(logging.INFO, library.getEffectiveLevel()))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "replay":
         return _replay(args.file)
     try:
         settings = load_settings()
-        logging.basicConfig(
-            level=settings.log_level.upper(),
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
-        for noisy in ("httpx", "alembic"):
-            logging.getLogger(noisy).setLevel(logging.WARNING)
+        configure_logging(settings.log_level)
         if args.command == "run":
             settings.require_token()
             return asyncio.run(_run(settings))

@@ -25,7 +25,7 @@ class RelayStatus(StrEnum):
     SENDING = "sending"  # handed to the outbox
     DELIVERED = "delivered"
     HELD = "held"  # paused for safeguarding or consent withdrawn: kept, not delivered
-    FAILED = "failed"  # the recipient cannot be reached
+    FAILED = "failed"  # the recipient cannot be reached, or Telegram refused it for good
     SPLIT = "split"  # a parent's "all children" draft, copied once per child
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.adapters.db import alert_repo, outbox_repo, people_repo
 from bot.adapters.db.models import Alert, Person
 from bot.domain.actions import AlertAction
-from bot.domain.alerting import AlertStatus, AlertVerb, verb_allowed
+from bot.domain.alerting import NOTE_LIMIT, AlertStatus, AlertVerb, verb_allowed
 from bot.domain.awaiting import awaited, awaiting
 from bot.domain.people import LinkKind, Role
 from bot.domain.schedule import next_allowed
@@ -206,7 +206,7 @@ async def on_button(
     actor = await may_handle(session, staff, alert.child_id) if alert else None
     child = await session.get(Person, alert.child_id) if alert else None
     if alert is None or actor is None or child is None:
-        return Outcome(toast=deps.texts.label("button_unknown", None))
+        return Outcome.refusal()
     locale = actor.locale
     if alert.status == AlertStatus.CLOSED:
         return Outcome(
@@ -254,11 +254,16 @@ async def record_outcome(
     alert_id = awaited(actor.awaiting, "outcome", now, OUTCOME_NOTE_WAIT)
     if alert_id is None:
         return None  # not asked, or asked too long ago: this text is about something else
+    if len(text) > NOTE_LIMIT:  # refused whole, and still awaited: a shorter one may follow
+        error = deps.texts.render(
+            "error", actor.locale, reason="note_too_long", limit=NOTE_LIMIT, length=len(text)
+        )
+        return Outcome.reply(error)
     actor.awaiting = None
     alert = await session.get(Alert, alert_id)
     if alert is None:
         return None
-    alert_repo.add_note(session, alert.child_id, actor.id, text[:4000], now, alert.id)
+    alert_repo.add_note(session, alert.child_id, actor.id, text, now, alert.id)
     child = await session.get(Person, alert.child_id)
     nickname = child.display_name if child else ""
     if alert.status != AlertStatus.ACKNOWLEDGED:

@@ -270,7 +270,7 @@ async def on_proposal_answer(
     answering = await _answering_for(session, people, plan.child_id) if plan else None
     schedule = decode_call_time(action.call_time)
     if plan is None or answering is None or schedule is None:
-        return Outcome(toast=deps.texts.label("button_unknown", None))
+        return Outcome.refusal()
     locale = answering.locale
     child = await session.get(Person, plan.child_id)
     parent = await session.get(Person, plan.parent_id)
@@ -502,7 +502,7 @@ async def on_happened(
     record = await session.get(CallRecord, action.call_id)
     child = next((c for c in children if record and c.id == record.child_id), None)
     if record is None or child is None:
-        return Outcome(toast=deps.texts.label("button_unknown", None))
+        return Outcome.refusal()
     locale = child.locale
     status = CallStatus.HAPPENED if action.happened else CallStatus.MISSED
     result = await session.execute(

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db import alert_repo, people_repo
 from bot.adapters.db.models import Person
-from bot.domain.alerting import sparkline
+from bot.domain.alerting import NOTE_LIMIT, sparkline
 from bot.domain.people import Role
 from bot.services.alert_view import reason_title
 from bot.services.alerts import may_handle
@@ -121,8 +121,11 @@ async def note_command(
     if len(args) < 2:
         raise UserError("note_usage")
     child, actor = await _child_for(session, people, args[0])
+    text = " ".join(args[1:])
+    if len(text) > NOTE_LIMIT:
+        raise UserError("note_too_long", limit=NOTE_LIMIT, length=len(text))
     now = deps.clock.now()
-    alert_repo.add_note(session, child.id, actor.id, " ".join(args[1:])[:4000], now)
+    alert_repo.add_note(session, child.id, actor.id, text, now)
     alert_repo.log_access(session, actor.id, child.id, "add_note", now)
     return Outcome.reply(
         deps.texts.render("note_saved", actor.locale, nickname=child.display_name)

@@ -115,13 +115,13 @@ async def record_tap(
     child = await session.get(Person, checkin.child_id) if checkin else None
     if checkin is None or child is None or child.telegram_id != telegram_id:
         # Same words for "no such check-in" and "someone else's": a forged button learns nothing.
-        return Outcome(toast=deps.texts.label("button_unknown", None))
+        return Outcome.refusal()
     locale = child.locale
     view = CheckinView(checkin.status, checkin.step, checkin.expires_at)
     form = checkin_view.questions(deps, checkin.kind)
     verdict = judge_tap(view, action.step, action.value, form, now)
     if verdict == TapVerdict.INVALID:
-        return Outcome(toast=deps.texts.label("button_unknown", locale))
+        return Outcome.refusal()
     if verdict == TapVerdict.CLOSED:
         return Outcome(
             toast=deps.texts.label("checkin_closed", locale),

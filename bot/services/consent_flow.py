@@ -98,7 +98,7 @@ async def guardian_answer(
             parent = candidate
             break
     if parent is None:
-        return Outcome(toast=deps.texts.label("button_unknown", None))
+        return Outcome.refusal()
     if not action.agree:
         return Outcome(edit=Message(deps.texts.render("consent_declined", parent.locale)))
     await _record(
@@ -113,7 +113,7 @@ async def child_answer(
 ) -> Outcome:
     child = next((c for c in children if c.id == action.child_id), None)
     if child is None:
-        return Outcome(toast=deps.texts.label("button_unknown", None))
+        return Outcome.refusal()
     if not action.agree:
         return Outcome(edit=Message(deps.texts.render("assent_declined", child.locale)))
     await _record(deps, session, child.id, ConsentKind.ASSENT, ConsentMethod.CHAT, child.id)

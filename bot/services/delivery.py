@@ -164,6 +164,8 @@ async def retry_later(
                 "outbox %s given up after %s attempts: %s", item.outbox_id, item.attempts, error
             )
             await outbox_repo.mark_failed(session, item.outbox_id, error)
+            if item.kind == "relay":
+                await relay.on_failed(deps, session, item.body["relay_id"], blocked=False)
             return
         when = deps.clock.now() + timedelta(seconds=delay_seconds)
         await outbox_repo.mark_retry(session, item.outbox_id, when, error, refund=not counts)

@@ -74,12 +74,12 @@ async def on_button(
     """A child picked a highlight (or, on a shared phone, who is sharing)."""
     child = next((c for c in children if c.id == action.child_id), None)
     if child is None or not await _may_share(session, child):
-        return Outcome(toast=deps.texts.label("button_unknown", None))
+        return Outcome.refusal()
     if not action.key:
         return Outcome(edit=_choices(deps, child))
     choice = choice_for(action.key)
     if choice is None:
-        return Outcome(toast=deps.texts.label("button_unknown", child.locale))
+        return Outcome.refusal()
     family_repo.add_highlight(session, child.id, choice.key, deps.clock.now())
     text = deps.texts.render(
         "highlight_shared", child.locale, thing=deps.texts.gettext(choice.child, child.locale)

@@ -230,7 +230,7 @@ async def on_button(
     plan = await session.get(ContactPlan, action.plan_id)
     parent = next((p for p in parents if plan and p.id == plan.parent_id), None)
     if plan is None or parent is None:
-        return Outcome(toast=deps.texts.label("button_unknown", None))
+        return Outcome.refusal()
     locale = parent.locale
     if action.verb == "w":
         child = await session.get(Person, plan.child_id)

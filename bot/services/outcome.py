@@ -78,10 +78,17 @@ class Outcome:
     """The person whose `replies` must arrive whatever Telegram does (the hotlines after a
     crisis): they go through the outbox, urgently and retried, not straight back."""
     outbox_changed: bool = False
+    refused: bool = False
+    """A button that is stale, forged or someone else's: the router words the notice, in the
+    reader's language and the same for every kind of refusal, so a prober learns nothing."""
 
     @classmethod
     def reply(cls, text: str, buttons: Keyboard = ()) -> Outcome:
         return cls(replies=[Message(text, buttons)])
+
+    @classmethod
+    def refusal(cls) -> Outcome:
+        return cls(refused=True)
 
 
 @dataclass(frozen=True)

@@ -117,7 +117,7 @@ async def choose_language(
     deps: Deps, session: AsyncSession, sender: Sender, action: ChooseLanguage
 ) -> Outcome:
     if action.locale not in deps.texts.locales:
-        return Outcome(toast=deps.texts.label("button_unknown", None))
+        return Outcome.refusal()
     await people_repo.set_account_locale(session, sender.user_id, action.locale)
     return Outcome(
         edit=Message(deps.texts.render("language_set", action.locale)),

@@ -117,12 +117,12 @@ async def choose_child(
     draft = await session.get(Relay, action.relay_id)
     parent = next((p for p in parents if draft and p.id == draft.sender_id), None)
     if draft is None or parent is None or draft.status != RelayStatus.CHOOSING.value:
-        return Outcome(toast=deps.texts.label("button_unknown", None))
+        return Outcome.refusal()
     children = list(await people_repo.linked_children(session, parent.id, LinkKind.PARENT))
     if action.child_id != ALL_CHILDREN:
         children = [c for c in children if c.id == action.child_id]
     if not children:
-        return Outcome(toast=deps.texts.label("button_unknown", None))
+        return Outcome.refusal()
     outcome = await _route(deps, session, parent, draft, children)
     return Outcome(edit=outcome.replies[0], outbox_changed=outcome.outbox_changed)
 
@@ -361,15 +361,44 @@ async def on_delivered(
 
 
 async def on_failed(deps: Deps, session: AsyncSession, relay_id: int, blocked: bool) -> None:
-    """Telegram refused it. A blocked recipient may come back (/start): the message waits."""
+    """Telegram refused it. A blocked recipient may come back (/start): the message waits.
+
+    Any other refusal is for good: a parent who was told "on its way" is told plainly that it
+    did not arrive and what to do, instead of waiting for a note that never comes.
+    """
     relay = await session.get(Relay, relay_id)
-    if relay is None or relay.status == RelayStatus.DELIVERED.value:
+    if relay is None or relay.status in (RelayStatus.DELIVERED.value, RelayStatus.FAILED.value):
         return
     if blocked:
         relay.status = RelayStatus.QUEUED.value
         relay.deliver_after = deps.clock.now() + UNREACHABLE_RETRY
-    else:
-        relay.status = RelayStatus.FAILED.value
+        return
+    relay.status = RelayStatus.FAILED.value
+    log.info("relay %s failed for good (%s)", relay.id, relay.kind)
+    await _tell_parent_it_failed(deps, session, relay)
+
+
+async def _tell_parent_it_failed(deps: Deps, session: AsyncSession, relay: Relay) -> None:
+    sender = await session.get(Person, relay.sender_id)
+    child = await session.get(Person, relay.recipient_id)
+    if sender is None or child is None or sender.role != Role.PARENT:
+        return
+    if sender.telegram_id is None or sender.unreachable_since is not None:
+        return
+    now = deps.clock.now()
+    text = deps.texts.render(
+        "relay_failed", sender.locale, child=child.display_name, kind=relay.kind
+    )
+    await outbox_repo.enqueue(
+        session,
+        person_id=sender.id,
+        chat_id=sender.telegram_id,
+        kind="relay_note",
+        body=Message(text).to_body(),
+        send_after=adult_good_hour(deps, sender, now),
+        now=now,
+        dedupe_key=f"relay_failed:{relay.id}",
+    )
 
 
 # ---- the child answers ----------------------------------------------------------------------
@@ -445,7 +474,7 @@ async def quick_reply(
     original = await session.get(Relay, action.relay_id)
     child = next((c for c in children if original and c.id == original.recipient_id), None)
     if original is None or child is None:
-        return Outcome(toast=deps.texts.label("button_unknown", None))
+        return Outcome.refusal()
     now = deps.clock.now()
     if action.code == "write":
         child.awaiting = awaiting("reply", original.id, now)

@@ -51,10 +51,10 @@ async def choose_mute(
 ) -> Outcome:
     child = next((c for c in children if c.id == action.child_id), None)
     if child is None or action.days not in MUTE_DAYS:
-        return Outcome(toast=deps.texts.label("button_unknown", None))
+        return Outcome.refusal()
     profile = await session.get(ChildProfile, child.id)
     if profile is None:
-        return Outcome(toast=deps.texts.label("button_unknown", None))
+        return Outcome.refusal()
     until = deps.clock.now() + timedelta(days=action.days)
     profile.relay_muted_until = until
     when = local_time(deps, until, child.timezone, child.locale)

@@ -120,9 +120,34 @@ def _locale(deps: Deps, people: Sequence[Person]) -> str:
     return people[0].locale if people else deps.settings.default_locale
 
 
+def sender_locale(sender: Sender) -> str | None:
+    """A stranger's language, as Telegram reports it (the program's default otherwise)."""
+    return "en" if (sender.language_code or "").startswith("en") else None
+
+
+def reader_locale(deps: Deps, sender: Sender, people: Sequence[Person]) -> str | None:
+    """The language of whoever reads the answer: the enrolled person's, else Telegram's."""
+    return _locale(deps, people) if people else sender_locale(sender)
+
+
 def stranger_reply(deps: Deps, sender: Sender) -> Outcome:
-    locale = "en" if (sender.language_code or "").startswith("en") else None
-    return Outcome.reply(deps.texts.render("stranger", locale))
+    return Outcome.reply(deps.texts.render("stranger", sender_locale(sender)))
+
+
+async def try_again_text(deps: Deps, sender: Sender | None) -> str:
+    """The kind "please try again" after an unexpected failure, in the reader's language.
+
+    The failure may be the database itself: then the language Telegram reports is used.
+    """
+    locale = sender_locale(sender) if sender is not None else None
+    if sender is not None:
+        try:
+            async with deps.sessions() as session:
+                people = await people_repo.people_on_account(session, sender.user_id)
+                locale = reader_locale(deps, sender, list(people))
+        except Exception:  # the answer must go out whatever failed
+            log.warning("could not look up the reader's language for the error notice")
+    return deps.texts.label("try_again", locale)
 
 
 def _error(deps: Deps, error: UserError, locale: str) -> Outcome:
@@ -160,10 +185,24 @@ async def handle_command(
 async def handle_button(
     deps: Deps, session: AsyncSession, sender: Sender, data: str | None
 ) -> Outcome:
-    action = actions.decode(data)
+    """A tap; every refusal (garbled, forged, stale, someone else's) reads the same, in the
+    reader's language, so nobody learns whether forged data decoded."""
     people = list(await people_repo.people_on_account(session, sender.user_id))
+    outcome = await _button(deps, session, sender, people, actions.decode(data))
+    if outcome.refused and outcome.toast is None:
+        outcome.toast = deps.texts.label("button_unknown", reader_locale(deps, sender, people))
+    return outcome
+
+
+async def _button(
+    deps: Deps,
+    session: AsyncSession,
+    sender: Sender,
+    people: list[Person],
+    action: actions.Action | None,
+) -> Outcome:
     if action is None or not people:
-        return Outcome(toast=deps.texts.label("button_unknown", _locale(deps, people)))
+        return Outcome.refusal()
     by_role = {role: [p for p in people if p.role == role] for role in Role}
     match action:
         case actions.CheckinAnswer():
@@ -195,7 +234,7 @@ async def handle_button(
             return await highlights.on_button(deps, session, by_role[Role.CHILD], action)
         case actions.NudgeAction():
             return await nudges.on_button(deps, session, by_role[Role.PARENT], action)
-    return Outcome(toast=deps.texts.label("button_unknown", None))
+    return Outcome.refusal()
 
 
 async def handle_text(

@@ -112,7 +112,7 @@ class Handlers:
         log.error("handler failed: %s", type(context.error).__name__, exc_info=context.error)
         if not isinstance(update, Update) or update.effective_chat is None:
             return
-        text = self.deps.texts.label("try_again", None)
+        text = await router.try_again_text(self.deps, sender_of(update))
         try:
             if update.callback_query is not None:
                 await update.callback_query.answer(text)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.services.outcome import Keyboard, Sender
@@ -46,39 +49,105 @@ def split_command(text: str) -> tuple[str, str]:
     return name, rest[0] if rest else ""
 
 
+# Telegram's limits, counted as Telegram counts them: in UTF-16 code units (an emoji outside
+# the Basic Multilingual Plane is two), after HTML entities are parsed.
 TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+TOAST_LIMIT = 200
+_TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)[^>]*>")
+_ESCAPE = re.compile(r"&#?\w{1,10};")
 
 
-def _cut_outside_entity(line: str, limit: int) -> int:
-    """Where to cut a line hard without splitting an escape such as &amp; in two."""
-    amp = line.rfind("&", max(0, limit - 10), limit)
-    if amp != -1 and ";" not in line[amp:limit]:
-        return amp
-    return limit
+def utf16_len(text: str) -> int:
+    """Length as Telegram measures it: a character beyond U+FFFF counts twice."""
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+def visible_len(html_text: str) -> int:
+    """UTF-16 length of what Telegram shows of an HTML message (tags gone, escapes parsed)."""
+    return utf16_len(html.unescape(_TAG.sub("", html_text)))
+
+
+def clip_utf16(text: str, limit: int) -> str:
+    """The longest start of `text` within `limit` UTF-16 units, never half an emoji."""
+    units = 0
+    for index, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit:
+            return text[:index]
+    return text
+
+
+def _token_at(line: str, start: int) -> tuple[str, str | None, bool]:
+    """The indivisible piece at `start`: a whole tag, a whole &escape; or one character.
+
+    Returns (token, tag name or None, whether the tag closes).
+    """
+    if line[start] == "<":
+        tag = _TAG.match(line, start)
+        if tag:
+            return tag.group(0), tag.group(2).lower(), bool(tag.group(1))
+    if line[start] == "&":
+        escape = _ESCAPE.match(line, start)
+        if escape:
+            return escape.group(0), None, False
+    return line[start], None, False
+
+
+def _hard_cut(line: str, limit: int) -> tuple[str, str]:
+    """Cut one over-long line into (piece within `limit`, rest), outside any tag or escape.
+
+    Tags still open at the cut are closed at the end of the piece and opened again at the
+    start of the rest, so each piece is valid HTML on its own.
+    """
+    opened: list[tuple[str, str]] = []  # (opening tag as written, name)
+    units = 0
+    index = 0
+    while index < len(line):
+        token, name, closes = _token_at(line, index)
+        after = list(opened)
+        if name is not None and closes:
+            if after and after[-1][1] == name:
+                after.pop()
+        elif name is not None:
+            after.append((token, name))
+        after_closing = sum(len(n) + 3 for _, n in after)
+        if index and units + utf16_len(token) + after_closing > limit:
+            break
+        units += utf16_len(token)
+        opened = after
+        index += len(token)
+    close = "".join(f"</{name}>" for _, name in reversed(opened))
+    reopen = "".join(tag for tag, _ in opened)
+    return line[:index] + close, reopen + line[index:]
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Cut a long message at line breaks into pieces Telegram accepts (4096 characters).
+    """Cut a long message into pieces Telegram accepts (4096 UTF-16 units each).
 
-    Templates keep each HTML tag within one line, so a cut between lines never splits a tag; a
-    single line longer than the limit is cut hard as a last resort.
+    Lengths are of the raw HTML, an upper bound of what Telegram counts after parsing it.
+    Cuts fall at line breaks (templates keep each tag within one line); a single line longer
+    than the limit is cut hard as a last resort, never inside a tag, an escape or an emoji.
     """
     pieces: list[str] = []
-    current = ""
+    current, current_len = "", 0
     for line in text.split("\n"):
-        while len(line) > limit:
+        line_len = utf16_len(line)
+        while line_len > limit:
             if current:
                 pieces.append(current)
-                current = ""
-            cut = _cut_outside_entity(line, limit)
-            pieces.append(line[:cut])
-            line = line[cut:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
+                current, current_len = "", 0
+            head, line = _hard_cut(line, limit)
+            pieces.append(head)
+            line_len = utf16_len(line)
+        if current and current_len + 1 + line_len > limit:
             pieces.append(current)
-            current = line
+            current, current_len = line, line_len
+        elif current:
+            current, current_len = f"{current}\n{line}", current_len + 1 + line_len
         else:
-            current = candidate
+            current, current_len = line, line_len
     if current or not pieces:
         pieces.append(current)
-    return pieces
+    # Telegram refuses an empty message: a piece of nothing but blank lines goes nowhere.
+    return [piece for piece in pieces if piece.strip()] or pieces[-1:]

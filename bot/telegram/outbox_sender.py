@@ -21,11 +21,10 @@ from bot.services import delivery
 from bot.services.delivery import Delivery
 from bot.services.deps import Deps
 from bot.telegram.chat_marks import ChatMarks
-from bot.telegram.mapping import keyboard_from_body, split_text
+from bot.telegram.mapping import CAPTION_LIMIT, keyboard_from_body, split_text, visible_len
 
 log = logging.getLogger(__name__)
 RENEW_SECONDS = LEASE.total_seconds() / 3  # renewed well before it runs out
-CAPTION_LIMIT = 1024  # Telegram's caption limit, in characters after entity parsing
 RECORD_ATTEMPTS = 5
 UNREACHABLE = ("chat not found", "user is deactivated", "bot can't initiate conversation")
 NOTHING_TO_DO = (
@@ -186,9 +185,10 @@ class OutboxSender:
             return int(body["edit_message_id"])
         media = body.get("media")
         text: str = body["text"]
-        if media and (media["kind"] == "video_note" or len(text) > CAPTION_LIMIT):
-            # No room for the text on the media itself: it goes first, the media with the
-            # buttons after, so the buttons sit under what they answer.
+        if media and (media["kind"] == "video_note" or visible_len(text) > CAPTION_LIMIT):
+            # No room for the text on the media itself (Telegram counts a caption in UTF-16
+            # units: 512 emoji fill it): it goes first, the media with the buttons after, so
+            # the buttons sit under what they answer.
             await self._send_text(item.chat_id, text, None)
             return await self._send_media(item.chat_id, media, None, markup)
         if media:

@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.services.outcome import Outcome
-from bot.telegram.mapping import keyboard, split_text
+from bot.telegram.mapping import TOAST_LIMIT, clip_utf16, keyboard, split_text
 
 log = logging.getLogger(__name__)
 HARMLESS = ("message is not modified", "query is too old", "message to edit not found")
@@ -30,7 +30,8 @@ async def apply_outcome(update: Update, outcome: Outcome) -> None:
     bot = update.get_bot()
     try:
         if query is not None:
-            await _safe(query.answer(outcome.toast[:200] if outcome.toast else None))
+            toast = clip_utf16(outcome.toast, TOAST_LIMIT) if outcome.toast else None
+            await _safe(query.answer(toast))
         if outcome.edit is not None:
             message_id = outcome.edit_message_id
             if message_id is None and query is not None and query.message is not None:

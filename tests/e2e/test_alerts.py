@@ -86,3 +86,45 @@ async def test_crisis_words_reach_everyone_at_once_and_the_child_gets_hotlines(h
     sos = await listen(child, lambda m: "12356" in (m.text or ""))
     await child.send_text("/sos")
     await sos
+
+
+async def test_refused_buttons_read_alike_in_the_readers_language(harness):
+    """An English volunteer replaying alert data for an alert that is not theirs, and data
+    that does not decode at all, get the same English toast: nothing tells them apart."""
+    h = harness
+    _coordinator, _child, volunteer = await _with_volunteer(h)
+    chat_message = volunteer.messages[-1].message_id
+    forged = await volunteer.tap("v:999:ack", chat_message)
+    garbled = await volunteer.tap("v:not-an-alert", chat_message)
+    stranger = h.emulator.user(4001, first_name="Probe", language_code="en")
+    await h.command(stranger, "/start")  # a message to press on: strangers get no keyboard
+    probing = await stranger.tap("v:1:ack", stranger.messages[-1].message_id)
+    for user, query in ((volunteer, forged), (volunteer, garbled), (stranger, probing)):
+        await _until_answered(user, query)
+    toasts = [
+        a["text"]
+        for user, query in ((volunteer, forged), (volunteer, garbled), (stranger, probing))
+        for a in user.callback_answers
+        if a["query_id"] == query
+    ]
+    assert toasts == ["This button no longer works."] * 3
+
+
+async def test_the_try_again_notice_is_in_the_readers_language(harness, monkeypatch):
+    from bot.services import router
+
+    h = harness
+    _coordinator, _child, volunteer = await _with_volunteer(h)
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(router, "handle_command", broken)
+    sorry = await h.command(volunteer, "/alerts", "try again")
+    assert sorry.text == "Something went wrong. Please try again in a moment."
+
+
+async def _until_answered(user, query_id: str) -> None:
+    from tests.e2e.test_journey import _until
+
+    await _until(lambda: any(a["query_id"] == query_id for a in user.callback_answers))

@@ -133,3 +133,20 @@ async def _wait_answered(user, query_id: str) -> None:
     from tests.e2e.test_journey import _until
 
     await _until(lambda: any(a["query_id"] == query_id for a in user.callback_answers))
+
+
+async def test_an_over_long_note_is_refused_with_its_limit_and_nothing_stored(harness: Harness):
+    from bot.adapters.db.models import CaseNote
+    from tests.e2e.test_alerts import _with_volunteer
+
+    h = harness
+    _coordinator, _child, volunteer = await _with_volunteer(h)
+    refused = await h.command(volunteer, "/note xiaoming " + "x" * 4001, "at most")
+    assert "4000" in refused.text and "4001" in refused.text
+    assert "Nothing was saved" in refused.text
+    async with h.core.deps.sessions() as session:
+        assert (await session.scalars(select(CaseNote))).all() == []
+    kept = await h.command(volunteer, "/note xiaoming " + "y" * 4000, "saved")
+    assert "xiaoming" in kept.text
+    async with h.core.deps.sessions() as session:
+        assert len((await session.scalars(select(CaseNote))).one().text) == 4000

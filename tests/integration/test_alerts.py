@@ -250,3 +250,19 @@ async def test_a_forgotten_outcome_note_does_not_swallow_later_text(core, clock)
     assert "closed" not in later.replies[0].text
     (alert,) = await all_alerts(core)
     assert alert.status == "acknowledged"
+
+
+async def test_an_over_long_outcome_note_is_refused_whole_and_still_awaited(core, clock):
+    child_id = await program_with_volunteer(core)
+    for _ in range(2):
+        await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
+    (alert,) = await all_alerts(core)
+    me = sender(VOLUNTEER, "en")
+    await router.handle_button(core.deps, me, f"v:{alert.id}:ack")
+    await router.handle_button(core.deps, me, f"v:{alert.id}:done")
+    refused = await router.handle_text(core.deps, me, "x" * 4001)
+    assert "at most 4000" in refused.replies[0].text
+    async with core.deps.sessions() as session:
+        assert (await session.scalars(select(CaseNote))).all() == []
+    saved = await router.handle_text(core.deps, me, "Called; all is well.")
+    assert "closed" in saved.replies[0].text

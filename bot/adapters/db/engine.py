@@ -7,6 +7,7 @@ in SQLite unless every connection asks for them.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -37,15 +38,33 @@ def _begin_immediate(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _private_sqlite_file(path: Path) -> None:
+    """Create the database file for its owner only (0600, a new folder 0700) before SQLite
+    opens it, and tighten an existing one: it holds children's data, and SQLite would create
+    it world-readable under the usual umask. SQLite gives its -wal and -shm files the main
+    file's mode, so they follow; any left from before are tightened too.
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))  # an empty file is a new database
+    for companion in (
+        path,
+        path.with_name(path.name + "-wal"),
+        path.with_name(path.name + "-shm"),
+    ):
+        if companion.exists():
+            companion.chmod(0o600)
+
+
 def make_engine(url: str) -> AsyncEngine:
-    """Create the engine; for a SQLite file, create its folder first.
+    """Create the engine; for a SQLite file, create it (and its folder) owner-only first.
 
     `hide_parameters` keeps bound values (a child's words, names) out of error messages and logs.
     """
     if url.startswith("sqlite"):
-        path = url.split(":///", 1)[-1]
-        if path and ":memory:" not in path:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        path = url.split(":///", 1)[-1].split("?", 1)[0]
+        if path and ":memory:" not in path and not path.startswith("file:"):
+            _private_sqlite_file(Path(path))
         # One connection: SQLite allows one writer anyway, and queueing in the pool (an asyncio
         # wait) is fair, where many connections racing for SQLite's lock can each lose for the
         # whole busy timeout under a burst of taps and fail with "database is locked".
