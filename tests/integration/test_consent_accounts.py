@@ -13,8 +13,10 @@ from bot.services import router
 from bot.services.enrolment import InviteRequest
 from tests.helpers import (
     COORDINATOR_TG,
+    VOLUNTEER_TG,
     button_data,
     child_request,
+    enrol_consented_child,
     invite,
     sender,
     staff,
@@ -127,3 +129,37 @@ async def test_guardian_consent_from_an_account_holding_a_child_is_refused(core)
     await router.handle_command(core.deps, sender(COORDINATOR_TG), "consent", "xiaoming")
     (paper,) = await _guardian_consents(core, child_id)
     assert paper.method == "paper" and paper.from_account == COORDINATOR_TG
+
+
+async def test_coordinator_sees_from_which_account_and_how_each_consent_was_given(core):
+    await staff(core, Role.COORDINATOR, "Li", COORDINATOR_TG)
+    await enrol_consented_child(core, parent_language="en")
+    await staff(core, Role.VOLUNTEER, "Wang", VOLUNTEER_TG, child="xiaoming")
+    async with core.deps.sessions() as session:
+        rows = {c.kind: c for c in (await session.scalars(select(Consent))).all()}
+        (mum,) = await people_repo.adult_by_name(session, Role.PARENT, "Mum")
+    assert rows["guardian"].from_account == PARENT_TG and rows["guardian"].from_role == "parent"
+    assert rows["guardian"].method == "chat" and rows["guardian"].recorded_by == mum.id
+    assert rows["assent"].from_account == CHILD_TG and rows["assent"].from_role == "child"
+
+    record = await router.handle_command(
+        core.deps, sender(COORDINATOR_TG, "en"), "child", "xiaoming"
+    )
+    text = record.replies[0].text
+    assert "Guardian consent: given by Mum (parent) with a button in the chat" in text
+    assert "Child's assent: given by xiaoming (child) with a button in the chat" in text
+    parent_ref = text.split("Guardian consent:")[1].split("account ")[1].split()[0]
+    child_ref = text.split("Child's assent:")[1].split("account ")[1].split()[0]
+    assert parent_ref != child_ref and str(PARENT_TG) not in text and str(CHILD_TG) not in text
+
+    seen = await router.handle_command(core.deps, sender(VOLUNTEER_TG, "en"), "child", "xiaoming")
+    assert "xiaoming" in seen.replies[0].text and "consent" not in seen.replies[0].text.lower()
+
+    await router.handle_command(core.deps, sender(COORDINATOR_TG), "consent", "xiaoming withdraw")
+    await router.handle_command(core.deps, sender(COORDINATOR_TG), "consent", "xiaoming")
+    record = await router.handle_command(
+        core.deps, sender(COORDINATOR_TG, "en"), "child", "xiaoming"
+    )
+    text = record.replies[0].text
+    assert "signed paper form, recorded by coordinator Li" in text
+    assert "withdrawn" in text  # the chat consent stays in the history, marked withdrawn

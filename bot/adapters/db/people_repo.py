@@ -175,6 +175,17 @@ async def family_link(session: AsyncSession, adult_id: int, child_id: int) -> st
     )
 
 
+async def consents_of(session: AsyncSession, child_id: int, limit: int) -> Sequence[Consent]:
+    """The child's consents and assents, newest first (withdrawn ones too: they are history)."""
+    result = await session.scalars(
+        select(Consent)
+        .where(Consent.child_id == child_id)
+        .order_by(Consent.given_at.desc(), Consent.id.desc())
+        .limit(limit)
+    )
+    return result.all()
+
+
 async def is_linked(session: AsyncSession, kind: LinkKind, adult_id: int, child_id: int) -> bool:
     found = await session.scalar(
         select(Link.id).where(
