@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db import alert_repo, people_repo
 from bot.adapters.db.models import Person
+from bot.domain.accounts import account_reference
 from bot.domain.alerting import NOTE_LIMIT, sparkline
 from bot.domain.people import Role
 from bot.services.alert_view import reason_title
@@ -25,6 +26,7 @@ from bot.services.outcome import Outcome, Sender
 
 TREND = 10
 NOTES_SHOWN = 3
+CONSENTS_SHOWN = 6
 
 
 async def _children_of(session: AsyncSession, staff: Sequence[Person]) -> list[Person]:
@@ -101,10 +103,12 @@ async def child_command(
         {"text": n.text, "at": local_time(deps, n.created_at, actor.timezone, actor.locale)}
         for n in await alert_repo.notes(session, child.id, NOTES_SHOWN)
     ]
+    coordinator = any(p.role == Role.COORDINATOR for p in people)
     text = deps.texts.render(
         "child_record",
         actor.locale,
         nickname=child.display_name,
+        consents=await _consent_rows(deps, session, child, actor) if coordinator else None,
         trend=sparkline([c.score if c.status == "completed" else None for c in recent]),
         answered=sum(1 for c in recent if c.status == "completed"),
         total=len(recent),
@@ -113,6 +117,33 @@ async def child_command(
         calls=(await call_summaries(deps, session, [child.id]))[child.id],
     )
     return Outcome.reply(text)
+
+
+async def _consent_rows(
+    deps: Deps, session: AsyncSession, child: Person, reader: Person
+) -> dict[str, object]:
+    """How, when, by whom and from which account each consent and assent was given.
+
+    Only coordinators see it: least-privilege access to children's data (CAC provisions) and
+    a volunteer's work needs none of it. The account is shown as a short reference, never the
+    Telegram id, so a guardian's consent from the child's own account would stand out.
+    """
+    rows = [
+        {
+            "kind": c.kind,
+            "method": c.method,
+            "name": c.from_name,
+            "role": c.from_role,
+            "account": account_reference(c.from_account) if c.from_account is not None else None,
+            "at": local_time(deps, c.given_at, reader.timezone, reader.locale),
+            "withdrawn": local_time(deps, c.withdrawn_at, reader.timezone, reader.locale)
+            if c.withdrawn_at
+            else None,
+        }
+        for c in await people_repo.consents_of(session, child.id, CONSENTS_SHOWN)
+    ]
+    state = await people_repo.consent_state(session, child.id)
+    return {"rows": rows, "missing": [kind.value for kind in state.missing()]}
 
 
 async def note_command(

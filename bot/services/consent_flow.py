@@ -7,9 +7,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db import checkin_repo, people_repo
 from bot.adapters.db.models import Consent, Person
+from bot.domain.accounts import may_give_guardian_consent
 from bot.domain.actions import ChildAssent, GuardianConsent, encode
 from bot.domain.checkin_rules import CheckinStatus
 from bot.domain.consent import ConsentKind, ConsentMethod
+from bot.domain.people import Role
 from bot.services.checkins import close_checkin
 from bot.services.deps import Deps
 from bot.services.errors import UserError
@@ -54,8 +56,11 @@ async def _record(
     child_id: int,
     kind: ConsentKind,
     method: ConsentMethod,
-    by: int | None,
+    by: Person,
+    as_role: str,
 ) -> None:
+    """Store a consent with its provenance: who gave or recorded it, in which role, from
+    which Telegram account (see `Consent`)."""
     state = await people_repo.consent_state(session, child_id)
     already = state.guardian if kind == ConsentKind.GUARDIAN else state.assent
     if not already:
@@ -64,7 +69,10 @@ async def _record(
                 child_id=child_id,
                 kind=kind.value,
                 method=method.value,
-                recorded_by=by,
+                recorded_by=by.id,
+                from_account=by.telegram_id,
+                from_role=as_role,
+                from_name=by.display_name,
                 given_at=deps.clock.now(),
             )
         )
@@ -90,22 +98,35 @@ async def _status_text(deps: Deps, session: AsyncSession, child_id: int, locale:
 
 
 async def guardian_answer(
-    deps: Deps, session: AsyncSession, parents: list[Person], action: GuardianConsent
+    deps: Deps, session: AsyncSession, people: list[Person], action: GuardianConsent
 ) -> Outcome:
-    parent = None
-    for candidate in parents:
-        if await people_repo.is_family(session, candidate.id, action.child_id):
+    """A parent's or carer's tap on the consent question; `people` is everyone on the account.
+
+    From an account that also holds a child the tap is refused: it could be the child's own
+    (see `may_give_guardian_consent`), so the guardian is pointed to the paper form.
+    """
+    parent, link_kind = None, None
+    for candidate in (p for p in people if p.role == Role.PARENT):
+        link_kind = await people_repo.family_link(session, candidate.id, action.child_id)
+        if link_kind is not None:
             parent = candidate
             break
-    if parent is None:
+    if parent is None or link_kind is None:
         return Outcome.refusal()
+    if not may_give_guardian_consent(Role(p.role) for p in people):
+        return Outcome(edit=shared_account_notice(deps, parent.locale))
     if not action.agree:
         return Outcome(edit=Message(deps.texts.render("consent_declined", parent.locale)))
     await _record(
-        deps, session, action.child_id, ConsentKind.GUARDIAN, ConsentMethod.CHAT, parent.id
+        deps, session, action.child_id, ConsentKind.GUARDIAN, ConsentMethod.CHAT, parent, link_kind
     )
     text = await _status_text(deps, session, action.child_id, parent.locale)
     return Outcome(edit=Message(text), toast=deps.texts.label("noted", parent.locale))
+
+
+def shared_account_notice(deps: Deps, locale: str) -> Message:
+    """Why a guardian cannot consent from this account, and what to do instead."""
+    return Message(deps.texts.render("consent_shared_account", locale))
 
 
 async def child_answer(
@@ -116,7 +137,9 @@ async def child_answer(
         return Outcome.refusal()
     if not action.agree:
         return Outcome(edit=Message(deps.texts.render("assent_declined", child.locale)))
-    await _record(deps, session, child.id, ConsentKind.ASSENT, ConsentMethod.CHAT, child.id)
+    await _record(
+        deps, session, child.id, ConsentKind.ASSENT, ConsentMethod.CHAT, child, Role.CHILD.value
+    )
     text = await _status_text(deps, session, child.id, child.locale)
     return Outcome(edit=Message(text), toast=deps.texts.label("noted", child.locale))
 
@@ -130,7 +153,13 @@ async def paper_consent(
         raise UserError("child_not_found", nickname=nickname)
     child, _ = found
     await _record(
-        deps, session, child.id, ConsentKind.GUARDIAN, ConsentMethod.PAPER, coordinator.id
+        deps,
+        session,
+        child.id,
+        ConsentKind.GUARDIAN,
+        ConsentMethod.PAPER,
+        coordinator,
+        Role.COORDINATOR.value,
     )
     return await _status_text(deps, session, child.id, coordinator.locale)
 

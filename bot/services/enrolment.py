@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db import invite_repo, people_repo
 from bot.adapters.db.models import ChildProfile, Person
+from bot.domain.accounts import join_refusal
 from bot.domain.invites import deep_link, hash_code, new_code
 from bot.domain.people import AGE_BANDS, Guardianship, LinkKind, Role, clean_name, nickname_key
 from bot.services.deps import Deps
@@ -170,6 +171,9 @@ async def redeem_invite(
 ) -> Person | None:
     """Bind the account to the invited person; None for any wrong, used or expired code.
 
+    Raises UserError when the account may not hold this person too (`join_refusal`): staff
+    and family, or a child and a parent or carer, never share an account.
+
     An adult invited without a name takes their Telegram first name, so a child reads
     "a message from Mum" rather than a message from nobody.
     """
@@ -181,11 +185,11 @@ async def redeem_invite(
     if person is None or person.telegram_id not in (None, telegram_id):
         return None
     others = await people_repo.people_on_account(session, telegram_id)
-    family = {Role.CHILD.value, Role.PARENT.value}
-    # Staff and family never share an account: a coordinator tapping a link meant to forward,
-    # or a volunteer's link opened on a family's phone, would let the household read casework.
-    if any((p.role in family) != (person.role in family) for p in others):
-        raise UserError("invite_for_someone_else")
+    # Checked before the claim, so a refused link keeps working for the person it is for
+    # (a child who opens a far parent's link must not spend it).
+    refusal = join_refusal((Role(p.role) for p in others if p.id != person.id), Role(person.role))
+    if refusal is not None:
+        raise UserError(refusal.value)
     if not await invite_repo.claim(session, invite.id, now):
         return None
     same_adult = next((p for p in others if p.role == person.role == Role.PARENT.value), None)

@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db import checkin_repo, people_repo
 from bot.adapters.db.models import Person
+from bot.domain.accounts import may_give_guardian_consent
 from bot.domain.actions import ChooseLanguage, encode
 from bot.domain.checkin_rules import CheckinStatus
 from bot.domain.invites import looks_like_code
@@ -27,7 +28,12 @@ def _help(deps: Deps, people: list[Person]) -> Message:
 
 
 async def _pending_consents(deps: Deps, session: AsyncSession, person: Person) -> list[Message]:
-    """Consent questions this person still has to answer (a parent's, or a child's own)."""
+    """Consent questions this person still has to answer (a parent's, or a child's own).
+
+    A parent on an account that also holds a child (possible only in data from before adults
+    and children were kept apart) is not asked: their tap could be the child's, so they read
+    how to give consent on paper instead.
+    """
     if person.role == Role.CHILD:
         state = await people_repo.consent_state(session, person.id)
         return [] if state.assent else [consent_flow.assent_request(deps, person)]
@@ -38,6 +44,10 @@ async def _pending_consents(deps: Deps, session: AsyncSession, person: Person) -
     for child in children:
         if not (await people_repo.consent_state(session, child.id)).guardian:
             messages.append(consent_flow.consent_request(deps, person, child))
+    if messages and person.telegram_id is not None:
+        account = await people_repo.people_on_account(session, person.telegram_id)
+        if not may_give_guardian_consent(Role(p.role) for p in account):
+            return [consent_flow.shared_account_notice(deps, person.locale)]
     return messages
 
 

@@ -208,7 +208,7 @@ async def _button(
         case actions.CheckinAnswer():
             return await checkins.record_tap(deps, session, sender.user_id, action)
         case actions.GuardianConsent():
-            return await consent_flow.guardian_answer(deps, session, by_role[Role.PARENT], action)
+            return await consent_flow.guardian_answer(deps, session, people, action)
         case actions.ChildAssent():
             return await consent_flow.child_answer(deps, session, by_role[Role.CHILD], action)
         case actions.ChooseLanguage():

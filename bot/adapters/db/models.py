@@ -116,7 +116,15 @@ class Invite(Base):
 
 
 class Consent(Base):
-    """Guardian consent or the child's own assent, with how and by whom it was given."""
+    """Guardian consent or the child's own assent, with how and by whom it was given.
+
+    `recorded_by` is the person who tapped (a parent, carer or the child) or the coordinator
+    who recorded a signed paper form. The `from_*` columns keep, as they were at that moment,
+    the Telegram account it came from, the role it was given in (parent, carer, child,
+    coordinator) and that person's name, so a coordinator can check later that a guardian's
+    consent did not come from the child's own account, even after people are renamed or
+    removed. They are empty for consents recorded before provenance was kept (revision 0007).
+    """
 
     __tablename__ = "consents"
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -124,6 +132,9 @@ class Consent(Base):
     kind: Mapped[str] = mapped_column(String(16))
     method: Mapped[str] = mapped_column(String(16))
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    from_account: Mapped[int | None] = mapped_column(BigInteger)
+    from_role: Mapped[str | None] = mapped_column(String(16))
+    from_name: Mapped[str | None] = mapped_column(String(64))
     given_at: Mapped[datetime]
     withdrawn_at: Mapped[datetime | None]
 

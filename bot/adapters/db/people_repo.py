@@ -165,13 +165,25 @@ async def family_of(session: AsyncSession, child_id: int) -> Sequence[tuple[Pers
     return [(person, kind) for person, kind in rows.all()]
 
 
-async def is_family(session: AsyncSession, adult_id: int, child_id: int) -> bool:
-    found = await session.scalar(
-        select(Link.id).where(
-            Link.kind.in_(FAMILY), Link.adult_id == adult_id, Link.child_id == child_id
-        )
+async def family_link(session: AsyncSession, adult_id: int, child_id: int) -> str | None:
+    """How this adult is the child's family ("parent" or "carer"), or None."""
+    return await session.scalar(
+        select(Link.kind)
+        .where(Link.kind.in_(FAMILY), Link.adult_id == adult_id, Link.child_id == child_id)
+        .order_by(Link.kind.desc())  # a parent who is also the carer at home consents as parent
+        .limit(1)
     )
-    return found is not None
+
+
+async def consents_of(session: AsyncSession, child_id: int, limit: int) -> Sequence[Consent]:
+    """The child's consents and assents, newest first (withdrawn ones too: they are history)."""
+    result = await session.scalars(
+        select(Consent)
+        .where(Consent.child_id == child_id)
+        .order_by(Consent.given_at.desc(), Consent.id.desc())
+        .limit(limit)
+    )
+    return result.all()
 
 
 async def is_linked(session: AsyncSession, kind: LinkKind, adult_id: int, child_id: int) -> bool:
