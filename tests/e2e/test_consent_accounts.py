@@ -40,7 +40,7 @@ async def test_a_childs_account_cannot_take_a_parent_or_carer_invite(harness: Ha
     query = await child.tap(f"g:{child_id}:y", refused.message_id)  # a forged "yes"
     await _until(lambda: any(a["query_id"] == query for a in child.callback_answers))
     (answer,) = [a for a in child.callback_answers if a["query_id"] == query]
-    assert answer["text"] == h.core.deps.texts.label("button_unknown", None)
+    assert answer["text"] == h.core.deps.texts.label("button_unknown", "en")  # her language
 
     parent = h.emulator.user(PARENT_TG, first_name="Mum", language_code="en")
     await parent.send_command("start", parent_link)
