@@ -193,3 +193,17 @@ async def test_parents_never_get_the_words_or_the_voice(core, clock):
         if row.chat_id in (PARENT_TG, CHILD_TG):
             assert "secret words" not in row.body.get("text", "")
             assert "AwACAgVoice5" not in str(row.body)
+
+
+async def test_an_audio_file_goes_back_as_audio(core, clock):
+    """Telegram sends a file back only by the method of its own kind."""
+    child_id = await program_with_volunteer(core)
+    checkin = await next_checkin(core, clock, child_id)
+    me = sender(CHILD_TG)
+    for step, value in (("mood", 3), ("companionship", 1), ("left_out", 1), ("alone", 1)):
+        await router.handle_button(core.deps, me, f"c:{checkin.id}:{step}:{value}")
+    await router.handle_voice(core.deps, me, "CQACAgAudio1", kind="audio")
+    data = buttons(await child_view(core))[0][1]
+    await router.handle_button(core.deps, sender(VOLUNTEER_TG, "en"), data)
+    (sent,) = [r for r in await outbox_rows(core) if r.kind == "voice_listen"]
+    assert sent.body["media"] == {"kind": "audio", "file_id": "CQACAgAudio1"}
