@@ -114,6 +114,13 @@ class NudgeAction:
     verb: str
 
 
+@dataclass(frozen=True)
+class ListenVoice:
+    """A volunteer or coordinator asks to hear a child's check-in voice note (an answer id)."""
+
+    answer_id: int
+
+
 NUDGE_VERBS = ("w", "s")
 
 Action = (
@@ -130,6 +137,7 @@ Action = (
     | CallHappened
     | ShareHighlight
     | NudgeAction
+    | ListenVoice
 )
 VERBS = tuple(verb.value for verb in AlertVerb)
 
@@ -162,6 +170,8 @@ def encode(action: Action) -> str:
             data = f"hl:{child_id}:{key or '-'}"
         case NudgeAction(plan_id, verb):
             data = f"n:{plan_id}:{verb}"
+        case ListenVoice(answer_id):
+            data = f"lv:{answer_id}"
     if len(data.encode()) > MAX_BYTES:
         raise ValueError("callback data over 64 bytes")
     return data
@@ -222,4 +232,8 @@ def decode(data: str | None) -> Action | None:
         plan_id = _int(args[0])
         if plan_id is not None:
             return NudgeAction(plan_id, args[1])
+    elif tag == "lv" and len(args) == 1:
+        answer_id = _int(args[0])
+        if answer_id is not None:
+            return ListenVoice(answer_id)
     return None

@@ -9,6 +9,8 @@ from bot.adapters.db.models import Alert, Person
 from bot.adapters.dialogs import load_alert_texts
 from bot.domain.actions import AlertAction, encode
 from bot.domain.alerting import AlertStatus, AlertVerb, sparkline, verb_allowed
+from bot.domain.child_words import ALERT_WORDS_SHOWN
+from bot.services import child_words
 from bot.services.deps import Deps
 from bot.services.formatting import local_time
 from bot.services.outcome import Button, Keyboard, Message
@@ -55,11 +57,18 @@ async def alert_message(
     reader: Person,
     escalated: bool = False,
 ) -> Message:
-    """Which child, why, since when, the recent trend, the last check-in and a next step."""
+    """Which child, why, since when, the recent trend, the last check-in, the child's latest
+    words and a next step. Showing the words is a look at them: it is logged for the reader."""
     locale = reader.locale
     recent = await alert_repo.recent_checkins(session, child.id, TREND_LENGTH)
     last = recent[-1] if recent else None
     texts = load_alert_texts()[alert.reason]
+    excerpt = alert.detail.get("excerpt")
+    words = await child_words.recent_words(
+        deps, session, child.id, reader, ALERT_WORDS_SHOWN, leave_out=excerpt
+    )
+    if words:
+        alert_repo.log_access(session, reader.id, child.id, "alert_words", deps.clock.now())
     text = deps.texts.render(
         "alert",
         locale,
@@ -73,7 +82,9 @@ async def alert_message(
         trend=sparkline([c.score if c.status == "completed" else None for c in recent]),
         last=local_time(deps, last.due_at, reader.timezone, locale) if last else None,
         last_status=last.status if last else None,
-        excerpt=alert.detail.get("excerpt"),
+        excerpt=excerpt,
+        words=words,
         status=alert.status,
     )
-    return Message(text, _buttons(deps, alert, reader))
+    listen = child_words.listen_buttons(deps, words, locale)
+    return Message(text, _buttons(deps, alert, reader) + listen)

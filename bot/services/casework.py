@@ -15,7 +15,9 @@ from bot.adapters.db import alert_repo, people_repo
 from bot.adapters.db.models import Person
 from bot.domain.accounts import account_reference
 from bot.domain.alerting import NOTE_LIMIT, sparkline
+from bot.domain.child_words import WORDS_SHOWN
 from bot.domain.people import Role
+from bot.services import child_words
 from bot.services.alert_view import reason_title
 from bot.services.alerts import may_handle
 from bot.services.calls import call_summaries
@@ -88,7 +90,11 @@ async def child_command(
         raise UserError("child_usage")
     child, actor = await _child_for(session, people, args[0])
     now = deps.clock.now()
-    alert_repo.log_access(session, actor.id, child.id, "view_record", now)
+    words = await child_words.recent_words(deps, session, child.id, actor, WORDS_SHOWN)
+    # One row per look; its name says whether the child's own words were on the screen.
+    alert_repo.log_access(
+        session, actor.id, child.id, "view_record_words" if words else "view_record", now
+    )
     recent = await alert_repo.recent_checkins(session, child.id, TREND)
     alerts = [
         {
@@ -114,9 +120,10 @@ async def child_command(
         total=len(recent),
         alerts=alerts,
         notes=notes,
+        words=words,
         calls=(await call_summaries(deps, session, [child.id]))[child.id],
     )
-    return Outcome.reply(text)
+    return Outcome.reply(text, child_words.listen_buttons(deps, words, actor.locale))
 
 
 async def _consent_rows(

@@ -25,7 +25,7 @@ from bot.domain.checkin_rules import (
     judge_tap,
     reminder_time,
 )
-from bot.services import checkin_view, monitoring
+from bot.services import checkin_view, monitoring, voice_notes
 from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.outcome import Message, Outcome
@@ -176,8 +176,11 @@ async def record_words(
     text: str | None = None,
     file_id: str | None = None,
     reply_to: int | None = None,
+    media_kind: str | None = None,
 ) -> tuple[Checkin, Person] | None:
     """Store what the child wrote or said on the optional last step, if one is waiting for it.
+
+    A voice note (or audio file, `media_kind`) is announced to the child's volunteer, quietly.
 
     When two children on one phone are both at that step, the words count only as a reply to
     one child's own check-in message: a sibling's words must never land on the wrong child.
@@ -201,16 +204,24 @@ async def record_words(
     checkin = waiting[0]
     if not await checkin_repo.advance(session, checkin.id, words_step, DONE_STEP):
         return None
-    session.add(
-        Answer(
-            checkin_id=checkin.id,
-            question=words_step,
-            text=text[:WORDS_LIMIT] if text else None,
-            file_id=file_id,
-            answered_at=now,
-        )
+    words = Answer(
+        checkin_id=checkin.id,
+        question=words_step,
+        text=text[:WORDS_LIMIT] if text else None,
+        file_id=file_id,
+        media_kind=(media_kind or "voice") if file_id else None,
+        answered_at=now,
     )
+    session.add(words)
     await _complete(deps, session, checkin, now)
     child = await session.get(Person, checkin.child_id)
     assert child is not None
+    if file_id:
+        await voice_notes.tell_staff(deps, session, child, words)
     return checkin, child
+
+
+async def words_alerted(deps: Deps, session: AsyncSession, checkin: Checkin) -> None:
+    """The crisis screen sent this check-in's words as an urgent alert (marked where shown)."""
+    if deps.questionnaire.words_step is not None:
+        await checkin_repo.mark_crisis_alerted(session, checkin.id, deps.questionnaire.words_step)

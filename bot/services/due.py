@@ -15,7 +15,15 @@ from datetime import timedelta
 from bot.adapters.db import checkin_repo, outbox_repo
 from bot.adapters.db.models import ChildProfile, Person
 from bot.domain.checkin_rules import CheckinKind, CheckinStatus
-from bot.services import calls, checkin_view, departures, nudges, relay, weekly_update
+from bot.services import (
+    calls,
+    checkin_view,
+    child_words,
+    departures,
+    nudges,
+    relay,
+    weekly_update,
+)
 from bot.services.alerts import escalate_due
 from bot.services.checkins import close_checkin, open_checkin
 from bot.services.deps import Deps
@@ -31,6 +39,7 @@ FAMILY_STEPS = (
     nudges.collect_nudges,
     calls.collect_calls,
     weekly_update.collect_updates,
+    child_words.forget_old_words,  # not family, but as independent: one failing stops nothing
 )
 
 

@@ -23,13 +23,14 @@ Keyboard = tuple[tuple[Button, ...], ...]
 
 @dataclass(frozen=True)
 class Media:
-    """A voice note, photo or video note passed along by the id the channel gave it."""
+    """A voice note, audio file, photo or video note passed along by the id the channel gave
+    it (a file goes back only by the method of its own kind)."""
 
     kind: str  # one of MEDIA_KINDS
     file_id: str
 
 
-MEDIA_KINDS = ("voice", "photo", "video_note")
+MEDIA_KINDS = ("voice", "audio", "photo", "video_note")
 
 
 @dataclass(frozen=True)

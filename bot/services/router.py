@@ -36,6 +36,7 @@ from bot.services import (
     program_settings,
     relay,
     relay_controls,
+    voice_notes,
 )
 from bot.services.deps import Deps
 from bot.services.errors import UserError
@@ -234,6 +235,9 @@ async def _button(
             return await highlights.on_button(deps, session, by_role[Role.CHILD], action)
         case actions.NudgeAction():
             return await nudges.on_button(deps, session, by_role[Role.PARENT], action)
+        case actions.ListenVoice():
+            staff = by_role[Role.VOLUNTEER] + by_role[Role.COORDINATOR]
+            return await voice_notes.listen(deps, session, sender, staff, action)
     return Outcome.refusal()
 
 
@@ -329,7 +333,7 @@ async def _words(
     unclear: UserError | None = None
     try:
         stored = await checkins.record_words(
-            deps, session, sender.user_id, text, file_id, reply_to
+            deps, session, sender.user_id, text, file_id, reply_to, kind if file_id else None
         )
     except UserError as error:
         stored, unclear = None, error
@@ -349,6 +353,7 @@ async def _words(
         )
         if crisis is None:
             return finished
+        await checkins.words_alerted(deps, session, checkin)
         crisis.edit, crisis.edit_message_id = finished.edit, finished.edit_message_id
     if crisis is not None:
         return crisis

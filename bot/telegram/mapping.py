@@ -7,6 +7,8 @@ import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.domain.text_units import clip_utf16 as clip_utf16
+from bot.domain.text_units import utf16_len
 from bot.services.outcome import Keyboard, Sender
 
 
@@ -58,24 +60,9 @@ _TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)[^>]*>")
 _ESCAPE = re.compile(r"&#?\w{1,10};")
 
 
-def utf16_len(text: str) -> int:
-    """Length as Telegram measures it: a character beyond U+FFFF counts twice."""
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
-
-
 def visible_len(html_text: str) -> int:
     """UTF-16 length of what Telegram shows of an HTML message (tags gone, escapes parsed)."""
     return utf16_len(html.unescape(_TAG.sub("", html_text)))
-
-
-def clip_utf16(text: str, limit: int) -> str:
-    """The longest start of `text` within `limit` UTF-16 units, never half an emoji."""
-    units = 0
-    for index, char in enumerate(text):
-        units += 2 if ord(char) > 0xFFFF else 1
-        if units > limit:
-            return text[:index]
-    return text
 
 
 def _token_at(line: str, start: int) -> tuple[str, str | None, bool]:

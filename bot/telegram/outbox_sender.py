@@ -221,6 +221,10 @@ class OutboxSender:
             sent = await self.bot.send_voice(
                 chat_id, file_id, caption=caption, reply_markup=markup
             )
+        elif kind == "audio":
+            sent = await self.bot.send_audio(
+                chat_id, file_id, caption=caption, reply_markup=markup
+            )
         elif kind == "photo":
             sent = await self.bot.send_photo(
                 chat_id, file_id, caption=caption, reply_markup=markup

@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.adapters.db.models import Answer, Checkin, ChildProfile, Person
+from bot.adapters.db import outbox_repo
+from bot.adapters.db.models import Answer, Checkin, ChildProfile, Outbox, Person
 from bot.domain.checkin_rules import CheckinStatus
 
 OPEN = CheckinStatus.OPEN.value
@@ -159,3 +160,60 @@ async def adhoc_due(
 
 async def count_children(session: AsyncSession) -> int:
     return int(await session.scalar(select(func.count(ChildProfile.person_id))) or 0)
+
+
+_HAS_WORDS = or_(Answer.text.is_not(None), Answer.file_id.is_not(None))
+
+
+async def words_of(
+    session: AsyncSession, child_id: int, since: datetime, limit: int
+) -> Sequence[Answer]:
+    """The child's check-in words and voice notes given since `since`, newest first."""
+    result = await session.scalars(
+        select(Answer)
+        .join(Checkin, Checkin.id == Answer.checkin_id)
+        .where(Checkin.child_id == child_id, Answer.answered_at >= since, _HAS_WORDS)
+        .order_by(Answer.answered_at.desc(), Answer.id.desc())
+        .limit(limit)
+    )
+    return result.all()
+
+
+async def answer_with_checkin(
+    session: AsyncSession, answer_id: int
+) -> tuple[Answer, Checkin] | None:
+    row = (
+        await session.execute(
+            select(Answer, Checkin)
+            .join(Checkin, Checkin.id == Answer.checkin_id)
+            .where(Answer.id == answer_id)
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+async def mark_crisis_alerted(session: AsyncSession, checkin_id: int, question: str) -> None:
+    await session.execute(
+        update(Answer)
+        .where(Answer.checkin_id == checkin_id, Answer.question == question)
+        .values(crisis_alerted=True)
+    )
+
+
+async def forget_words(session: AsyncSession, before: datetime, copies: Sequence[str]) -> int:
+    """Clear the words and voice notes given before `before`, and the sent or failed outbox
+    rows of `copies` kinds made before it (a voice note sent to staff to listen to); returns
+    how many answers were cleared. Who answered, when and the scores stay."""
+    cleared = await session.execute(
+        update(Answer)
+        .where(Answer.answered_at < before, _HAS_WORDS)
+        .values(text=None, file_id=None, media_kind=None)
+    )
+    await session.execute(
+        delete(Outbox).where(
+            Outbox.kind.in_(copies),
+            Outbox.status.in_((outbox_repo.SENT, outbox_repo.FAILED)),
+            Outbox.created_at < before,
+        )
+    )
+    return cleared.rowcount or 0

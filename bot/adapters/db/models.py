@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -29,6 +30,7 @@ from bot.domain.contact import DEFAULT_CADENCE_DAYS
 
 Id = BigInteger().with_variant(Integer(), "sqlite")
 LIVE_ALERT = "status IN ('open', 'acknowledged')"
+WORDS_KEPT = "text IS NOT NULL OR file_id IS NOT NULL"
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -159,16 +161,32 @@ class Checkin(Base):
 
 
 class Answer(Base):
-    """One tap or word, stored the moment it arrives."""
+    """One tap or word, stored the moment it arrives.
+
+    A child's words (`text`, or a voice note's `file_id` and `media_kind`) are cleared after
+    child_words.WORDS_RETENTION; the partial index finds those still kept without a scan.
+    """
 
     __tablename__ = "answers"
-    __table_args__ = (UniqueConstraint("checkin_id", "question"),)
+    __table_args__ = (
+        UniqueConstraint("checkin_id", "question"),
+        Index(
+            "ix_answers_words_kept",
+            "answered_at",
+            sqlite_where=text(WORDS_KEPT),
+            postgresql_where=text(WORDS_KEPT),
+        ),
+    )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"))
     question: Mapped[str] = mapped_column(String(32))
     value: Mapped[int | None]
     text: Mapped[str | None] = mapped_column(Text)
     file_id: Mapped[str | None] = mapped_column(String(256))
+    # "voice" or "audio": Telegram sends a file back only by the method of its own kind.
+    media_kind: Mapped[str | None] = mapped_column(String(16))
+    # The crisis screen sent these words to staff as an urgent alert (marked in /child).
+    crisis_alerted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     answered_at: Mapped[datetime]
 
 

@@ -1,0 +1,99 @@
+"""A child's check-in voice note reaching staff: a quiet notice, and the "listen" button.
+
+The crisis screen reads only text, so a voice note is heard by no one unless staff listen: the
+child's volunteer is told at their good hour (a quiet word, not an alert), and the bot sends the
+note itself, by the id Telegram gave it, to a volunteer or coordinator who asks, marked as not
+screened. The role is checked on every tap; each listen is written to the access log.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.adapters.db import alert_repo, checkin_repo, outbox_repo
+from bot.adapters.db.models import Answer, Person
+from bot.domain.actions import ListenVoice
+from bot.domain.child_words import kept_since, shorten
+from bot.services.alerts import may_handle, recipients
+from bot.services.child_words import LISTEN_KIND, listen_button
+from bot.services.deps import Deps
+from bot.services.formatting import local_time
+from bot.services.outcome import Media, Message, Outcome, Sender
+from bot.services.scheduling import adult_good_hour
+
+# The reader is waiting with the button just pressed; a quiet notice waits its turn.
+LISTEN_PRIORITY, NOTICE_PRIORITY = 3, 0
+NOTICE_KIND = "voice_notice"
+
+
+async def tell_staff(deps: Deps, session: AsyncSession, child: Person, answer: Answer) -> int:
+    """Queue the quiet notice for whoever hears about the child (the volunteer; coordinators
+    when none can be reached), each at their own good hour; returns how many were queued."""
+    now = deps.clock.now()
+    queued = 0
+    for reader in await recipients(session, child.id):
+        text = deps.texts.render("voice_notice", reader.locale, nickname=child.display_name)
+        button = listen_button(deps, answer.id, None, reader.locale)
+        queued += await outbox_repo.enqueue(
+            session,
+            person_id=reader.id,
+            chat_id=reader.telegram_id or 0,
+            kind=NOTICE_KIND,
+            body=Message(text, ((button,),)).to_body(),
+            send_after=adult_good_hour(deps, reader, now),
+            now=now,
+            dedupe_key=f"voice_notice:{answer.id}:{reader.id}",
+            priority=NOTICE_PRIORITY,
+        )
+    return queued
+
+
+async def listen(
+    deps: Deps,
+    session: AsyncSession,
+    sender: Sender,
+    staff: list[Person],
+    action: ListenVoice,
+) -> Outcome:
+    """Send the voice note to the staff member who tapped, if they may hear this child.
+
+    A forged id, another volunteer's child and a note past its retention all get the same
+    refusal. The note goes through the outbox, keyed by the tap, so a redelivered tap (or a
+    restart) sends it once.
+    """
+    found = await checkin_repo.answer_with_checkin(session, action.answer_id)
+    answer, checkin = found if found else (None, None)
+    actor = await may_handle(session, staff, checkin.child_id) if checkin else None
+    child = await session.get(Person, checkin.child_id) if checkin else None
+    now = deps.clock.now()
+    if answer is None or checkin is None or actor is None or child is None:
+        return Outcome.refusal()
+    if answer.file_id is None or answer.answered_at < kept_since(now):
+        return Outcome.refusal()
+    alert_repo.log_access(session, actor.id, child.id, "voice", now)
+    await outbox_repo.enqueue(
+        session,
+        person_id=actor.id,
+        chat_id=sender.chat_id,
+        kind=LISTEN_KIND,
+        body=_voice_message(deps, answer, child, actor).to_body(),
+        send_after=now,
+        now=now,
+        dedupe_key=f"listen:{sender.chat_id}:{sender.update_id}"
+        if sender.update_id is not None
+        else None,
+        priority=LISTEN_PRIORITY,
+    )
+    return Outcome(toast=deps.texts.label("voice_coming", actor.locale))
+
+
+def _voice_message(deps: Deps, answer: Answer, child: Person, reader: Person) -> Message:
+    assert answer.file_id is not None
+    text = deps.texts.render(
+        "voice_listen",
+        reader.locale,
+        nickname=child.display_name,
+        at=local_time(deps, answer.answered_at, reader.timezone, reader.locale),
+        caption=shorten(answer.text) if answer.text else None,
+    )
+    return Message(text, media=Media(answer.media_kind or "voice", answer.file_id))
