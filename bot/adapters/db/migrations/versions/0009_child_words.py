@@ -2,7 +2,7 @@
 only by the method of its kind), whether the crisis screen already alerted on the words, and
 an index that finds words still kept, for their retention.
 
-Revision ID: 0009w
+Revision ID: 0009
 Revises: 0008
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009w"
+revision: str = "0009"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
