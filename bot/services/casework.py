@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db import alert_repo, people_repo
-from bot.adapters.db.models import Person
+from bot.adapters.db.models import ChildProfile, Person
 from bot.domain.accounts import account_reference
 from bot.domain.alerting import NOTE_LIMIT, sparkline
 from bot.domain.people import Role
@@ -23,6 +23,7 @@ from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.formatting import local_time
 from bot.services.outcome import Outcome, Sender
+from bot.services.peer_flag import flag_date
 
 TREND = 10
 NOTES_SHOWN = 3
@@ -61,6 +62,7 @@ async def mychildren_command(
     recent_of = await alert_repo.recent_checkins_of(session, ids, TREND)
     open_count = Counter(alert.child_id for alert in await alert_repo.open_alerts(session, ids))
     calls = await call_summaries(deps, session, ids)
+    profiles = await people_repo.profiles_of(session, ids)
     for child in children:
         alert_repo.log_access(session, reader.id, child.id, "view_caseload", now)
         recent = recent_of[child.id]
@@ -76,6 +78,7 @@ async def mychildren_command(
                 "alerts": open_count[child.id],
                 "unreachable": child.unreachable_since is not None,
                 "missed_calls": (calls[child.id] or {}).get("missed", 0),
+                "lonely_flag": flag_date(deps, profiles.get(child.id), reader),
             }
         )
     return Outcome.reply(deps.texts.render("caseload", reader.locale, rows=rows))
@@ -115,6 +118,7 @@ async def child_command(
         alerts=alerts,
         notes=notes,
         calls=(await call_summaries(deps, session, [child.id]))[child.id],
+        lonely_flag=flag_date(deps, await session.get(ChildProfile, child.id), actor),
     )
     return Outcome.reply(text)
 
