@@ -131,6 +131,7 @@ async def test_silence_brings_a_retry_then_a_word_to_the_carer_then_the_task(har
         assert private not in word.text
     assert not any("提醒孩子" in (m.text or "") for m in child.messages)
 
+    await h.restart()  # a deploy mid-silence
     for _ in range(6):  # the silence goes on: the carer is not told again
         await _unanswered_tick(h)
     assert sum("提醒孩子" in (m.text or "") for m in carer.messages) == 1
