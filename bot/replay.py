@@ -2,8 +2,10 @@
 
 Input: JSON lines such as {"child": "c1", "at": "2026-03-02T17:30:00+08:00", "mood": 3,
 "items": [1, 2, 1], "text": null, "missed": false}, in time order per child. Output: one JSON line
-per alert the bot would raise, {"child", "at", "reason", "severity"}. Crisis words in "text" take
-the same path as in the bot (urgent, bypassing statistics).
+per signal the bot would act on, {"child", "at", "reason", "severity"}: alerts, and the watch
+steps with an action of their own (the retry to the child, the word to the carer, the standing
+"consistently lonely" flag), each by its reason's name. Crisis words in "text" take the same
+path as in the bot (urgent, bypassing statistics).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def _observation(record: dict[str, Any]) -> Observation:
 
 
 def replay(lines: Iterable[str]) -> Iterator[dict[str, str]]:
-    """Alerts, in input order, exactly as the bot's monitoring would raise them."""
+    """Signals acted on, in input order, exactly as the bot's monitoring would act on them."""
     states: dict[str, DetectorState] = {}
     lexicon = load_crisis_lexicon()
     for number, line in enumerate(lines, start=1):

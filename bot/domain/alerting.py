@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -78,14 +78,23 @@ class SignalAction(StrEnum):
     """What the bot does with one detector signal."""
 
     RETRY = "retry"  # a gentle extra check-in to the child, no alert
+    TELL_CARER = "tell_carer"  # a short, warm word to the carer at home, no alert
+    FLAG = "flag"  # a standing flag in the volunteer's and coordinators' views, never pushed
     ALERT = "alert"  # an alert to the child's volunteer
     NOTHING = "nothing"  # visible in the child's record only
 
 
+_WATCH_ACTIONS = {
+    "silence_retry": SignalAction.RETRY,
+    "silence_carer": SignalAction.TELL_CARER,
+    "consistently_lonely": SignalAction.FLAG,
+}
+
+
 def action_for(reason: str, severity: str) -> SignalAction:
     """The one mapping from detector signals to actions, shared by the bot and `replay`."""
-    if reason == "silence_retry":
-        return SignalAction.RETRY
+    if reason in _WATCH_ACTIONS:
+        return _WATCH_ACTIONS[reason]
     if severity == "watch":
         return SignalAction.NOTHING
     return SignalAction.ALERT
@@ -99,6 +108,16 @@ def invites_parent_to_write(reason: str, severity: str) -> bool:
     update could tip off the very person a report is about.
     """
     return severity != "urgent" and reason not in URGENT_REASONS
+
+
+def may_tell_carer(live_alerts: Iterable[tuple[str, str]]) -> bool:
+    """Whether the carer may get the silence word, given the child's live (reason, severity).
+
+    Never while a crisis or abuse alert is live: the carer is often the very adult at home a
+    report may be about, and an unusual message could tip them off (as for the parents'
+    weekly update, `invites_parent_to_write`).
+    """
+    return all(invites_parent_to_write(reason, severity) for reason, severity in live_alerts)
 
 
 def crisis_alerts(category: str) -> tuple[str, ...]:

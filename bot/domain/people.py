@@ -50,6 +50,7 @@ COMMANDS: dict[Role, tuple[str, ...]] = {
         "checkin_now",
         "relay",
         "moodwords",
+        "flagged",
         "visit",
         "language",
         "help",

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db import alert_repo, people_repo
-from bot.adapters.db.models import Person
+from bot.adapters.db.models import ChildProfile, Person
 from bot.domain.accounts import account_reference
 from bot.domain.alerting import NOTE_LIMIT, sparkline
 from bot.domain.child_words import WORDS_SHOWN
@@ -25,6 +25,7 @@ from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.formatting import local_time
 from bot.services.outcome import Outcome, Sender
+from bot.services.peer_flag import flag_date
 
 TREND = 10
 NOTES_SHOWN = 3
@@ -63,6 +64,7 @@ async def mychildren_command(
     recent_of = await alert_repo.recent_checkins_of(session, ids, TREND)
     open_count = Counter(alert.child_id for alert in await alert_repo.open_alerts(session, ids))
     calls = await call_summaries(deps, session, ids)
+    profiles = await people_repo.profiles_of(session, ids)
     for child in children:
         alert_repo.log_access(session, reader.id, child.id, "view_caseload", now)
         recent = recent_of[child.id]
@@ -78,6 +80,7 @@ async def mychildren_command(
                 "alerts": open_count[child.id],
                 "unreachable": child.unreachable_since is not None,
                 "missed_calls": (calls[child.id] or {}).get("missed", 0),
+                "lonely_flag": flag_date(deps, profiles.get(child.id), reader),
             }
         )
     return Outcome.reply(deps.texts.render("caseload", reader.locale, rows=rows))
@@ -122,6 +125,7 @@ async def child_command(
         notes=notes,
         words=words,
         calls=(await call_summaries(deps, session, [child.id]))[child.id],
+        lonely_flag=flag_date(deps, await session.get(ChildProfile, child.id), actor),
     )
     return Outcome.reply(text, child_words.listen_buttons(deps, words, actor.locale))
 

@@ -14,3 +14,8 @@ def local_time(deps: Deps, moment: datetime, timezone: str | None, locale: str) 
     local = moment.astimezone(deps.tz_of(timezone))
     day = format_skeleton("MMMEd", local, locale=locale)
     return f"{day} {format_time(local, 'short', tzinfo=local.tzinfo, locale=locale)}"
+
+
+def local_date(deps: Deps, moment: datetime, timezone: str | None, locale: str) -> str:
+    """E.g. "Nov 25, 2026" in the reader's language, on the reader's own calendar."""
+    return format_skeleton("yMMMd", moment.astimezone(deps.tz_of(timezone)), locale=locale)

@@ -2,7 +2,9 @@
 
 The detector is pure (`bot.domain.detection`); its small state per child is stored, so a restart
 continues exactly where it stopped. Silence first brings a gentle retry to the child (a fresh
-check-in at the next allowed time), then a task for the volunteer.
+check-in at the next allowed time), then a short word to the carer at home (`carer_word`), then
+a task for the volunteer. A child steadily lonely gets the standing flag (`peer_flag`), shown in
+the staff views and never pushed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from bot.adapters.db.models import Checkin, ChildProfile, Person
 from bot.domain.alerting import SignalAction, action_for
 from bot.domain.checkin_rules import CheckinKind, CheckinStatus
 from bot.domain.detection import DEFAULT_PARAMS, DetectorState, Observation, step
+from bot.services import carer_word, peer_flag
 from bot.services.alerts import raise_alert
 from bot.services.deps import Deps
 
@@ -59,6 +62,12 @@ async def observe(deps: Deps, session: AsyncSession, checkin: Checkin) -> None:
             profile = await session.get(ChildProfile, child.id)
             if profile is not None and profile.next_checkin_at is not None:
                 profile.adhoc_requested_at = deps.clock.now()
+            continue
+        if action == SignalAction.TELL_CARER:
+            await carer_word.tell_carers(deps, session, child, signal.since or signal.at)
+            continue
+        if action == SignalAction.FLAG:
+            await peer_flag.raise_flag(deps, session, child)
             continue
         if action == SignalAction.NOTHING:
             continue

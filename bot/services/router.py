@@ -32,6 +32,7 @@ from bot.services import (
     highlights,
     nudges,
     parent_settings,
+    peer_flag,
     person_commands,
     program_settings,
     relay,
@@ -91,6 +92,7 @@ COMMANDS: dict[str, Command] = {
     "workhours": Command(frozenset({Role.PARENT}), parent_settings.workhours_command),
     "reminders": Command(frozenset({Role.PARENT}), parent_settings.reminders_command),
     "visit": Command(frozenset({Role.PARENT, Role.COORDINATOR}), departures.visit_command),
+    "flagged": Command(frozenset({Role.COORDINATOR}), peer_flag.flagged_command),
 }
 
 

@@ -42,8 +42,26 @@ def test_very_lonely_twice_is_an_alert():
 
 def test_silence_is_reported_in_steps():
     lines = [_line(0)] + [_line(n, missed=True, mood=None, items=None) for n in range(1, 10)]
-    reasons = [a["reason"] for a in replay(lines)]
-    assert reasons.index("silence_retry") < reasons.index("silence_task")
+    alerts = list(replay(lines))
+    reasons = [a["reason"] for a in alerts]
+    assert reasons.index("silence_retry") < reasons.index("silence_carer")
+    assert reasons.index("silence_carer") < reasons.index("silence_task")
+    assert reasons.count("silence_carer") == 1
+    carer = next(a for a in alerts if a["reason"] == "silence_carer")
+    assert set(carer) == {"child", "at", "reason", "severity"} and carer["severity"] == "watch"
+
+
+def test_a_steadily_lonely_child_is_reported_as_flagged_once():
+    lines = [_line(n, items=[3, 2, 2]) for n in range(20)]  # score 7 every time
+    alerts = list(replay(lines))
+    assert alerts == [
+        {
+            "child": "c1",
+            "at": json.loads(lines[7])["at"],
+            "reason": "consistently_lonely",
+            "severity": "watch",
+        }
+    ]
 
 
 def test_children_are_followed_separately():

@@ -90,6 +90,9 @@ class ChildProfile(Base):
     adhoc_requested_at: Mapped[datetime | None] = mapped_column(index=True)
     # The child muted parents' messages until then; they wait, and the parent is not told why.
     relay_muted_until: Mapped[datetime | None]
+    # When detection found the child consistently lonely (a standing flag: consider them for a
+    # peer group). Set once; shown to the volunteer and coordinators, never to family.
+    lonely_flagged_at: Mapped[datetime | None]
 
 
 class Link(Base):

@@ -211,6 +211,42 @@ async def all_children(session: AsyncSession) -> Sequence[tuple[Person, ChildPro
     return [(person, profile) for person, profile in rows.all()]
 
 
+async def profiles_of(session: AsyncSession, child_ids: Sequence[int]) -> dict[int, ChildProfile]:
+    """Many children's profiles in one query (a coordinator's whole caseload)."""
+    if not child_ids:
+        return {}
+    rows = await session.scalars(select(ChildProfile).where(ChildProfile.person_id.in_(child_ids)))
+    return {profile.person_id: profile for profile in rows.all()}
+
+
+async def lonely_flagged(session: AsyncSession) -> Sequence[tuple[Person, ChildProfile]]:
+    """Children with the standing "consistently lonely" flag, longest flagged first."""
+    rows = await session.execute(
+        select(Person, ChildProfile)
+        .join(ChildProfile, ChildProfile.person_id == Person.id)
+        .where(ChildProfile.lonely_flagged_at.is_not(None))
+        .order_by(ChildProfile.lonely_flagged_at, Person.display_name)
+    )
+    return [(person, profile) for person, profile in rows.all()]
+
+
+async def guardian_consent_withdrawn_by(
+    session: AsyncSession, adult_id: int, child_id: int
+) -> bool:
+    """Whether this adult's own latest guardian consent for the child has been withdrawn."""
+    withdrawn = await session.scalar(
+        select(Consent.withdrawn_at)
+        .where(
+            Consent.child_id == child_id,
+            Consent.kind == ConsentKind.GUARDIAN.value,
+            Consent.recorded_by == adult_id,
+        )
+        .order_by(Consent.given_at.desc(), Consent.id.desc())
+        .limit(1)
+    )
+    return withdrawn is not None
+
+
 async def set_account_locale(session: AsyncSession, telegram_id: int, locale: str) -> None:
     await session.execute(
         update(Person).where(Person.telegram_id == telegram_id).values(locale=locale)

@@ -8,8 +8,16 @@ Rules, each independent (a check-in may raise several signals):
   being shrunk toward the program's, so a new child meets the program's bar (params.py).
 - low_mood: mood at or below a bar, set the same way below the child's usual mood, on
   consecutive answered check-ins.
-- silence: consecutive missed check-ins; first a retry to the child, then a volunteer task.
+- silence: consecutive missed check-ins; first a retry to the child, then a short word to the
+  carer at home, then a volunteer task.
+- consistently lonely: a standing flag, raised once per child, when its recent complete
+  check-ins are steadily high; while they are, the high-loneliness alert is held back (a
+  steadily lonely child is not a rise: alerts are about change and danger).
 Missed check-ins neither move the statistics nor break answer streaks; they only count silence.
+
+The silence steps and the flag are PLACEHOLDER rules (issue 10): fixed counts and a median over
+a fixed window (`_silence`, `_steadily_high`; numbers in params.py), there so the bot can act on
+the two signals end to end now. The new statistics replace them; the signals stay.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
+from statistics import median
 
 from bot.domain.detection.baseline import Baseline, composite, estimate, usual_answers
 from bot.domain.detection.params import DEFAULT_PARAMS, DetectionParams
@@ -24,6 +33,7 @@ from bot.domain.detection.signals import Observation, Reason, Severity, Signal
 from bot.domain.detection.state import DetectorState
 
 _EPS = 1e-9  # bars are compared with integer answers; keep a bar of exactly 7.0 reachable by 7
+_NEVER = 10**9  # a run length no child reaches: the rule counts but does not fire
 
 
 def step(
@@ -37,7 +47,13 @@ def step(
     bars = _bars(state, params)
     signals: list[Signal] = []
     state = _drift(state, observation, base, params, signals)
-    state = _streaks(state, observation, bars, params, signals)
+    steady = _steadily_high(state, params)
+    if steady is not None and state.flagged_at is None:
+        state = replace(state, flagged_at=observation.at)
+        signals.append(
+            Signal(observation.at, Reason.CONSISTENTLY_LONELY, Severity.WATCH, detail=steady)
+        )
+    state = _streaks(state, observation, bars, params, signals, alert_high=steady is None)
     return state, signals
 
 
@@ -62,11 +78,28 @@ def _silence(
     beyond = missed - params.silence_task_after
     if missed == params.silence_retry_after:
         signal = Signal(at, Reason.SILENCE_RETRY, Severity.WATCH, since, f"{missed} missed")
+    elif missed == params.silence_carer_after:
+        signal = Signal(at, Reason.SILENCE_CARER, Severity.WATCH, since, f"{missed} missed")
     elif beyond >= 0 and beyond % params.silence_task_every == 0:
         signal = Signal(at, Reason.SILENCE_TASK, Severity.ALERT, since, f"{missed} missed")
     else:
         return state, []
     return _fired(state, signal), [signal]
+
+
+def _steadily_high(state: DetectorState, params: DetectionParams) -> str | None:
+    """PLACEHOLDER: the reason the child counts as consistently lonely now, or None.
+
+    The newest `lonely_flag_window` complete check-ins (the baseline history, then those of a
+    run still held out of it: together in time order) with a median score at the bar.
+    """
+    recent = [score for score, _ in (*state.history, *state.pending)][-params.lonely_flag_window :]
+    if len(recent) < params.lonely_flag_window:
+        return None
+    middle = median(recent)
+    if middle < params.lonely_flag_median - _EPS:
+        return None
+    return f"median score {middle:g} over the last {len(recent)} complete check-ins"
 
 
 def _drift(
@@ -141,15 +174,18 @@ def _streaks(
     bars: tuple[float, float],
     params: DetectionParams,
     signals: list[Signal],
+    alert_high: bool = True,
 ) -> DetectorState:
     """Level rules on consecutive answered check-ins; a check-in without the item neither
-    extends nor breaks the run."""
+    extends nor breaks the run. With `alert_high` False (a steadily lonely child) the
+    high-loneliness run is still counted, but raises nothing."""
     high_bar, low_bar = bars
     if obs.loneliness is not None:
         hit = obs.loneliness >= high_bar - _EPS
         detail = f"score at or above {high_bar:.1f}"
+        needed = params.high_run if alert_high else _NEVER
         state, signal = _streak(
-            state, "high", hit, params.high_run, Reason.HIGH_LONELINESS, obs.at, detail, params
+            state, "high", hit, needed, Reason.HIGH_LONELINESS, obs.at, detail, params
         )
         signals.extend(signal)
     if obs.mood is not None:

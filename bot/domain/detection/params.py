@@ -206,15 +206,32 @@ class DetectionParams:
     again every two weeks. A weight of 4 keeps new children on the program's bar longer and
     alerts more usually lonely children (bench, margin 3: 8% against 5%)."""
 
-    # --- silence -----------------------------------------------------------------------------
-    silence_retry_after: int = 3
-    """Consecutive missed check-ins before a gentle retry to the child: one week at three a
-    week. With 70% answered such a run happens by chance, so this step is automatic and cheap."""
-    silence_task_after: int = 6
-    """Consecutive missed check-ins before the volunteer gets a task (two weeks): early
-    non-response predicts later non-response (DOMAIN_NOTES), so silence is not left to drift."""
+    # --- silence (placeholder numbers: issue 10's new statistics replace them) -------------
+    silence_retry_after: int = 2
+    """Consecutive missed check-ins before a gentle retry to the child (a placeholder; it was 3,
+    one week at three a week). With 70% answered a short run happens by chance, so this step
+    is automatic and cheap."""
+    silence_carer_after: int = 3
+    """Consecutive missed check-ins (the retry counts when it is missed too) before the carer
+    at home gets a short, warm word: a grandparent can hand over the phone, which no volunteer
+    task can do as quickly. Placeholder."""
+    silence_task_after: int = 4
+    """Consecutive missed check-ins before the volunteer gets a task (placeholder; it was 6,
+    two weeks): early non-response predicts later non-response (DOMAIN_NOTES), so silence is
+    not left to drift. With the retry counted this is the third scheduled check-in missed."""
     silence_task_every: int = 6
     """While the silence goes on, the task is raised again every this many further misses."""
+
+    # --- standing flag: consistently lonely (placeholder rule) -------------------------------
+    lonely_flag_window: int = 8
+    """Latest complete check-ins the "consistently lonely" flag looks at (about four weeks at
+    three a week, 70% answered). Placeholder."""
+    lonely_flag_median: float = 7.0
+    """The flag is raised when the median three-item score of those check-ins is at least this
+    (6 or more is commonly read as lonely, Hughes 2004; 7 asks for more). Such a child is not
+    rising but steadily lonely: a peer group helps more than an alert, so the flag is shown
+    in the volunteer's and coordinators' views, once, and the repeated high-loneliness alert
+    is held back while it holds. Placeholder."""
 
     # --- cooldowns ---------------------------------------------------------------------------
     cooldown: timedelta = timedelta(days=14)
@@ -229,8 +246,10 @@ class DetectionParams:
     def __post_init__(self) -> None:
         if min(self.spread_floor, self.prior_spread, self.spread_at_floor) <= 0:
             raise ValueError("spreads must be positive")
-        if not 0 < self.silence_retry_after < self.silence_task_after:
-            raise ValueError("the silence retry must come before the task")
+        if not 0 < self.silence_retry_after < self.silence_carer_after < self.silence_task_after:
+            raise ValueError("silence steps must come in order: retry, carer, task")
+        if self.lonely_flag_window < 1 or not 3 <= self.lonely_flag_median <= 9:
+            raise ValueError("lonely flag out of range")
         if self.silence_task_every < 1 or self.min_answered < 2 or self.hold_max < 0:
             raise ValueError("counts out of range")
         if self.high_run < 1 or self.low_mood_run < 1 or self.level_prior_weight <= 0:

@@ -23,6 +23,12 @@ class Reason(StrEnum):
     LOW_MOOD = "low_mood"  # several sad check-ins in a row
     SILENCE_RETRY = "silence_retry"  # first silence step: a gentle retry to the child
     SILENCE_TASK = "silence_task"  # second step: the volunteer reaches the carer or visits
+    SILENCE_CARER = (
+        "silence_carer"  # silence step between retry and task: a short word to the carer
+    )
+    CONSISTENTLY_LONELY = (
+        "consistently_lonely"  # standing flag, not an alert: consider for a peer group
+    )
     CRISIS = "crisis"  # crisis words in free text (see crisis.py); never from statistics
 
 

@@ -32,6 +32,7 @@ class DetectorState:
     missed_run: int = 0
     missed_since: datetime | None = None
     last_signal: dict[str, datetime] = field(default_factory=dict)  # reason -> when it last fired
+    flagged_at: datetime | None = None  # when "consistently lonely" was raised: once per child
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"version": STATE_VERSION}
@@ -60,7 +61,7 @@ class DetectorState:
                 value = tuple((int(score), int(mood)) for score, mood in value)
             elif f.name == "last_signal":
                 value = {reason: datetime.fromisoformat(at) for reason, at in value.items()}
-            elif f.name.endswith("_since") and value is not None:
+            elif f.name.endswith(("_since", "_at")) and value is not None:
                 value = datetime.fromisoformat(value)
             values[f.name] = value
         return cls(**values)

@@ -95,19 +95,34 @@ def test_all_missed_steps_up_in_order_and_does_not_repeat_every_time():
     signals = run(missed(20))
     assert reasons(signals) == [
         Reason.SILENCE_RETRY,
+        Reason.SILENCE_CARER,
         Reason.SILENCE_TASK,
         Reason.SILENCE_TASK,
         Reason.SILENCE_TASK,
     ]
-    expected = [3, 6, 12, 18]  # retry after 3, task after 6, again every 6 more
+    # placeholder rule: retry after 2, the carer after 3, task after 4, again every 6 more
+    expected = [2, 3, 4, 10, 16]
     assert [s.at for s in signals] == [at(n - 1) for n in expected]
-    assert [s.severity for s in signals][:2] == [Severity.WATCH, Severity.ALERT]
+    assert [s.severity for s in signals][:3] == [Severity.WATCH, Severity.WATCH, Severity.ALERT]
     assert all(s.since == at(0) for s in signals)
+
+
+def test_the_carer_is_told_once_per_silence_between_the_retry_and_the_task():
+    history = missed(8) + answers(STEADY[:1], first=8) + missed(3, first=9)
+    carer = [s for s in run(history) if s.reason == Reason.SILENCE_CARER]
+    assert [s.at for s in carer] == [at(2), at(11)]  # once in each silence, never repeated
+    assert [s.since for s in carer] == [at(0), at(9)]  # each names the start of its silence
 
 
 def test_an_answer_ends_the_silence_and_the_ladder_starts_again():
     history = missed(4) + answers(STEADY[:1], first=4) + missed(3, first=5)
-    assert reasons(run(history)) == [Reason.SILENCE_RETRY, Reason.SILENCE_RETRY]
+    assert reasons(run(history)) == [
+        Reason.SILENCE_RETRY,
+        Reason.SILENCE_CARER,
+        Reason.SILENCE_TASK,
+        Reason.SILENCE_RETRY,
+        Reason.SILENCE_CARER,
+    ]
 
 
 def test_an_observation_without_any_answer_counts_as_missed():
@@ -224,9 +239,49 @@ def test_a_child_lonely_from_the_start_is_not_alerted_again_and_again():
 
 
 def test_a_run_does_not_raise_its_own_bar_and_comes_back_after_the_cooldown():
-    found = highs(run(answers([NINE] * 15)))  # five weeks of the highest score
-    assert found == [at(1), at(7), at(13)]
+    calm = (4, (1, 1, 1))
+    # two very lonely answers, five calm ones, two very lonely again: a rise, twice
+    history = answers([NINE, NINE] + [calm] * 5 + [NINE, NINE])
+    found = highs(run(history))
+    assert found == [at(1), at(8)]
     assert all(b - a >= DEFAULT_PARAMS.cooldown for a, b in pairwise(found))
+
+
+def lonely_flags(signals) -> list[datetime]:
+    return [s.at for s in signals if s.reason == Reason.CONSISTENTLY_LONELY]
+
+
+def test_a_steadily_lonely_child_is_flagged_once_and_not_alerted_again_and_again():
+    # Changed deliberately (issue 10): five weeks of the highest score used to alert at the
+    # 2nd, 8th and 14th check-ins (after each cooldown); from the 8th on the child is
+    # steadily lonely, which is a standing flag for a peer group, not a rise.
+    signals = run(answers([NINE] * 15))
+    assert highs(signals) == [at(1)]  # the rise into it is still an alert
+    assert lonely_flags(signals) == [at(7)]  # eighth complete check-in: median 9
+    flag = next(s for s in signals if s.reason == Reason.CONSISTENTLY_LONELY)
+    assert flag.severity == Severity.WATCH and "median score 9" in flag.detail
+
+
+def test_the_lonely_flag_needs_a_median_at_the_bar_over_eight_complete_check_ins():
+    # placeholder rule: median three-item score >= 7 over the latest 8 complete check-ins
+    sevens_and_eights = [SEVEN, EIGHT] * 4  # median 7.5; bars of new children never reached
+    signals = run(answers(sevens_and_eights))
+    assert lonely_flags(signals) == [at(7)] and highs(signals) == []
+    assert lonely_flags(run(answers(sevens_and_eights[:7]))) == []  # seven are not enough
+    sixes_and_eights = [(3, (2, 2, 2)), EIGHT] * 4  # median 7: flagged
+    assert lonely_flags(run(answers(sixes_and_eights))) == [at(7)]
+    mostly_six = [(3, (2, 2, 2))] * 5 + [EIGHT] * 3  # median 6
+    assert lonely_flags(run(answers(mostly_six))) == []
+    # partly answered and missed check-ins are not counted; the flag waits for complete ones
+    gappy = answers([SEVEN] * 4) + missed(2, first=4) + [Observation(at(6), mood=3)]
+    gappy += answers([SEVEN] * 4, first=7)
+    assert lonely_flags(run(gappy)) == [at(10)]
+
+
+def test_the_lonely_flag_is_raised_once_per_child_even_after_a_better_spell():
+    calm = (4, (1, 1, 1))
+    history = answers([SEVEN] * 8 + [calm] * 10 + [SEVEN] * 10)
+    assert lonely_flags(run(history)) == [at(7)]
 
 
 def test_params_can_restore_the_absolute_rule():
@@ -268,7 +323,13 @@ def test_state_survives_a_json_round_trip_midway_and_gives_the_same_signals():
         state, signals = step(state, observation)
         resumed.extend(signals)
     assert resumed == straight
-    assert {Reason.SILENCE_TASK, Reason.HIGH_LONELINESS, Reason.DRIFT} <= set(reasons(straight))
+    assert {
+        Reason.SILENCE_CARER,
+        Reason.SILENCE_TASK,
+        Reason.HIGH_LONELINESS,
+        Reason.DRIFT,
+        Reason.CONSISTENTLY_LONELY,  # flagged_at survives the round trip: raised only once
+    } <= set(reasons(straight))
 
 
 def test_an_unknown_state_version_starts_afresh():
@@ -299,7 +360,17 @@ def test_params_refuse_an_h_one_bad_day_could_reach():
         DetectionParams(cusum_h=2.0)
 
 
-@pytest.mark.parametrize("bad", [{"high_run": 0}, {"low_mood_run": 0}, {"level_prior_weight": 0}])
-def test_params_refuse_level_rules_out_of_range(bad):
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"high_run": 0},
+        {"low_mood_run": 0},
+        {"level_prior_weight": 0},
+        {"silence_carer_after": 2},  # not after the retry
+        {"silence_carer_after": 4},  # not before the task
+        {"lonely_flag_window": 0},
+    ],
+)
+def test_params_refuse_rules_out_of_range(bad):
     with pytest.raises(ValueError):
         DetectionParams(**bad)

@@ -1,0 +1,68 @@
+"""The silence step between the child's retry and the volunteer's task: a word to the carer.
+
+When a child has missed a few check-ins in a row, the adult at home (a grandparent, an aunt:
+linked to the child as carer) can often settle it in a minute by handing over the phone. Each
+enrolled carer gets one short, warm message at their own good hour, in their own language. It
+says only that the check-ins went unanswered: never anything about the child's answers, mood or
+words. Nothing goes while a crisis or abuse alert is live (the carer may be the very adult a
+report is about, `may_tell_carer`), nor to a carer who has not joined, cannot be reached or has
+withdrawn their consent. With no carer the step does nothing; the volunteer's task follows at
+its own step.
+
+The outbox key names the child, the carer and the start of the silence, so one silence brings
+one message however often the step is reached again (a restart, a replayed check-in).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.adapters.db import family_repo, outbox_repo, people_repo
+from bot.adapters.db.models import Person
+from bot.domain.alerting import may_tell_carer
+from bot.domain.people import LinkKind
+from bot.services.deps import Deps
+from bot.services.outcome import Message
+from bot.services.scheduling import adult_good_hour
+
+log = logging.getLogger(__name__)
+KIND = "carer_silence"
+
+
+async def tell_carers(
+    deps: Deps, session: AsyncSession, child: Person, silence_since: datetime
+) -> int:
+    """Queue the word for each carer who may hear it; returns how many were queued now."""
+    if not may_tell_carer(await family_repo.live_alerts(session, child.id)):
+        log.info("child %s silent: carer not told while a crisis or abuse alert is live", child.id)
+        return 0
+    if not (await people_repo.consent_state(session, child.id)).complete:
+        return 0
+    now = deps.clock.now()
+    queued = 0
+    for carer in await people_repo.linked_adults(session, child.id, LinkKind.CARER):
+        if not await _may_hear(session, carer, child):
+            continue
+        text = deps.texts.render("carer_silence", carer.locale, child=child.display_name)
+        queued += await outbox_repo.enqueue(
+            session,
+            person_id=carer.id,
+            chat_id=carer.telegram_id or 0,
+            kind=KIND,
+            body=Message(text).to_body(),
+            send_after=adult_good_hour(deps, carer, now),
+            now=now,
+            dedupe_key=f"{KIND}:{child.id}:{carer.id}:{int(silence_since.timestamp())}",
+        )
+    log.info("child %s silent since %s: %s carer(s) told", child.id, silence_since, queued)
+    return queued
+
+
+async def _may_hear(session: AsyncSession, carer: Person, child: Person) -> bool:
+    """Joined, reachable (has not blocked the bot or left Telegram), consent not withdrawn."""
+    if carer.telegram_id is None or carer.unreachable_since is not None:
+        return False
+    return not await people_repo.guardian_consent_withdrawn_by(session, carer.id, child.id)
