@@ -3,7 +3,8 @@
 Input: JSON lines such as {"child": "c1", "at": "2026-03-02T17:30:00+08:00", "mood": 3,
 "items": [1, 2, 1], "text": null, "missed": false}, in time order per child. Output: one JSON line
 per alert the bot would raise, {"child", "at", "reason", "severity"}. Crisis words in "text" take
-the same path as in the bot (urgent, bypassing statistics).
+the same path as in the bot (urgent, bypassing statistics; words the screen is unsure of, a
+"please_read" alert).
 """
 
 from __future__ import annotations
@@ -13,9 +14,17 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, TextIO
 
-from bot.adapters.dialogs import load_crisis_lexicon
+from bot.adapters.dialogs import load_crisis_lexicon, load_crisis_model
 from bot.domain.alerting import SignalAction, action_for, crisis_alerts
-from bot.domain.detection import DEFAULT_PARAMS, DetectorState, Observation, screen, step
+from bot.domain.detection import (
+    DEFAULT_PARAMS,
+    PLEASE_READ,
+    URGENT,
+    DetectorState,
+    Observation,
+    assess,
+    step,
+)
 
 
 class ReplayError(ValueError):
@@ -35,7 +44,7 @@ def _observation(record: dict[str, Any]) -> Observation:
 def replay(lines: Iterable[str]) -> Iterator[dict[str, str]]:
     """Alerts, in input order, exactly as the bot's monitoring would raise them."""
     states: dict[str, DetectorState] = {}
-    lexicon = load_crisis_lexicon()
+    lexicon, model = load_crisis_lexicon(), load_crisis_model()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -47,9 +56,12 @@ def replay(lines: Iterable[str]) -> Iterator[dict[str, str]]:
             raise ReplayError(f"line {number}: {error}") from None
         at = observation.at.isoformat()
         text = record.get("text")
-        finding = screen(text, lexicon) if text and not observation.missed else None
-        for reason in crisis_alerts(finding.category) if finding else ():
-            yield {"child": child, "at": at, "reason": reason, "severity": "urgent"}
+        verdict = assess(text, lexicon, model) if text and not observation.missed else None
+        if verdict is not None and verdict.level == URGENT:
+            for reason in crisis_alerts(verdict.category or ""):
+                yield {"child": child, "at": at, "reason": reason, "severity": "urgent"}
+        elif verdict is not None and verdict.level == PLEASE_READ:
+            yield {"child": child, "at": at, "reason": "please_read", "severity": "alert"}
         state, signals = step(states.get(child, DetectorState()), observation, DEFAULT_PARAMS)
         states[child] = state
         for signal in signals:

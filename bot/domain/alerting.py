@@ -23,6 +23,9 @@ class AlertVerb(StrEnum):
 
 TASK_REASONS = frozenset({"silence_task", "abuse_report"})
 URGENT_REASONS = frozenset({"crisis", "sos", "abuse_report"})
+# Each raise brings new words a person must read (the crisis screen was unsure): sent again
+# even while the alert waits for acknowledgement, or the later words would never be seen.
+WORDS_REASONS = frozenset({"please_read"})
 # The longest case note kept (characters). A longer one is refused whole, never cut: a note
 # that silently lost its end could mislead whoever reads the record next.
 NOTE_LIMIT = 4000

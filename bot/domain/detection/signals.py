@@ -24,6 +24,7 @@ class Reason(StrEnum):
     SILENCE_RETRY = "silence_retry"  # first silence step: a gentle retry to the child
     SILENCE_TASK = "silence_task"  # second step: the volunteer reaches the carer or visits
     CRISIS = "crisis"  # crisis words in free text (see crisis.py); never from statistics
+    PLEASE_READ = "please_read"  # words the crisis screen was unsure of: a volunteer reads them
 
 
 @dataclass(frozen=True)
