@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.adapters.dialogs import load_crisis_lexicon, load_crisis_model  # noqa: E402
-from bot.domain.detection.crisis import PLEASE_READ, URGENT, assess  # noqa: E402
+from bot.domain.detection.crisis import EVERYDAY, PLEASE_READ, URGENT, assess, screen  # noqa: E402
 from bot.domain.detection.crisis_lexicon import CrisisLexicon  # noqa: E402
 from bot.domain.detection.crisis_model import CrisisModel, parse_model  # noqa: E402
 
@@ -68,7 +68,10 @@ def levels(
     model: CrisisModel | None = None,
     models: Sequence[CrisisModel] | None = None,
 ) -> list[str]:
-    """The screen's verdict on each text: one model for all, or one model per text."""
+    """The screen's verdict on each text: one model for all, or one model per text; with no
+    model at all, the lexicon alone (the screen before the model, for comparison)."""
+    if model is None and models is None:
+        return [URGENT if screen(t, lexicon) else EVERYDAY for t in texts]
     chosen = models or [model] * len(texts)
     return [assess(t, lexicon, m).level for t, m in zip(texts, chosen, strict=True)]
 
@@ -96,12 +99,14 @@ def evaluate(
     path: Path = HELDOUT_FILE,
     lexicon: CrisisLexicon | None = None,
     model: CrisisModel | None = None,
+    lexicon_only: bool = False,
 ) -> Report:
-    """The shipped screen on a probe file of the dev.yaml shape, texts of the development
-    half left out."""
+    """The shipped screen (or the lexicon alone) on a probe file of the dev.yaml shape, texts
+    of the development half left out."""
     probes = unseen_probes(path)
     lexicon = lexicon or load_crisis_lexicon()
-    verdicts = levels([p.text for p in probes], lexicon, model or load_crisis_model())
+    model = None if lexicon_only else model or load_crisis_model()
+    verdicts = levels([p.text for p in probes], lexicon, model)
     return report([p.label for p in probes], verdicts)
 
 
@@ -182,12 +187,16 @@ def main() -> None:
 
     lexicon, model = load_crisis_lexicon(), load_crisis_model()
     c = float(json.loads(MODEL_FILE.read_text(encoding="utf-8"))["params"]["c"])
-    show(
-        "development half, 5-fold cross-validated (out of fold)",
-        cross_validated(lexicon, model, c),
-    )
+    dev = read_probe_file(DEV_FILE)
+    baseline = report([p.label for p in dev], levels([p.text for p in dev], lexicon))
+    show("development half, lexicon alone (the screen before the model)", baseline)
+    cv = cross_validated(lexicon, model, c)
+    show("development half, lexicon + model, 5-fold cross-validated (out of fold)", cv)
     if not args.dev_only:
-        title = "held-out half (shipped model; texts also in the development half left out)"
+        show("held-out half, lexicon alone", evaluate(HELDOUT_FILE, lexicon, lexicon_only=True))
+        title = (
+            "held-out half, lexicon + shipped model (texts also in the development half left out)"
+        )
         show(title, evaluate(HELDOUT_FILE, lexicon, model))
     costs(lexicon, [p.text for p in read_probe_file(DEV_FILE)])
 
