@@ -99,9 +99,10 @@ def invites_parent_to_write(reason: str, severity: str) -> bool:
 
     A worry about loneliness, mood or silence: a parent's words are what helps. Never a crisis
     or an abuse disclosure: those are for the volunteer and the social worker, and a changed
-    update could tip off the very person a report is about.
+    update could tip off the very person a report is about. Nor words waiting to be read
+    (please_read): unread, they may be either.
     """
-    return severity != "urgent" and reason not in URGENT_REASONS
+    return severity != "urgent" and reason not in URGENT_REASONS | WORDS_REASONS
 
 
 def crisis_alerts(category: str) -> tuple[str, ...]:
