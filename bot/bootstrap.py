@@ -20,6 +20,7 @@ from bot.services.deps import Deps
 # with the file named, instead of failing a tick hours later.
 DIALOG_DATA = (
     dialogs.load_crisis_lexicon,
+    dialogs.load_crisis_model,
     dialogs.load_hotlines,
     dialogs.load_alert_texts,
     contact_dialogs.load_starters,

@@ -5,7 +5,8 @@ Input: JSON lines such as {"child": "c1", "at": "2026-03-02T17:30:00+08:00", "mo
 per signal the bot would act on, {"child", "at", "reason", "severity"}: alerts, and the watch
 steps with an action of their own (the retry to the child, the word to the carer, the standing
 "consistently lonely" flag), each by its reason's name. Crisis words in "text" take the same
-path as in the bot (urgent, bypassing statistics).
+path as in the bot (urgent, bypassing statistics; words the screen is unsure of, a
+"please_read" alert).
 """
 
 from __future__ import annotations
@@ -15,9 +16,17 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, TextIO
 
-from bot.adapters.dialogs import load_crisis_lexicon
+from bot.adapters.dialogs import load_crisis_lexicon, load_crisis_model
 from bot.domain.alerting import SignalAction, action_for, crisis_alerts
-from bot.domain.detection import DEFAULT_PARAMS, DetectorState, Observation, screen, step
+from bot.domain.detection import (
+    DEFAULT_PARAMS,
+    PLEASE_READ,
+    URGENT,
+    DetectorState,
+    Observation,
+    assess,
+    step,
+)
 
 
 class ReplayError(ValueError):
@@ -37,7 +46,7 @@ def _observation(record: dict[str, Any]) -> Observation:
 def replay(lines: Iterable[str]) -> Iterator[dict[str, str]]:
     """Signals acted on, in input order, exactly as the bot's monitoring would act on them."""
     states: dict[str, DetectorState] = {}
-    lexicon = load_crisis_lexicon()
+    lexicon, model = load_crisis_lexicon(), load_crisis_model()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -49,9 +58,12 @@ def replay(lines: Iterable[str]) -> Iterator[dict[str, str]]:
             raise ReplayError(f"line {number}: {error}") from None
         at = observation.at.isoformat()
         text = record.get("text")
-        finding = screen(text, lexicon) if text and not observation.missed else None
-        for reason in crisis_alerts(finding.category) if finding else ():
-            yield {"child": child, "at": at, "reason": reason, "severity": "urgent"}
+        verdict = assess(text, lexicon, model) if text and not observation.missed else None
+        if verdict is not None and verdict.level == URGENT:
+            for reason in crisis_alerts(verdict.category or ""):
+                yield {"child": child, "at": at, "reason": reason, "severity": "urgent"}
+        elif verdict is not None and verdict.level == PLEASE_READ:
+            yield {"child": child, "at": at, "reason": "please_read", "severity": "alert"}
         state, signals = step(states.get(child, DetectorState()), observation, DEFAULT_PARAMS)
         states[child] = state
         for signal in signals:

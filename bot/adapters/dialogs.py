@@ -8,6 +8,7 @@ the extractor skips it whole.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -19,6 +20,7 @@ from bot.domain.questionnaire import Option, Questionnaire, Step
 
 if TYPE_CHECKING:
     from bot.domain.detection.crisis_lexicon import CrisisLexicon
+    from bot.domain.detection.crisis_model import CrisisModel
 
 DIALOGS_DIR = Path(__file__).resolve().parents[2] / "dialogs"
 STRUCTURAL_KEYS = frozenset({"id", "key", "kind", "layout", "options", "items", "value", "number"})
@@ -130,6 +132,21 @@ def load_crisis_lexicon(directory: Path = DIALOGS_DIR) -> CrisisLexicon:
         return parse_lexicon(data)
     except (yaml.YAMLError, LexiconError) as error:
         raise LexiconError(f"{path}: {error}") from None
+
+
+@cache
+def load_crisis_model(directory: Path = DIALOGS_DIR) -> CrisisModel:
+    """The crisis screen's n-gram model from crisis_model.json (written by
+    bench/train_crisis_model.py), validated. A malformed file raises ModelError naming the file
+    and the field."""
+    from bot.domain.detection.crisis_model import ModelError, parse_model
+
+    path = directory / "crisis_model.json"
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return parse_model(json.load(handle))
+    except (json.JSONDecodeError, ModelError) as error:
+        raise ModelError(f"{path}: {error}") from None
 
 
 def extract_yaml(

@@ -23,6 +23,9 @@ class AlertVerb(StrEnum):
 
 TASK_REASONS = frozenset({"silence_task", "abuse_report"})
 URGENT_REASONS = frozenset({"crisis", "sos", "abuse_report"})
+# Each raise brings new words a person must read (the crisis screen was unsure): sent again
+# even while the alert waits for acknowledgement, or the later words would never be seen.
+WORDS_REASONS = frozenset({"please_read"})
 # The longest case note kept (characters). A longer one is refused whole, never cut: a note
 # that silently lost its end could mislead whoever reads the record next.
 NOTE_LIMIT = 4000
@@ -105,9 +108,10 @@ def invites_parent_to_write(reason: str, severity: str) -> bool:
 
     A worry about loneliness, mood or silence: a parent's words are what helps. Never a crisis
     or an abuse disclosure: those are for the volunteer and the social worker, and a changed
-    update could tip off the very person a report is about.
+    update could tip off the very person a report is about. Nor words waiting to be read
+    (please_read): unread, they may be either.
     """
-    return severity != "urgent" and reason not in URGENT_REASONS
+    return severity != "urgent" and reason not in URGENT_REASONS | WORDS_REASONS
 
 
 def may_tell_carer(live_alerts: Iterable[tuple[str, str]]) -> bool:

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.adapters.db import alert_repo, outbox_repo, people_repo
 from bot.adapters.db.models import Alert, Person
 from bot.domain.actions import AlertAction
-from bot.domain.alerting import NOTE_LIMIT, AlertStatus, AlertVerb, verb_allowed
+from bot.domain.alerting import NOTE_LIMIT, WORDS_REASONS, AlertStatus, AlertVerb, verb_allowed
 from bot.domain.awaiting import awaited, awaiting
 from bot.domain.people import LinkKind, Role
 from bot.domain.schedule import next_allowed
@@ -96,13 +96,19 @@ async def raise_alert(
     """Open an alert and send it; returns how many people it reached now.
 
     A concern still waiting for acknowledgement is not repeated: its escalation ladder is already
-    at work, and volunteers must not drown. Otherwise the live alert is reopened with the new
+    at work, and volunteers must not drown (except words to read, WORDS_REASONS: new words are
+    new news). Otherwise the live alert is reopened with the new
     words and its escalation clock restarted: an urgent one always, and an acknowledged concern
     when detection fires again (after its cooldown, so the child is still, or again, struggling).
     An acknowledgement must never silence what comes after it.
     """
     existing = await alert_repo.open_alert(session, child.id, reason)
-    if existing is not None and severity != "urgent" and existing.status == AlertStatus.OPEN:
+    if (
+        existing is not None
+        and severity != "urgent"
+        and existing.status == AlertStatus.OPEN
+        and reason not in WORDS_REASONS
+    ):
         log.info("alert %s for child %s still open: not repeated", existing.id, child.id)
         return 0
     now = deps.clock.now()

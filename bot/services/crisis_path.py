@@ -4,6 +4,10 @@ It bypasses all statistics. The child at once gets a warm reply with the program
 the volunteer and every coordinator an URGENT alert at the same moment. A human must be brought
 in, not only a number shown (shared/DOMAIN_NOTES.md: only 2.4% of app users called a hotline).
 An abuse disclosure also opens a mandatory-reporting task for the coordinators.
+
+Words the screen is unsure about (its model's middle band) take no crisis path: the child gets
+the ordinary reply, and their volunteer a non-urgent "please read" alert with the words, so an
+unsure screen neither alarms a child nor loses a crisis.
 """
 
 from __future__ import annotations
@@ -15,10 +19,10 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db.models import Person
-from bot.adapters.dialogs import load_crisis_lexicon, load_hotlines
+from bot.adapters.dialogs import load_crisis_lexicon, load_crisis_model, load_hotlines
 from bot.domain.alerting import crisis_alerts
 from bot.domain.awaiting import awaited, awaiting
-from bot.domain.detection import screen
+from bot.domain.detection import PLEASE_READ, URGENT, Assessment, assess
 from bot.services.alerts import raise_alert
 from bot.services.deps import Deps
 from bot.services.outcome import Message, Outcome
@@ -49,24 +53,46 @@ def _hotlines(deps: Deps, locale: str) -> list[tuple[str, str]]:
 async def screen_child_text(
     deps: Deps, session: AsyncSession, children: Sequence[Person], text: str
 ) -> Outcome | None:
-    """Screen free text from a child's account; on a finding, alert and answer the child."""
-    finding = screen(text, load_crisis_lexicon())
-    if finding is None or not children:
+    """Screen free text from a child's account; on a finding, alert and answer the child.
+    None when the caller should answer as usual (nothing found, or words to read)."""
+    verdict = assess(text, load_crisis_lexicon(), load_crisis_model())
+    if verdict.level not in (URGENT, PLEASE_READ) or not children:
         return None
-    detail: dict[str, object] = {"category": finding.category, "excerpt": text[:EXCERPT]}
+    detail: dict[str, object] = {
+        "category": verdict.category,
+        "excerpt": text[:EXCERPT],
+        "screen": "lexicon" if verdict.finding else "model",
+        "model_score": round(verdict.model_score, 3),
+    }
     if len(children) > 1:
         detail["shared_phone"] = True  # siblings on one phone: the words may be either's
+    if verdict.level == PLEASE_READ:
+        await _ask_to_read(deps, session, children, verdict, detail)
+        return None
     reached = 0
     for child in children:
-        for reason in crisis_alerts(finding.category):
+        for reason in crisis_alerts(verdict.category or ""):
             reached += await raise_alert(deps, session, child, reason, "urgent", detail=detail)
-    log.warning("crisis path for %s child(ren): %s", len(children), finding.category)
+    log.warning("crisis path for %s child(ren): %s", len(children), verdict.category)
     _warn_if_alone(reached, children)
     return Outcome(
         replies=[help_message(deps, children[0], reached > 0)],
         durable_for=children[0].id,
         delete_incoming=True,  # kept in the alert; gone from a shared phone's chat
     )
+
+
+async def _ask_to_read(
+    deps: Deps,
+    session: AsyncSession,
+    children: Sequence[Person],
+    verdict: Assessment,
+    detail: dict[str, object],
+) -> None:
+    """The middle band: each child's volunteer is asked, not urgently, to read the words."""
+    for child in children:
+        await raise_alert(deps, session, child, "please_read", "alert", detail=detail)
+    log.info("words to read for %s child(ren): %s", len(children), verdict.category)
 
 
 def _warn_if_alone(reached: int, children: Sequence[Person]) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from bot.adapters.dialogs import load_questionnaire
 from bot.domain import actions
+from bot.domain.alerting import invites_parent_to_write
 from bot.domain.checkin_rules import (
     SKIP,
     CheckinStatus,
@@ -182,3 +183,9 @@ def test_an_awaited_answer_lapses_and_never_mixes_kinds():
     assert awaited(asked, "outcome", NOW, timedelta(hours=2)) is None
     assert awaited("reply:x:y", "reply", NOW, timedelta(hours=2)) is None
     assert awaited(None, "reply", NOW, timedelta(hours=2)) is None
+
+
+def test_words_waiting_to_be_read_never_change_the_parents_update():
+    assert invites_parent_to_write("low_mood", "alert")
+    assert not invites_parent_to_write("please_read", "alert")  # may be an abuse disclosure
+    assert not invites_parent_to_write("crisis", "urgent")

@@ -4,7 +4,15 @@ Pure and deterministic: no clock, no storage, no Telegram. The bot keeps one sma
 `DetectorState` per child (JSON) and feeds each finished or expired check-in to `step`.
 """
 
-from bot.domain.detection.crisis import CrisisFinding, screen
+from bot.domain.detection.crisis import (
+    EVERYDAY,
+    PLEASE_READ,
+    URGENT,
+    Assessment,
+    CrisisFinding,
+    assess,
+    screen,
+)
 from bot.domain.detection.detector import run, step
 from bot.domain.detection.params import DEFAULT_PARAMS, DetectionParams
 from bot.domain.detection.signals import Observation, Reason, Severity, Signal
@@ -12,6 +20,10 @@ from bot.domain.detection.state import DetectorState
 
 __all__ = [
     "DEFAULT_PARAMS",
+    "EVERYDAY",
+    "PLEASE_READ",
+    "URGENT",
+    "Assessment",
     "CrisisFinding",
     "DetectionParams",
     "DetectorState",
@@ -19,6 +31,7 @@ __all__ = [
     "Reason",
     "Severity",
     "Signal",
+    "assess",
     "run",
     "screen",
     "step",

@@ -7,6 +7,11 @@ are masked first so everyday speech does not fire.
 
 The words are data, `dialogs/crisis_lexicon.yaml`, read and checked by the dialogs adapter and
 given to the screen as a `CrisisLexicon`: this module stays pure.
+
+`assess` adds a second reader, a small n-gram model (crisis_model.py) that recognises meaning
+said in other words: urgent when the lexicon fires or the model is sure; "please read" (the
+volunteer reads the words, not urgently) when the model is unsure, so an unsure screen never
+loses a crisis.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.domain.detection import crisis_model
 from bot.domain.detection.crisis_lexicon import CrisisLexicon
+from bot.domain.detection.crisis_model import CrisisModel
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 # Separators someone may put inside a word to slip past a filter ("want . die" in CJK).
@@ -38,6 +45,19 @@ class CrisisFinding:
     categories: tuple[str, ...]  # every category that fired, most serious first
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """Both readers' verdict on one text."""
+
+    level: str  # URGENT, PLEASE_READ or EVERYDAY
+    category: str | None  # the lexicon's when it fired, else the model's likeliest; None: everyday
+    model_score: float  # the model's probability that this is not everyday speech
+    finding: CrisisFinding | None  # the lexicon's finding, when it fired
+
+
+URGENT, PLEASE_READ, EVERYDAY = "urgent", "please_read", "everyday"
+
+
 def normalise(text: str, lexicon: CrisisLexicon) -> str:
     """One canonical form: NFKC (full-width -> half-width), casefold, straight quotes,
     traditional -> simplified (the lexicon's characters), no separators inside CJK words,
@@ -50,9 +70,26 @@ def normalise(text: str, lexicon: CrisisLexicon) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def screen(text: str, lexicon: CrisisLexicon) -> CrisisFinding | None:
-    """Screen one message or caption; None when nothing fired."""
+def assess(text: str, lexicon: CrisisLexicon, model: CrisisModel) -> Assessment:
+    """Screen one message or caption with the lexicon and the model together."""
     clean = normalise(text, lexicon)
+    finding = _lexicon_screen(clean, lexicon)
+    scored = crisis_model.score(clean, model)
+    if finding is not None:
+        return Assessment(URGENT, finding.category, scored.score, finding)
+    if scored.score >= model.high:
+        return Assessment(URGENT, scored.category, scored.score, None)
+    if scored.score >= model.low:
+        return Assessment(PLEASE_READ, scored.category, scored.score, None)
+    return Assessment(EVERYDAY, None, scored.score, None)
+
+
+def screen(text: str, lexicon: CrisisLexicon) -> CrisisFinding | None:
+    """Screen one message or caption with the lexicon alone; None when nothing fired."""
+    return _lexicon_screen(normalise(text, lexicon), lexicon)
+
+
+def _lexicon_screen(clean: str, lexicon: CrisisLexicon) -> CrisisFinding | None:
     for mask in lexicon.masks:
         clean = mask.sub(" ", clean)
     fired: list[tuple[str, int, bool, tuple[str, ...]]] = []

@@ -30,6 +30,7 @@ class Reason(StrEnum):
         "consistently_lonely"  # standing flag, not an alert: consider for a peer group
     )
     CRISIS = "crisis"  # crisis words in free text (see crisis.py); never from statistics
+    PLEASE_READ = "please_read"  # words the crisis screen was unsure of: a volunteer reads them
 
 
 @dataclass(frozen=True)
