@@ -35,7 +35,9 @@ class _Bucket:
     paused_until: float = 0.0
 
     def level(self, now: float, rate: float, cap: int) -> float:
-        self.tokens = min(float(cap), self.tokens + max(0.0, now - self.stamp) * rate)
+        tokens = min(float(cap), self.tokens + max(0.0, now - self.stamp) * rate)
+        nearest = round(tokens)
+        self.tokens = float(nearest) if abs(tokens - nearest) < 1e-9 else tokens  # float dust
         self.stamp = max(self.stamp, now)
         return self.tokens
 
