@@ -21,7 +21,7 @@ class PaceLimits:
     per_second: float = 30.0
     burst: int = 20
     chat_per_second: float = 1.0
-    chat_burst: int = 3
+    chat_burst: int = 5
 
     def __post_init__(self) -> None:
         if min(self.per_second, self.chat_per_second) <= 0 or min(self.burst, self.chat_burst) < 1:
