@@ -53,6 +53,7 @@ class Ticket:
 
     order: tuple[int, int]
     chat: ChatKey | None = field(compare=False)
+    from_full: bool = field(default=False, compare=False)  # let go from a full chat bucket
 
 
 class Pacer:
@@ -79,6 +80,21 @@ class Pacer:
         if index < len(self._waiting) and self._waiting[index] is ticket:
             del self._waiting[index]
 
+    def landed(self, ticket: Ticket, sent_at: float, now: float) -> None:
+        """The request `ticket` let go at `sent_at` is answered now.
+
+        Telegram counted it when it arrived, somewhere in between. If it was the one that
+        took a full bucket below full, Telegram's refill started only then while ours started
+        at `sent_at`: taking that flight time back keeps our count never ahead of Telegram's
+        (a slow first message of a burst would otherwise earn the last one a 429).
+        """
+        if ticket.chat is None or not ticket.from_full:
+            return
+        lim = self.limits
+        bucket = self._chat(ticket.chat, now)
+        bucket.level(now, lim.chat_per_second, lim.chat_burst)
+        bucket.tokens -= max(0.0, now - sent_at) * lim.chat_per_second
+
     def pause_chat(self, chat: ChatKey, until: float) -> None:
         bucket = self._chat(chat, until)
         bucket.paused_until = max(bucket.paused_until, until)
@@ -103,6 +119,7 @@ class Pacer:
                     or chat.level(now, lim.chat_per_second, lim.chat_burst) < 1
                 ):
                     continue  # this chat waits; others need not
+                ticket.from_full = chat.tokens >= lim.chat_burst
                 chat.tokens -= 1
             self._global.tokens -= 1
             self.withdraw(ticket)

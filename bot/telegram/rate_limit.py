@@ -99,8 +99,8 @@ class TongbanRateLimiter(BaseRateLimiter[int]):
         chat = _chat_of(data)
         counted = endpoint in COUNTED_METHODS
         for attempt in range(self.max_retries + 1):
-            if counted:
-                await self._turn(chat, priority)
+            ticket = await self._turn(chat, priority) if counted else None
+            sent_at = self._now()
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
@@ -111,6 +111,9 @@ class TongbanRateLimiter(BaseRateLimiter[int]):
                     await asyncio.sleep(wait)
                     continue
                 self._pause(chat, wait)
+            finally:
+                if ticket is not None:
+                    self.pacer.landed(ticket, sent_at, self._now())
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
     def _pause(self, chat: ChatKey | None, wait: float) -> None:
@@ -124,7 +127,7 @@ class TongbanRateLimiter(BaseRateLimiter[int]):
             self.pacer.pause_chat(chat, until)
         self._dispatch()
 
-    async def _turn(self, chat: ChatKey | None, priority: int) -> None:
+    async def _turn(self, chat: ChatKey | None, priority: int) -> Ticket:
         """Wait until this request may go; a cancelled waiter gives its place up."""
         ticket = self.pacer.enqueue(chat, priority)
         turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -132,6 +135,7 @@ class TongbanRateLimiter(BaseRateLimiter[int]):
         try:
             self._dispatch()
             await turn
+            return ticket
         finally:
             if self._turns.pop(id(ticket), None) is not None:
                 self.pacer.withdraw(ticket)

@@ -53,6 +53,7 @@ async def test_a_flood_of_wrong_invites_does_not_delay_the_urgent_alert(harness)
     assert replies == tries + 1  # a few "does not work", one "too many tries", then silence
     assert sum("does not work" in text for text in texts) == tries
     assert sum("wait an hour" in text for text in texts) == 1
+    assert h.emulator.stats.rejected_429 == 0
 
 
 async def test_a_flood_of_hellos_does_not_delay_the_urgent_alert(harness):

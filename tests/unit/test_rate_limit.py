@@ -150,3 +150,15 @@ async def test_a_cancelled_waiter_gives_up_its_place():
     await _send(limiter, telegram, 3, label="next")
     assert [label for _, label, _ in telegram.calls] == ["", "next"]
     await limiter.shutdown()
+
+
+def test_a_slow_first_message_of_a_burst_delays_the_next_by_its_flight():
+    """Telegram's bucket starts refilling when the first message arrives, not when we let it
+    go; our count must never run ahead of Telegram's."""
+    pacer = Pacer(PaceLimits(chat_per_second=1, chat_burst=2))
+    first, second = pacer.enqueue(1, 0), pacer.enqueue(1, 0)
+    assert pacer.release(0.0) == [first, second]
+    pacer.landed(first, sent_at=0.0, now=0.3)  # it took 0.3 s to reach Telegram and back
+    pacer.landed(second, sent_at=0.0, now=0.3)  # not from a full bucket: no change
+    pacer.enqueue(1, 0)
+    assert pacer.next_wake(0.3) == pytest.approx(1.3)
