@@ -22,6 +22,9 @@ class PaceLimits:
     burst: int = 20
     chat_per_second: float = 1.0
     chat_burst: int = 5
+    chat_backlog: int = 10
+    """More than this many ordinary requests waiting for one chat is a flood: refused at once
+    (see `TongbanRateLimiter`), so it cannot hold every update handler of the bot."""
 
     def __post_init__(self) -> None:
         if min(self.per_second, self.chat_per_second) <= 0 or min(self.burst, self.chat_burst) < 1:
@@ -63,15 +66,22 @@ class Pacer:
         self._global_started = False
         self._chats: dict[ChatKey, _Bucket] = {}
         self._waiting: list[Ticket] = []
+        self._backlog: dict[ChatKey, int] = {}
         self._seq = itertools.count()
 
     @property
     def waiting(self) -> int:
         return len(self._waiting)
 
+    def backlog(self, chat: ChatKey | None) -> int:
+        """How many requests wait for this chat."""
+        return self._backlog.get(chat, 0) if chat is not None else 0
+
     def enqueue(self, chat: ChatKey | None, priority: int) -> Ticket:
         ticket = Ticket((-priority, next(self._seq)), chat)
         bisect.insort(self._waiting, ticket)
+        if chat is not None:
+            self._backlog[chat] = self._backlog.get(chat, 0) + 1
         return ticket
 
     def withdraw(self, ticket: Ticket) -> None:
@@ -79,6 +89,10 @@ class Pacer:
         index = bisect.bisect_left(self._waiting, ticket)
         if index < len(self._waiting) and self._waiting[index] is ticket:
             del self._waiting[index]
+            if ticket.chat is not None:
+                left = self._backlog.pop(ticket.chat) - 1
+                if left:
+                    self._backlog[ticket.chat] = left
 
     def landed(self, ticket: Ticket, sent_at: float, now: float) -> None:
         """The request `ticket` let go at `sent_at` is answered now.

@@ -5,6 +5,10 @@ sending hundreds of messages) holds up a child's urgent alert to a volunteer. He
 waits for its own chat's pace and a global token (`pacing.Pacer`); a 429 pauses only the chat
 it came from, and when the global budget is short the most urgent waiting message goes first.
 
+Urgent messages are never refused; ordinary ones are when a chat already has
+`chat_backlog` waiting (a flood from one account, even an enrolled one), so that chat cannot
+occupy every one of PTB's concurrent update handlers.
+
 Priority travels in PTB's `rate_limit_args` as an int, higher = more urgent (the outbox row's
 `priority`); replies without one rank as 0. Times are the event loop's monotonic clock: this is
 transport pacing in real seconds, not the program's (injected) time.
@@ -15,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -98,6 +103,13 @@ class TongbanRateLimiter(BaseRateLimiter[int]):
         priority = rate_limit_args if isinstance(rate_limit_args, int) else DEFAULT_PRIORITY
         chat = _chat_of(data)
         counted = endpoint in COUNTED_METHODS
+        if counted and priority <= DEFAULT_PRIORITY and self._flooded(chat):
+            # Fail now rather than hold one of the bot's update handlers for many seconds:
+            # the outbox reschedules its own; a reply to a flood is simply not sent.
+            log.info("one chat has too many messages waiting; an ordinary one is refused")
+            raise RetryAfter(
+                math.ceil(self.pacer.backlog(chat) / self.pacer.limits.chat_per_second)
+            )
         for attempt in range(self.max_retries + 1):
             ticket = await self._turn(chat, priority) if counted else None
             sent_at = self._now()
@@ -115,6 +127,9 @@ class TongbanRateLimiter(BaseRateLimiter[int]):
                 if ticket is not None:
                     self.pacer.landed(ticket, sent_at, self._now())
         raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+    def _flooded(self, chat: ChatKey | None) -> bool:
+        return self.pacer.backlog(chat) >= self.pacer.limits.chat_backlog
 
     def _pause(self, chat: ChatKey | None, wait: float) -> None:
         """Telegram asked this chat (or, for a chat-less call, the bot) to wait."""

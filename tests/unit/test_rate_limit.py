@@ -162,3 +162,25 @@ def test_a_slow_first_message_of_a_burst_delays_the_next_by_its_flight():
     pacer.landed(second, sent_at=0.0, now=0.3)  # not from a full bucket: no change
     pacer.enqueue(1, 0)
     assert pacer.next_wake(0.3) == pytest.approx(1.3)
+
+
+async def test_a_flooded_chat_refuses_ordinary_requests_at_once_but_never_urgent_ones():
+    limiter = TongbanRateLimiter(PaceLimits(chat_burst=1, chat_backlog=3))
+    telegram = FakeTelegram()
+    await _send(limiter, telegram, 1)  # spends the chat's burst: the next ones wait
+    waiting = [asyncio.create_task(_send(limiter, telegram, 1)) for _ in range(3)]
+    await asyncio.sleep(0.01)
+    assert limiter.pacer.backlog(1) == 3
+    start = asyncio.get_running_loop().time()
+    with pytest.raises(RetryAfter):
+        await _send(limiter, telegram, 1)
+    assert asyncio.get_running_loop().time() - start < 0.05
+    urgent = asyncio.create_task(_send(limiter, telegram, 1, priority=2, label="urgent"))
+    assert await _send(limiter, telegram, 2) is True  # other chats are not affected
+    await asyncio.sleep(1.1)
+    assert [label for _, label, _ in telegram.calls][-1] == "urgent"  # ahead of the three
+    for task in (*waiting, urgent):
+        task.cancel()
+    await asyncio.gather(*waiting, urgent, return_exceptions=True)
+    assert limiter.pacer.backlog(1) == 0
+    await limiter.shutdown()
