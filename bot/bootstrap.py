@@ -14,6 +14,7 @@ from bot.adapters.db.engine import make_engine, make_sessionmaker, migrate
 from bot.adapters.texts import Texts
 from bot.clock import Clock, SystemClock
 from bot.config import SUPPORTED_LOCALES, Settings
+from bot.domain.throttle import Throttles
 from bot.services.deps import Deps
 
 # Every data file in dialogs/, read now (each loader caches): a malformed one stops the start
@@ -57,5 +58,10 @@ async def build_core(settings: Settings, clock: Clock | None = None) -> Core:
         texts=Texts(SUPPORTED_LOCALES, settings.default_locale),
         questionnaire=dialogs.load_questionnaire(),
         bot_username=settings.bot_username,
+        throttles=Throttles.of(
+            settings.stranger_replies,
+            settings.stranger_reply_minutes,
+            settings.invite_tries_per_hour,
+        ),
     )
     return Core(deps=deps, engine=engine)

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     school_hours: str = "mon-fri 08:00-16:30"
     quiet_hours: str = "daily 21:00-07:30"
     invite_ttl_days: int = Field(14, ge=1, le=365)
+    invite_tries_per_hour: int = Field(5, ge=1, le=100)
+    stranger_replies: int = Field(5, ge=1, le=100)
+    stranger_reply_minutes: float = Field(10.0, gt=0, le=1440)
     alert_escalate_hours: float = Field(24.0, gt=0)
     task_escalate_hours: float = Field(2.0, gt=0)
     urgent_escalate_minutes: float = Field(15.0, gt=0)

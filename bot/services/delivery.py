@@ -38,6 +38,7 @@ class Delivery:
     # the rest of the bookkeeping: the message must not go out again, only be recorded.
     message_id: int | None = None
     floor_message_id: int | None = None
+    priority: int = 0  # higher goes first, at the rate limiter too (urgent alerts)
 
 
 async def claim(deps: Deps, limit: int, known: KnownId | None = None) -> list[Delivery]:
@@ -55,6 +56,7 @@ async def claim(deps: Deps, limit: int, known: KnownId | None = None) -> list[De
                 r.attempts,
                 r.message_id,
                 r.floor_message_id,
+                r.priority,
             )
             for r in rows
         ]

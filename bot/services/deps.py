@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -11,6 +11,7 @@ from bot.adapters.texts import Texts
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.questionnaire import Questionnaire
+from bot.domain.throttle import Throttles
 
 
 @dataclass
@@ -21,6 +22,8 @@ class Deps:
     texts: Texts
     questionnaire: Questionnaire
     bot_username: str = ""
+    throttles: Throttles = field(default_factory=Throttles)
+    """Per-account allowances for unearned answers; in memory, so a restart resets them."""
 
     def tz_of(self, timezone: str | None) -> ZoneInfo:
         try:

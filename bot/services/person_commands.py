@@ -11,7 +11,7 @@ from bot.domain.actions import ChooseLanguage, encode
 from bot.domain.checkin_rules import CheckinStatus
 from bot.domain.invites import looks_like_code
 from bot.domain.people import LinkKind, Role, commands_for
-from bot.services import consent_flow, crisis_path
+from bot.services import consent_flow, crisis_path, strangers
 from bot.services.checkins import close_checkin
 from bot.services.deps import Deps
 from bot.services.enrolment import redeem_invite
@@ -74,26 +74,10 @@ async def _welcome(deps: Deps, session: AsyncSession, person: Person) -> list[Me
 
 async def start(deps: Deps, session: AsyncSession, sender: Sender, payload: str | None) -> Outcome:
     if payload:
-        person = None
-        if looks_like_code(payload):
-            try:
-                person = await redeem_invite(
-                    deps,
-                    session,
-                    payload,
-                    sender.user_id,
-                    sender.language_code,
-                    sender.first_name,
-                )
-            except UserError as error:
-                text = deps.texts.render("error", _sender_locale(sender), reason=error.reason)
-                return Outcome.reply(text)
-        if person is None:
-            return Outcome.reply(deps.texts.render("invite_invalid", _sender_locale(sender)))
-        return Outcome(replies=await _welcome(deps, session, person))
+        return await _join(deps, session, sender, payload)
     people = list(await people_repo.people_on_account(session, sender.user_id))
     if not people:
-        return Outcome.reply(deps.texts.render("stranger", _sender_locale(sender)))
+        return strangers.stranger_reply(deps, sender)
     await people_repo.mark_reachable(session, sender.user_id, None)
     replies = [_help(deps, people)]
     for person in people:
@@ -101,8 +85,24 @@ async def start(deps: Deps, session: AsyncSession, sender: Sender, payload: str 
     return Outcome(replies=replies)
 
 
-def _sender_locale(sender: Sender) -> str | None:
-    return "en" if (sender.language_code or "").startswith("en") else None
+async def _join(deps: Deps, session: AsyncSession, sender: Sender, payload: str) -> Outcome:
+    """Redeem an invite, within the account's allowance of tries (a flood gets silence)."""
+    refused = strangers.invite_try(deps, sender)
+    if refused is not None:
+        return refused
+    person = None
+    if looks_like_code(payload):
+        try:
+            person = await redeem_invite(
+                deps, session, payload, sender.user_id, sender.language_code, sender.first_name
+            )
+        except UserError as error:
+            locale = strangers.sender_locale(sender)
+            return Outcome.reply(deps.texts.render("error", locale, reason=error.reason))
+    if person is None:
+        return strangers.invite_invalid(deps, sender)
+    strangers.invite_worked(deps, sender)
+    return Outcome(replies=await _welcome(deps, session, person))
 
 
 async def help_command(

@@ -1,7 +1,8 @@
 """The core's front door: one entry per kind of input, each checked against the sender's roles.
 
 A channel calls these with plain values and sends back what they return. Unknown people get the
-same generic answer for everything, so nobody learns who is enrolled.
+same generic answer for everything, so nobody learns who is enrolled, and only a few times
+(`strangers`): a flood from one account must not hold up anyone's alerts.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.outcome import Outcome, Sender
 from bot.services.settle import settle
+from bot.services.strangers import sender_locale, stranger_reply
 
 log = logging.getLogger(__name__)
 
@@ -123,18 +125,9 @@ def _locale(deps: Deps, people: Sequence[Person]) -> str:
     return people[0].locale if people else deps.settings.default_locale
 
 
-def sender_locale(sender: Sender) -> str | None:
-    """A stranger's language, as Telegram reports it (the program's default otherwise)."""
-    return "en" if (sender.language_code or "").startswith("en") else None
-
-
 def reader_locale(deps: Deps, sender: Sender, people: Sequence[Person]) -> str | None:
     """The language of whoever reads the answer: the enrolled person's, else Telegram's."""
     return _locale(deps, people) if people else sender_locale(sender)
-
-
-def stranger_reply(deps: Deps, sender: Sender) -> Outcome:
-    return Outcome.reply(deps.texts.render("stranger", sender_locale(sender)))
 
 
 async def try_again_text(deps: Deps, sender: Sender | None) -> str:

@@ -11,7 +11,6 @@ from telegram import BotCommand
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseRateLimiter,
@@ -26,6 +25,7 @@ from bot.services.due import collect_due
 from bot.telegram.chat_marks import ChatMarks, MarkingRequest
 from bot.telegram.handlers import Handlers
 from bot.telegram.outbox_sender import OutboxSender
+from bot.telegram.rate_limit import TongbanRateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,8 @@ class TongbanBot:
     def __init__(
         self, core: Core, settings: Settings, rate_limiter: BaseRateLimiter | None = None
     ) -> None:
-        """`rate_limiter` defaults to Telegram's 30 messages/s with retries on a 429."""
+        """`rate_limiter` defaults to Telegram's limits (30 messages/s, about 1/s in a chat),
+        urgent first, a 429 pausing only its chat (`TongbanRateLimiter`)."""
         self.core = core
         self.settings = settings
         proxy = settings.telegram_proxy or None
@@ -52,7 +53,7 @@ class TongbanBot:
             .base_file_url(settings.telegram_base_file_url)
             .request(request)
             .get_updates_request(updates_request)
-            .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
+            .rate_limiter(rate_limiter or TongbanRateLimiter(max_retries=3))
             .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
             .concurrent_updates(True)
             .build()

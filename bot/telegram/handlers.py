@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 
 from telegram import Update
+from telegram.error import RetryAfter
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -108,7 +109,14 @@ class Handlers:
         await self._finish(update, await router.handle_unsupported(self.deps, sender, caption))
 
     async def on_error(self, update: object, context: Context) -> None:
-        """Log without personal content, and tell the person kindly to try again."""
+        """Log without personal content, and tell the person kindly to try again.
+
+        A reply the rate limiter refused because its chat is flooded is let go quietly:
+        a "please try again" would be refused the same way.
+        """
+        if isinstance(context.error, RetryAfter):
+            log.info("a reply was not sent: its chat has too many messages waiting")
+            return
         log.error("handler failed: %s", type(context.error).__name__, exc_info=context.error)
         if not isinstance(update, Update) or update.effective_chat is None:
             return

@@ -11,6 +11,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, InlineKeyboardMarkup
@@ -167,12 +168,17 @@ class OutboxSender:
         return False
 
     async def _send(self, item: Delivery) -> int:
-        body = item.body
+        """Every call carries the row's priority to the rate limiter: urgent ones go first."""
+        body, urgency = item.body, item.priority
         if body.get("delete_message_id"):
-            await self.bot.delete_message(item.chat_id, body["delete_message_id"])
+            await self.bot.delete_message(
+                item.chat_id, body["delete_message_id"], rate_limit_args=urgency
+            )
             return int(body["delete_message_id"])
         if _strips(item):  # no reply_markup: Telegram removes the keyboard
-            await self.bot.edit_message_reply_markup(item.chat_id, body["strip_markup_message_id"])
+            await self.bot.edit_message_reply_markup(
+                item.chat_id, body["strip_markup_message_id"], rate_limit_args=urgency
+            )
             return int(body["strip_markup_message_id"])
         markup = keyboard_from_body(body.get("buttons", []))
         if body.get("edit_message_id"):
@@ -181,6 +187,7 @@ class OutboxSender:
                 chat_id=item.chat_id,
                 message_id=body["edit_message_id"],
                 reply_markup=markup,
+                rate_limit_args=urgency,
             )
             return int(body["edit_message_id"])
         media = body.get("media")
@@ -189,14 +196,14 @@ class OutboxSender:
             # No room for the text on the media itself (Telegram counts a caption in UTF-16
             # units: 512 emoji fill it): it goes first, the media with the buttons after, so
             # the buttons sit under what they answer.
-            await self._send_text(item.chat_id, text, None)
-            return await self._send_media(item.chat_id, media, None, markup)
+            await self._send_text(item.chat_id, text, None, urgency)
+            return await self._send_media(item.chat_id, media, None, markup, urgency)
         if media:
-            return await self._send_media(item.chat_id, media, text, markup)
-        return await self._send_text(item.chat_id, text, markup)
+            return await self._send_media(item.chat_id, media, text, markup, urgency)
+        return await self._send_text(item.chat_id, text, markup, urgency)
 
     async def _send_text(
-        self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
+        self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None, urgency: int
     ) -> int:
         """Text over Telegram's limit goes in pieces, the buttons on the last.
 
@@ -205,8 +212,10 @@ class OutboxSender:
         """
         *head, last = split_text(text)
         for piece in head:
-            await self.bot.send_message(chat_id, piece)
-        message = await self.bot.send_message(chat_id, last, reply_markup=markup)
+            await self.bot.send_message(chat_id, piece, rate_limit_args=urgency)
+        message = await self.bot.send_message(
+            chat_id, last, reply_markup=markup, rate_limit_args=urgency
+        )
         return message.message_id
 
     async def _send_media(
@@ -215,20 +224,16 @@ class OutboxSender:
         media: dict[str, str],
         caption: str | None,
         markup: InlineKeyboardMarkup | None,
+        urgency: int,
     ) -> int:
         kind, file_id = media["kind"], media["file_id"]
+        options: dict[str, Any] = {"reply_markup": markup, "rate_limit_args": urgency}
         if kind == "voice":
-            sent = await self.bot.send_voice(
-                chat_id, file_id, caption=caption, reply_markup=markup
-            )
+            sent = await self.bot.send_voice(chat_id, file_id, caption=caption, **options)
         elif kind == "audio":
-            sent = await self.bot.send_audio(
-                chat_id, file_id, caption=caption, reply_markup=markup
-            )
+            sent = await self.bot.send_audio(chat_id, file_id, caption=caption, **options)
         elif kind == "photo":
-            sent = await self.bot.send_photo(
-                chat_id, file_id, caption=caption, reply_markup=markup
-            )
+            sent = await self.bot.send_photo(chat_id, file_id, caption=caption, **options)
         else:
-            sent = await self.bot.send_video_note(chat_id, file_id, reply_markup=markup)
+            sent = await self.bot.send_video_note(chat_id, file_id, **options)
         return sent.message_id
