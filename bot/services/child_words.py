@@ -92,10 +92,8 @@ async def forget_old_words(deps: Deps) -> int:
     queued, so this returns 0 for the tick's count)."""
     now = deps.clock.now()
     async with deps.sessions.begin() as session:
-        last = await program_settings.last_done(session, FORGOTTEN)
-        if last is not None and now - last < FORGET_EVERY:
+        if not await program_settings.claim_chore(session, FORGOTTEN, FORGET_EVERY, now):
             return 0
-        await program_settings.mark_done(session, FORGOTTEN, now)
         cleared = await checkin_repo.forget_words(session, kept_since(now), (LISTEN_KIND,))
     if cleared:
         log.info("check-in words of %s answers forgotten", cleared)

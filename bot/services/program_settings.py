@@ -6,7 +6,7 @@ Some programs prefer parents hear about mood only from the social worker.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,18 +34,28 @@ async def set_switch(deps: Deps, session: AsyncSession, key: str, on: bool) -> N
         row.value, row.updated_at = value, now
 
 
-async def last_done(session: AsyncSession, key: str) -> datetime | None:
+async def _last_done(session: AsyncSession, key: str) -> datetime | None:
     """When a periodic chore (e.g. forgetting old message content) last ran."""
     row = await session.get(ProgramSetting, key)
     return row.updated_at if row is not None else None
 
 
-async def mark_done(session: AsyncSession, key: str, now: datetime) -> None:
+async def _mark_done(session: AsyncSession, key: str, now: datetime) -> None:
     row = await session.get(ProgramSetting, key)
     if row is None:
         session.add(ProgramSetting(key=key, value="done", updated_at=now))
     else:
         row.updated_at = now
+
+
+async def claim_chore(session: AsyncSession, key: str, every: timedelta, now: datetime) -> bool:
+    """Whether a periodic chore is due (at most once per `every`); if so, mark it done now, in
+    the caller's transaction, so the mark and the chore's work commit or roll back together."""
+    last = await _last_done(session, key)
+    if last is not None and now - last < every:
+        return False
+    await _mark_done(session, key, now)
+    return True
 
 
 async def mood_words_command(

@@ -222,10 +222,8 @@ async def forget_old_content(deps: Deps) -> int:
     """Once an hour, clear what settled messages said after RETENTION (nothing is queued)."""
     now = deps.clock.now()
     async with deps.sessions.begin() as session:
-        last = await program_settings.last_done(session, FORGOTTEN)
-        if last is not None and now - last < FORGET_EVERY:
+        if not await program_settings.claim_chore(session, FORGOTTEN, FORGET_EVERY, now):
             return 0
-        await program_settings.mark_done(session, FORGOTTEN, now)
         cleared = await relay_repo.forget_content(session, now - RETENTION)
     if cleared:
         log.info("relay: content of %s settled messages forgotten", cleared)
