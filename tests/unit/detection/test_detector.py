@@ -20,7 +20,7 @@ from bot.domain.detection import (
     run,
     step,
 )
-from bot.domain.detection.baseline import estimate
+
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2026, 3, 2, 17, 30, tzinfo=SHANGHAI)
