@@ -83,7 +83,33 @@ class DetectionParams:
     """How much of the level's own uncertainty the statistic charges a long run for: 1 is the
     full profile likelihood, 0 treats the level all answers imply as known."""
     drift_h: float = 9.85
-    """Threshold on the log likelihood ratio: PLACEHOLDER, set by bench/detector_threshold.py."""
+    """Threshold of the drift CUSUM, in its own z units: set by bench/detector_threshold.py on
+    standard noise (4,000 steady children, 156 scheduled check-ins, 70% answered) so that 3% get
+    a drift alert within a year: a design choice, not tuned to any world (1,000 children: 2%
+    10.39, 3% 9.85, 5% 9.17, 10% 7.84).
+    Designs compared on the grid (tuning seed 20260302, 150 children a group on the worlds named,
+    300 for the first line; +1 SD found / ratio of median delays to the oracle's, +2 SD ratio):
+    - main's plug-in CUSUM (k 0.4, h 8.6, prior-shrunk floored spread, relative level bars),
+      all 14 worlds: steady alerted 5.7-21.3% (mean 12.9%; phi .45 21%, ceiling 20%, issue
+      cohort 19%, vary a lot 21%), +1 SD 71-95% / 1.24-1.78 (mean 1.41), +2 SD mean 1.23;
+    - the profile likelihood ratio over candidate starts (drift_design "glr", shift 1, hold 10,
+      h 5.7-6.0 from the same noise bench), original, phi .45, vary little, floor, ceiling,
+      issue cohort: alerted 5-13%, +1 SD 69-85% / 1.53-2.14, +2 SD 1.0-1.29. Profiling the
+      level out is principled but charges a long run for the level's uncertainty (its evidence
+      times n_before / (n_before + n_after)), which is where +1 SD rises are found: slower;
+      `level_penalty` 0.5 or 0 (the level before each start plugged in) only raises h (8.0,
+      39) and was not better;
+    - this CUSUM with k half a +1 SD step (shift 1.0, h 7.06): alerted 5-15%, +1 SD 70-81% /
+      mean 1.47, +2 SD mean 1.06; hold 10 (h 8.3-8.9) 1.50-1.59 and +2 SD 1.25; phi prior 0.15
+      with weight 5: unchanged; the SD from successive differences of the prewhitened
+      residuals (a rise does not inflate it) instead of their spread: +1 SD found +1-3 points;
+    - shift 0.6 (these defaults; original, phi .45, vary little, floor): alerted 6-13%, +1 SD
+      79-88% / mean 1.34, +2 SD mean 1.27: the small k keeps more +1 SD rises in reach at the
+      cost of +2 SD; spread prior weight 1 instead of 3: the same;
+    - a companion CUSUM for +2 SD (shift 2, h 3.97 at 1% alone, slow h 10.12): +2 SD mean
+      1.14 but steady alerted 11-29% (phi .45 29%): a fast CUSUM on few answers is not pivotal
+      under autocorrelation and coarse answers; rejected.
+    Held-out figures at 1,000 a group: README ("Detection")."""
 
     # --- level rules: only at the extremes, only once the child's usual is known ------------
     level_min_answered: int = 8
