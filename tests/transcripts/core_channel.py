@@ -110,7 +110,8 @@ class CoreChannel:
         await self._carry_out(person, outcome, message_id)
 
     async def _carry_out(self, person: Person, outcome: Outcome, pressed: int | None) -> None:
-        """What the Telegram handlers do with an Outcome: edit, replies, then wake the sender."""
+        """What the Telegram handlers do with an Outcome: the edit, then the replies. What it
+        queued goes out at the tick that ends every step (the handlers' wake, a little later)."""
         chat = self._chat(person)
         if outcome.edit is not None:
             target = chat.live(outcome.edit_message_id or pressed)
@@ -122,8 +123,6 @@ class CoreChannel:
                 )
         for reply in outcome.replies:
             chat.add(True, reply.text, _message_keyboard(reply))
-        if outcome.outbox_changed:
-            await self.tick()
 
     async def settle(self) -> None:
         """Nothing runs in the background here."""

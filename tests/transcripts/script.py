@@ -111,6 +111,11 @@ def _step(item: Any, tz: ZoneInfo, names: set[str]) -> Step:
         raise ValueError(f"unknown step {key!r}: not a person of this transcript or a verb")
     who, verb = found.group(1), found.group(2) or "says"
     echo = f"{who}: {value}" if verb == "says" else f"{who} {verb}: {value}"
+    if verb == "answers check-ins":
+        which = (
+            "the next check-in" if value["count"] == 1 else f"the next {value['count']} check-ins"
+        )
+        echo = f"{who} answers {which}: {', '.join(map(str, value['taps']))}"
     return Step(VERBS[verb], value, who=who, show=shown, echo=echo)
 
 

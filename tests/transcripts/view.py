@@ -90,7 +90,7 @@ class Numbering:
 
     def of(self, who: str, message_id: int) -> str:
         number = self._numbers.get((who, message_id))
-        return f"#{number}" if number else "an earlier message"
+        return f"#{number}" if number else "earlier message"
 
 
 def _content(shown: Shown, aliases: Aliases) -> list[str]:
