@@ -17,6 +17,12 @@ A transcript is YAML (see tests/transcripts/*.yaml and the README's testing sect
         show: nobody                 # any step: whose changes to print (default everyone)
     expected: |                      # written by TONGBAN_WRITE_TRANSCRIPTS=1, compared otherwise
       ...
+
+`answers check-ins` moves the clock to each of the child's next scheduled check-ins in turn,
+lets it come, taps the labels in order and lets a minute pass. Every step ends with one tick.
+The expected block lists, per step, its time and input, then for each person in the order of
+`people`: button notices, then new messages (numbered per person as first shown), edits and
+deletions in message order; a message first seen in a hidden step is "earlier message".
 """
 
 from __future__ import annotations
