@@ -108,6 +108,8 @@ def _step(item: Any, tz: ZoneInfo, names: set[str]) -> Step:
     (key, value), *options = item.items()
     show = dict(options).get("show")
     shown = None if show is None else tuple(() if show == "nobody" else str(show).split())
+    if shown and not set(shown) <= names:
+        raise ValueError(f"`show: {show}` names someone who is not in this transcript")
     if key == "at":
         return Step("at", parse_time(value, tz), show=shown, echo=f"the clock reaches {value}")
     if key == "wait":

@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from bot.bootstrap import Core, build_core
+from bot.bootstrap import Core
 from bot.clock import FakeClock
-from bot.emulator import BotAPIEmulator, EmulatorLimits
-from bot.telegram.app import TongbanBot
-from tests.conftest import SHANGHAI, make_settings
+from tests.conftest import SHANGHAI
+from tests.e2e.conftest import Harness
 from tests.transcripts.core_channel import CoreChannel
 from tests.transcripts.emulator_channel import EmulatorChannel
 from tests.transcripts.runner import Player
@@ -51,42 +49,14 @@ def _compare(path: Path, actual: str, may_write: bool) -> None:
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
-async def test_through_the_core(
-    path: Path, core: Core, clock: FakeClock, request: pytest.FixtureRequest
-) -> None:
+async def test_through_the_core(path: Path, core: Core, clock: FakeClock) -> None:
     actual = await Player(load(path, SHANGHAI), CoreChannel(core), clock).play()
     on_sqlite = core.deps.settings.database_url.startswith("sqlite")
     _compare(path, actual, may_write=on_sqlite)
 
 
-@pytest.fixture
-async def end_to_end(
-    migrated_sqlite_url: str, clock: FakeClock
-) -> AsyncIterator[tuple[BotAPIEmulator, Core, TongbanBot]]:
-    """The bot as `make run` starts it, against the emulator with Telegram's limits; the tick
-    is driven by the transcript at the fake time it chooses."""
-    async with BotAPIEmulator(limits=EmulatorLimits()) as emulator:
-        settings = make_settings(
-            migrated_sqlite_url,
-            bot_token=emulator.token,
-            bot_username="",
-            telegram_base_url=emulator.base_url,
-            telegram_base_file_url=emulator.base_file_url,
-            tick_seconds=3600,
-        )
-        core = await build_core(settings, clock)
-        bot = TongbanBot(core, settings)
-        await bot.start()
-        try:
-            yield emulator, core, bot
-        finally:
-            await bot.stop()
-            await core.close()
-
-
 @pytest.mark.parametrize("path", END_TO_END, ids=lambda p: p.stem)
-async def test_end_to_end(path: Path, end_to_end, clock: FakeClock) -> None:
-    emulator, core, bot = end_to_end
-    channel = EmulatorChannel(emulator, core, bot)
-    actual = await Player(load(path, SHANGHAI), channel, clock).play()
+async def test_end_to_end(path: Path, harness: Harness) -> None:
+    channel = EmulatorChannel(harness.emulator, harness.core, harness.bot)
+    actual = await Player(load(path, SHANGHAI), channel, harness.clock).play()
     _compare(path, actual, may_write=False)
