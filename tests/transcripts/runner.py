@@ -17,10 +17,16 @@ from bot.adapters.db.models import ChildProfile
 from bot.adapters.db.models import Person as PersonRow
 from bot.bootstrap import Core
 from bot.clock import FakeClock
-from bot.domain.people import Role
 from bot.services.enrolment import InviteRequest, create_invite
 from tests.transcripts.script import Person, Script, Step
-from tests.transcripts.view import Aliases, ChatView, Numbering, changes, register_hidden
+from tests.transcripts.view import (
+    Aliases,
+    ChatView,
+    Numbering,
+    Shown,
+    changes,
+    register_hidden,
+)
 
 CONSENT_PREFIXES = ("a:", "g:")  # a child's assent, a guardian's consent
 
@@ -42,15 +48,15 @@ def _copy(view: ChatView) -> ChatView:
 
 def _request(person: Person) -> InviteRequest:
     if person.role == "child":
-        return InviteRequest(
-            Role.CHILD,
-            name=person.name,
-            age_band=person.age_band,
-            guardianship=person.guardianship,
-        )
-    if person.role == "carer":
-        return InviteRequest(Role.PARENT, name=person.name, child=person.of, carer=True)
-    return InviteRequest(Role(person.role), name=person.name, child=person.of)
+        fields = {"age_band": person.age_band, "guardianship": person.guardianship}
+        return InviteRequest.of("child", name=person.name, **fields)
+    return InviteRequest.of(person.role, name=person.name, child=person.of)
+
+
+def _newest_first(view: ChatView) -> list[Shown]:
+    """The live messages of a chat, newest first."""
+    live = [m for m in view.messages.values() if not m.deleted]
+    return sorted(live, key=lambda m: -m.message_id)
 
 
 class Player:
@@ -108,10 +114,10 @@ class Player:
             issued = await create_invite(deps, session, _request(person), None)
         await self.channel.send_text(person, f"/start {issued.link.rsplit('=', 1)[1]}")
         await self.channel.settle()
-        for message in reversed(self.channel.view(person).messages.values()):
+        for message in _newest_first(self.channel.view(person)):
             data = [d for row in message.buttons for _, d in row]
             agree = [d for d in data if d.startswith(CONSENT_PREFIXES) and d.endswith(":y")]
-            if agree and not message.deleted:
+            if agree:
                 await self.channel.tap(person, message.message_id, agree[0])
                 await self.channel.settle()
                 return
@@ -138,8 +144,8 @@ class Player:
 
     async def _tap(self, person: Person, label: str) -> None:
         """Press the button whose label contains `label` on the newest message that has one."""
-        messages = [m for m in self.channel.view(person).messages.values() if not m.deleted]
-        for message in sorted(messages, key=lambda m: -m.message_id):
+        messages = _newest_first(self.channel.view(person))
+        for message in messages:
             for row in message.buttons:
                 for text, data in row:
                     if label in text:
