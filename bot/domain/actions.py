@@ -124,21 +124,3 @@ class ListenVoice:
     """A volunteer or coordinator asks to hear a child's check-in voice note (an answer id)."""
 
     answer_id: int
-
-
-Action = (
-    CheckinAnswer
-    | GuardianConsent
-    | ChildAssent
-    | ChooseLanguage
-    | AlertAction
-    | AskForHelp
-    | RelayChoice
-    | QuickReply
-    | MuteRelay
-    | CallProposalAnswer
-    | CallHappened
-    | ShareHighlight
-    | NudgeAction
-    | ListenVoice
-)

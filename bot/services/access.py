@@ -7,10 +7,10 @@ for a stranger, another volunteer's child, a volunteer no longer assigned and a 
 left the program, so a forged or stale button learns nothing from it.
 
 Several people may share one account (children on a grandparent's phone; accounts from before
-`accounts.join_refusal` may mix more). When more than one of them could act, the child themself
-comes first, then staff, then family, each in the order they joined; a parent who is also the
-carer at home acts as parent. Writing to the access log stays with the caller, who knows what
-was looked at.
+`accounts.join_refusal` may mix more). When more than one of them could act, the strongest
+standing wins, in the order of `Standing` (a coordinator who is also a volunteer acts as
+coordinator, a parent who is also the carer at home as parent); a tie goes to whoever joined
+first. Writing to the access log stays with the caller, who knows what was looked at.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from bot.domain.people import LinkKind, Role
 
 
 class Standing(StrEnum):
+    """How a person stands to a child, strongest first."""
+
     CHILD = "child"  # the child themself
     COORDINATOR = "coordinator"  # a social worker: every child in the program
     VOLUNTEER = "volunteer"  # the volunteer assigned to this child
@@ -37,24 +39,17 @@ class Standing(StrEnum):
 Right = frozenset[Standing]
 
 OWN: Right = frozenset({Standing.CHILD})
-"""The child's own buttons: check-ins, assent, help, mute, sharing, replies, calls held."""
+"""The child's own buttons: check-ins, assent, help, mute, sharing, quick replies, calls held."""
 CASEWORK: Right = frozenset({Standing.COORDINATOR, Standing.VOLUNTEER})
-"""Alerts, the child's record, their words and voice notes."""
+"""Alerts, the child's record and notes, their voice notes."""
 GUARDIAN: Right = frozenset({Standing.PARENT, Standing.CARER})
-"""A guardian's consent in chat, a visit home."""
+"""A guardian's consent in chat."""
 FAR_PARENT: Right = frozenset({Standing.PARENT})
-"""What a parent does as parent: messages, nudges, proposing a call."""
+"""What a parent does as parent: whom a message is for, the nudges, a visit as parent."""
 CALL_ANSWER: Right = frozenset({Standing.CHILD, Standing.CARER})
 """Agreeing (or not) to the weekly call time a parent proposed."""
 
-# Who comes first when several people on one account could act (see the module docstring).
-_TIER = {
-    Standing.CHILD: 0,
-    Standing.COORDINATOR: 1,
-    Standing.VOLUNTEER: 1,
-    Standing.PARENT: 2,
-    Standing.CARER: 2,
-}
+_STRENGTH = {standing: rank for rank, standing in enumerate(Standing)}
 # What each role could ever stand as, so nobody is looked up for a right they cannot hold.
 _POSSIBLE = {
     Role.CHILD: frozenset({Standing.CHILD}),
@@ -108,7 +103,7 @@ async def act_for(
             continue
         held = [s for s in await standings(session, person, child_id) if s in right]
         if held:
-            rank = (_TIER[held[0]], order)
+            rank = (_STRENGTH[held[0]], order)
             if best is None or rank < best[:2]:
                 best = (*rank, Access(person, held[0], child_id))
     return best[2] if best else None

@@ -152,12 +152,14 @@ async def test_an_id_that_is_not_a_child_gives_no_access():
     assert await standing([LI], CASEWORK, child=MUM) is None
 
 
-async def test_when_several_could_act_the_child_comes_first_then_each_in_joining_order():
+async def test_when_several_could_act_the_strongest_standing_wins_then_who_joined_first():
     # Accounts from before `join_refusal` may mix a child and their carer.
     assert await standing([GRANNY, CHILD], CALL_ANSWER) == (CHILD.id, Standing.CHILD)
-    # Two staff on one account: whoever joined first, as before.
-    assert await standing([WANG, LI], CASEWORK) == (WANG.id, Standing.VOLUNTEER)
+    # A coordinator who is also the child's volunteer acts as coordinator (they may do more).
+    assert await standing([WANG, LI], CASEWORK) == (LI.id, Standing.COORDINATOR)
     assert await standing([LI, WANG], CASEWORK) == (LI.id, Standing.COORDINATOR)
+    assert await standing([GRANNY, MUM], GUARDIAN) == (MUM.id, Standing.PARENT)
+    assert await standing([SISTER, CHILD], CALL_ANSWER) == (CHILD.id, Standing.CHILD)
 
 
 async def test_nobody_is_looked_up_for_a_right_their_role_cannot_hold():
