@@ -56,7 +56,8 @@ def levels(lex: Sequence[Screened], scores: Sequence[float], policy: Policy) -> 
     out = []
     for found, s in zip(lex, scores, strict=True):
         if found.hit:
-            out.append("urgent" if found.sure(policy) or s >= policy.floor else "please_read")
+            sure = found.sure(policy) or s >= min(policy.floor, policy.high)
+            out.append("urgent" if sure else "please_read")
         else:
             out.append("urgent" if s >= policy.high else "please_read" if s >= policy.low else "")
     return out
@@ -73,10 +74,14 @@ def apply_policy(
     budget = int(urgent_fp * len(day)) - by_lexicon
     if budget < 0:
         return None
-    rest = sorted((s for f, s in day if not f.hit), reverse=True)
-    high = min(0.99, rest[budget] + 1e-6) if budget < len(rest) else 0.5
-    demoted = sum(f.hit and not f.sure(given) and s < floor for f, s in day)
-    below = [s for s in rest if s < high]
+    # A lexicon hit the floor leaves to the model is urgent above `high` like any message.
+    rest = sorted(
+        (s for f, s in day if not (f.hit and (f.sure(given) or s >= floor))), reverse=True
+    )
+    high = min(0.999, rest[budget] + 1e-6) if budget < len(rest) else 0.5
+    demoted = sum(f.hit and not f.sure(given) and s < min(floor, high) for f, s in day)
+    below = [s for f, s in day if not f.hit and s < high]
+    below.sort(reverse=True)
     read_budget = max(0, int(read_cap * len(day)) - demoted)
     low = below[read_budget] + 1e-6 if read_budget < len(below) else 1e-4
     return Policy(round(min(low, high), 6), round(high, 6), floor, given.sure)
@@ -104,7 +109,8 @@ def best_policy(probes, lex, scores, names, urgent_fp=URGENT_FP, read_cap=READ_C
             continue
         got = figures(probes, lex, scores, policy, names)
         key = (
-            round(min(got[f"{n}_read"] for n in names), 4),
+            round(min(got[f"{n}_read"] for n in names), 2),  # whole points: no trading
+            # half the urgent recall for a tenth of a point of urgent-or-read
             round(min(got[f"{n}_urgent"] for n in names), 4),
             -round(got[f"{EVERYDAY}_read"], 4),
         )

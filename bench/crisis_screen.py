@@ -175,7 +175,9 @@ def trade_off(cv: CrossValidated, names: Sequence[str]) -> None:
             if found is None:
                 print(f"  {urgent_fp:>12.1%}  {read_cap:>8.0%}   (the lexicon alone exceeds it)")
                 continue
-            (worst_read, worst_urgent, _), _, got = found
+            _, _, got = found
+            worst_read = min(got[f"{n}_read"] for n in names)
+            worst_urgent = min(got[f"{n}_urgent"] for n in names)
             print(
                 f"  {urgent_fp:>12.1%}  {read_cap:>8.0%}   {worst_urgent:>12.1%}  "
                 f"{worst_read:>20.1%}  {got['everyday_read_only']:>13.1%}"

@@ -26,6 +26,7 @@ Needs scikit-learn (the `dev` extra); the bot scores the file in plain Python
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 from collections.abc import Sequence
@@ -173,7 +174,8 @@ def train(log=print) -> dict:
         key, policy, got = best_policy(probes, lex, scores, names)
         day_urgent, day_read = got["everyday_urgent"], got["everyday_read_only"]
         log(
-            f"C={c:<5g} {policy}: worst read {key[0]:.3f}, worst urgent {key[1]:.3f}, "
+            f"C={c:<5g} {policy}: worst read {min(got[f'{n}_read'] for n in names):.3f}, "
+            f"worst urgent {key[1]:.3f}, "
             f"everyday urgent {day_urgent:.3f} read {day_read:.3f}",
             flush=True,
         )
@@ -182,7 +184,8 @@ def train(log=print) -> dict:
     _, c, policy, scores = chosen
     data, _ = fit(probes, c, lexicon, classes, sources)
     sha = training_sha256()
-    version = f"ngram{NGRAM_MAX}-classes-c{c:g}-{sha[:12]}"
+    classes_sha = hashlib.sha256(json.dumps(sources, ensure_ascii=False).encode()).hexdigest()
+    version = f"ngram{NGRAM_MAX}-classes{classes_sha[:8]}-c{c:g}-{sha[:12]}"
     cv = {"version": version, "c": c, "scores": [round(x, 6) for x in scores]}
     CV_FILE.write_text(json.dumps(cv, separators=(",", ":")) + "\n", encoding="utf-8")
     return {

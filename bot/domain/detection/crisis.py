@@ -80,7 +80,8 @@ def assess(text: str, lexicon: CrisisLexicon, model: CrisisModel) -> Assessment:
     finding = _lexicon_screen(clean, lexicon)
     scored = crisis_model.score(clean, model)
     if finding is not None:
-        sure = bool(set(finding.kinds) & model.lexicon_sure) or scored.score >= model.lexicon_floor
+        floor = min(model.lexicon_floor, model.high)  # never below what any message needs
+        sure = bool(set(finding.kinds) & model.lexicon_sure) or scored.score >= floor
         return Assessment(URGENT if sure else PLEASE_READ, finding.category, scored.score, finding)
     if scored.score >= model.high:
         return Assessment(URGENT, scored.category, scored.score, None)
