@@ -206,19 +206,36 @@ class DetectionParams:
     again every two weeks. A weight of 4 keeps new children on the program's bar longer and
     alerts more usually lonely children (bench, margin 3: 8% against 5%)."""
 
-    # --- silence (placeholder numbers: issue 10's new statistics replace them) -------------
-    silence_retry_after: int = 2
-    """Consecutive missed check-ins before a gentle retry to the child (a placeholder; it was 3,
-    one week at three a week). With 70% answered a short run happens by chance, so this step
-    is automatic and cheap."""
-    silence_carer_after: int = 3
-    """Consecutive missed check-ins (the retry counts when it is missed too) before the carer
-    at home gets a short, warm word: a grandparent can hand over the phone, which no volunteer
-    task can do as quickly. Placeholder."""
-    silence_task_after: int = 4
-    """Consecutive missed check-ins before the volunteer gets a task (placeholder; it was 6,
-    two weeks): early non-response predicts later non-response (DOMAIN_NOTES), so silence is
-    not left to drift. With the retry counted this is the third scheduled check-in missed."""
+    # --- silence: a run of misses against the child's own habit (silence.py) -----------------
+    silence_prior_rate: float = 0.7
+    """Answer rate a new child is assumed to have (child EMA compliance 70-78%, DOMAIN_NOTES)."""
+    silence_prior_weight: float = 3.0
+    """Scheduled check-ins the prior rate counts for."""
+    silence_run_weight: float = 3.0
+    """Runs' steps the child's own miss rate counts for as the prior of q, the probability
+    that a miss follows a miss (independent misses have q equal to the miss rate)."""
+    silence_forgetting: float = 0.98
+    """Each older scheduled check-in counts this much less than the next (memory about 50
+    check-ins, four months), so a child whose habit drifts is judged by its recent one."""
+    silence_checkins_a_year: float = 156.0
+    """Scheduled check-ins a year (three a week): the chances a child has to start a run."""
+    silence_extra_answer: float = 1.0
+    """How readily a child who misses at random answers an extra ask, against its rate."""
+    silence_extra_cap: int = 4
+    """Unanswered extra asks in one silence before the bot stops asking."""
+    silence_retry_budget: float = 30.0
+    silence_carer_budget: float = 1.0
+    silence_task_budget: float = 0.05
+    """Silences a year this unusual that a child missing at random may reach each step with."""
+    silence_plug_in_share: float = 0.1
+    """A step is due too when the count with q at its mean (no uncertainty) is this share of
+    the budget: the cap for children with little history."""
+    silence_new_child: float = 12.0
+    """Scheduled check-ins (forgotten ones counting less) below which a child counts as new."""
+    silence_retry_cap: int = 5
+    silence_carer_cap: int = 11
+    silence_task_cap: int = 12
+    """Scheduled misses in a row that reach each step whatever the child's habit."""
     silence_task_every: int = 6
     """While the silence goes on, the task is raised again every this many further misses."""
 
@@ -246,7 +263,7 @@ class DetectionParams:
     def __post_init__(self) -> None:
         if min(self.spread_floor, self.prior_spread, self.spread_at_floor) <= 0:
             raise ValueError("spreads must be positive")
-        if not 0 < self.silence_retry_after < self.silence_carer_after < self.silence_task_after:
+        if not 0 < self.silence_retry_cap < self.silence_carer_cap < self.silence_task_cap:
             raise ValueError("silence steps must come in order: retry, carer, task")
         if self.lonely_flag_window < 1 or not 3 <= self.lonely_flag_median <= 9:
             raise ValueError("lonely flag out of range")
