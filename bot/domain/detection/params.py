@@ -214,6 +214,8 @@ class DetectionParams:
     silence_run_weight: float = 3.0
     """Runs' steps the child's own miss rate counts for as the prior of q, the probability
     that a miss follows a miss (independent misses have q equal to the miss rate)."""
+    silence_clustered_prior: float = 0.5
+    """Prior probability that a child's runs go on by their own q rather than its miss rate."""
     silence_forgetting: float = 0.98
     """Each older scheduled check-in counts this much less than the next (memory about 50
     check-ins, four months), so a child whose habit drifts is judged by its recent one."""
@@ -227,14 +229,14 @@ class DetectionParams:
     silence_carer_budget: float = 1.0
     silence_task_budget: float = 0.05
     """Silences a year this unusual that a child missing at random may reach each step with."""
-    silence_plug_in_share: float = 0.1
+    silence_plug_in_share: float = 0.2
     """A step is due too when the count with q at its mean (no uncertainty) is this share of
     the budget: the cap for children with little history."""
-    silence_new_child: float = 12.0
+    silence_new_child: float = 8.0
     """Scheduled check-ins (forgotten ones counting less) below which a child counts as new."""
     silence_retry_cap: int = 5
-    silence_carer_cap: int = 11
-    silence_task_cap: int = 12
+    silence_carer_cap: int = 14
+    silence_task_cap: int = 15
     """Scheduled misses in a row that reach each step whatever the child's habit."""
     silence_task_every: int = 6
     """While the silence goes on, the task is raised again every this many further misses."""

@@ -65,25 +65,51 @@ def yearly_count(state: DetectorState, params: DetectionParams, plug_in: bool = 
     """How many silences at least as unusual as the current one this child would have a year
     if it missed as it usually does: runs started a year times the run's probability.
 
-    A run goes on, check-in after check-in, with the child's own probability q that a miss
-    follows a miss, learnt from its past runs and shrunk toward its miss rate (what q is for a
-    child who misses at random), so a child whose misses come in clusters is judged by them.
-    With `plug_in`, q is taken as its posterior mean, without its uncertainty: for a child
-    with little history the uncertainty alone would keep a long silence "likely".
+    Two accounts of the child's misses, averaged by how well each explains its past runs:
+    misses independent at its rate, or runs that go on with their own probability q that a
+    miss follows a miss (learnt from its past runs, shrunk toward its miss rate), so a child
+    whose misses come in clusters is judged by them while one who misses at random keeps the
+    sharper first account. With `plug_in`, both are taken at their posterior means, without
+    their uncertainty: for a child with little history the uncertainty alone would keep a long
+    silence "likely".
     """
     answers, misses = rate_posterior(state, params)
     rate = answers / (answers + misses)
     weight = params.silence_run_weight
-    goes_on = weight * (1 - rate) + state.run_continues
-    ends = weight * rate + state.run_ends
+    prior_on, prior_end = weight * (1 - rate), weight * rate
+    goes_on, ends = prior_on + state.run_continues, prior_end + state.run_ends
     if plug_in:
-        scale = 1e6 / (goes_on + ends)  # a Beta this sharp is its mean
-        goes_on, ends = goes_on * scale, ends * scale
-    longer = run_probability(
-        ends, goes_on, state.missed_run - 1, state.extras_missed, params.silence_extra_answer
-    )
-    starts = (1 - rate) * ends / (ends + goes_on)
-    return params.silence_checkins_a_year * starts * longer
+        answers, misses = _sharp(answers, misses)
+        goes_on, ends = _sharp(goes_on, ends)
+    rho, run, asks = params.silence_extra_answer, state.missed_run, state.extras_missed
+    independent = rate * run_probability(answers, misses, run, asks, rho)
+    clustered = (1 - rate) * ends / (ends + goes_on)
+    clustered *= run_probability(ends, goes_on, run - 1, asks, rho)
+    share = _clustered_share(state, rate, prior_on, prior_end, params)
+    return params.silence_checkins_a_year * ((1 - share) * independent + share * clustered)
+
+
+def _clustered_share(
+    state: DetectorState, rate: float, prior_on: float, prior_end: float, params: DetectionParams
+) -> float:
+    """Posterior probability that the child's runs go on by their own q (Bayes factor of its
+    past runs: q with its Beta prior against q fixed at the miss rate)."""
+    on, end = state.run_continues, state.run_ends
+    fixed = on * math.log(1 - rate) + end * math.log(rate)
+    free = _log_beta(prior_on + on, prior_end + end) - _log_beta(prior_on, prior_end)
+    prior = params.silence_clustered_prior
+    odds = math.exp(min(50.0, fixed - free)) * (1 - prior) / prior
+    return 1 / (1 + odds)
+
+
+def _log_beta(a: float, b: float) -> float:
+    return math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
+
+
+def _sharp(a: float, b: float) -> tuple[float, float]:
+    """A Beta with the same mean but so much weight that it is its mean."""
+    scale = 1e6 / (a + b)
+    return a * scale, b * scale
 
 
 def missed(
@@ -124,12 +150,13 @@ def answered(
 ) -> DetectorState:
     """An answer ends any silence (its misses now join the posterior); a scheduled answer
     counts for the rate too. Extra asks stay out of the rate: they are asked only in silences."""
+    started = state.answer_hits > 0  # a run before the child ever answered is no habit
     for _ in range(state.missed_run):
         state = _learn(state, answered=False, params=params)
-    if state.missed_run:
+    if state.missed_run and started:
         state = replace(
             state,
-            run_continues=state.run_continues + state.missed_run - 1,
+            run_continues=state.run_continues + state.missed_run - 1 + state.extras_missed,
             run_ends=state.run_ends + 1,
         )
     state = replace(

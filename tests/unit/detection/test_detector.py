@@ -333,7 +333,7 @@ def test_params_refuse_an_h_one_bad_day_could_reach():
         {"low_mood_run": 0},
         {"level_prior_weight": 0},
         {"silence_carer_cap": 5},  # not after the retry's cap
-        {"silence_carer_cap": 12},  # not before the task's
+        {"silence_carer_cap": 15},  # not before the task's
         {"lonely_flag_window": 0},
     ],
 )

@@ -88,12 +88,28 @@ def test_a_silence_is_judged_against_the_posterior_from_before_it():
 def test_two_misses_worry_more_for_a_child_who_always_answers():
     reliable = feed(habit("a" * 60 + "mm", first=0))
     casual = feed(habit("am" * 30 + "mm", first=0))
-    assert yearly_count(reliable, DEFAULT_PARAMS) < yearly_count(casual, DEFAULT_PARAMS) / 5
+    assert yearly_count(reliable, DEFAULT_PARAMS) < yearly_count(casual, DEFAULT_PARAMS) / 3
     reliable_task = first_of(run(habit("a" * 60 + "m" * 12)), Reason.SILENCE_TASK)
     assert reliable_task is not None and reliable_task <= at(60 + 3)  # the 4th miss at most
     # the child who answers half the time needs a longer silence for the same step
     casual_task = first_of(run(habit("am" * 30 + "m" * 12)), Reason.SILENCE_TASK)
     assert casual_task is not None and casual_task > reliable_task
+
+
+def test_a_child_whose_misses_come_in_runs_is_judged_by_them():
+    clustered = feed(habit(("a" * 7 + "mmm") * 8 + "aa" + "mmm"))  # answers 70%, misses in threes
+    scattered = feed(habit("aamaaamaam" * 8 + "aa" + "mmm"))  # the same rate, misses alone
+    assert yearly_count(clustered, DEFAULT_PARAMS) > 3 * yearly_count(scattered, DEFAULT_PARAMS)
+    assert _clustered_share(clustered) > 0.8  # its past runs are explained by their own q
+
+
+def _clustered_share(state: DetectorState) -> float:
+    from bot.domain.detection.silence import _clustered_share as share
+
+    answers, misses = rate_posterior(state, DEFAULT_PARAMS)
+    rate = answers / (answers + misses)
+    weight = DEFAULT_PARAMS.silence_run_weight
+    return share(state, rate, weight * (1 - rate), weight * rate, DEFAULT_PARAMS)
 
 
 def test_steps_come_in_order_once_each_and_the_task_repeats_while_the_silence_lasts():
