@@ -9,15 +9,32 @@ normal; its misses join the posterior only when the child answers again.
 
 For a child who misses at random, k scheduled misses and m unanswered extra asks have the
 posterior-predictive probability E[(1-p)^k (1 - rho p)^m] (`silence_extra_answer`: rho, how
-readily such a child answers an extra ask compared with a scheduled one). A step is raised
-when that is below the step's yearly budget shared over the runs the child starts a year
-(about N p), i.e. when a silence this unusual would come to this child less often than the
-budget allows. Steps come in order, one per check-in: the retry (an extra ask), the word to
-the carer, the volunteer's task, and each has a cap in scheduled misses so no silence waits
-forever. After the retry, every further miss asks again (one extra ask a day on days without a
-scheduled check-in, as the bot opens them) until `silence_extra_cap` asks went unanswered or
-the task is raised; an answered one ends the silence. An extra ask outside a silence (a
-coordinator's check-in now) missed is no evidence of anything.
+readily such a child answers an extra ask compared with a scheduled one). Some children's
+misses come in runs (a phone away for days), so a second account lets a run go on with the
+child's own probability q that a miss follows a miss, learnt from its past runs; the two are
+averaged by how well each explains those runs (`yearly_count`). A step is raised when a
+silence this unusual would come to this child less often a year than the step's budget. Steps
+come in order, one per check-in: the retry (an extra ask), the word to the carer, the
+volunteer's task, each with a cap in scheduled misses so no silence waits forever. After the
+retry, every further miss asks again (one extra ask a day on days without a scheduled
+check-in, as the bot opens them) until `silence_extra_cap` asks went unanswered or the task
+is raised; an answered one ends the silence. An extra ask outside a silence (a coordinator's
+check-in now) missed is no evidence of anything.
+
+Designs tried (bench/silence.py, 300 children a group, one seed, the same budgets; steady
+children tasked / stopped ones tasked within 4 scheduled check-ins, in the 50%, 70%, 90%,
+clustered and new worlds; the kept numbers and figures are in params.py):
+- A, misses independent at the child's rate (the lost branch's design, redone): 8.0/22,
+  1.0/68, 1.7/98, 58/73, 2.7/64. Its first form (budgets 8/1/0.15, task cap 8, 3 asks):
+  23.5/28.5, 11.5/68.5, 3.0/95, 60.5/70.5, 5.5/16.
+- B, runs going on with the child's own q: 8.3/11, 2.0/54, 1.0/94, 20.7/12, 1.7/69; q, learnt
+  from far fewer steps than the rate, is uncertain for every child.
+- C, kept: A and B averaged by the Bayes factor of the child's past runs: 10.7/16, 1.3/62,
+  1.7/96, 22.7/24, 2.0/80.
+Runs learnt from scheduled steps only were biased (an answered extra ask ends a run early): a
+child answering 30% was tasked in 17.5% of years at budget 0.05, 2% once every step counts.
+Not used: the carer's word as evidence (its effect is unknown, the bench would only confirm
+what it assumed, and the detector does not know whether a carer was told).
 """
 
 from __future__ import annotations
