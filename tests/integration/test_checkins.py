@@ -267,3 +267,22 @@ async def _open_checkins(core):
 
     async with core.deps.sessions() as session:
         return list((await session.scalars(select(Checkin).order_by(Checkin.id))).all())
+
+
+async def test_an_extra_ask_still_open_ends_when_the_scheduled_checkin_opens(core, clock):
+    """Two check-ins never overlap: the scheduled one, which silence is counted on, goes out,
+    and the extra ask (a silence retry or a coordinator's, opened the day before) lapses."""
+    child_id = await enrol_consented_child(core)
+    clock.set(MONDAY_1730_UTC - timedelta(hours=23))  # Sunday 18:30 in Shanghai
+    async with core.deps.sessions.begin() as session:
+        (await session.get(ChildProfile, child_id)).adhoc_requested_at = clock.now()
+    assert (await collect_due(core.deps)).opened == 1
+    await _deliver_all(core)  # the extra ask reached the child's chat
+    clock.set(MONDAY_1730_UTC)  # the extra ask is open until Monday 18:30
+    report = await collect_due(core.deps)
+    assert report.opened == 1 and report.skipped_open == 0
+    extra, scheduled = await checkins_of(core, child_id)
+    assert (extra.kind, extra.status) == ("adhoc", "missed")
+    assert (scheduled.kind, scheduled.status) == ("scheduled", "open")
+    closed = [r for r in await outbox_rows(core) if r.kind == "checkin_closed"]
+    assert [r.checkin_id for r in closed] == [extra.id]  # its buttons are retired

@@ -27,6 +27,7 @@ from dataclasses import replace
 from datetime import datetime
 from statistics import median
 
+from bot.domain.detection import silence
 from bot.domain.detection.baseline import Baseline, composite, estimate, usual_answers
 from bot.domain.detection.params import DEFAULT_PARAMS, DetectionParams
 from bot.domain.detection.signals import Observation, Reason, Severity, Signal
@@ -41,8 +42,8 @@ def step(
 ) -> tuple[DetectorState, list[Signal]]:
     """Feed one check-in (in time order); returns the state to store and the signals raised."""
     if not observation.answered:
-        return _silence(state, observation.at, params)
-    state = replace(state, missed_run=0, missed_since=None)
+        return _silence(state, observation, params)
+    state = silence.answered(state, observation, params)
     base = estimate(state.history, params)  # both as they stood before this check-in
     bars = _bars(state, params)
     signals: list[Signal] = []
@@ -70,21 +71,13 @@ def run(
 
 
 def _silence(
-    state: DetectorState, at: datetime, params: DetectionParams
+    state: DetectorState, observation: Observation, params: DetectionParams
 ) -> tuple[DetectorState, list[Signal]]:
-    missed = state.missed_run + 1
-    since = state.missed_since or at
-    state = replace(state, missed_run=missed, missed_since=since)
-    beyond = missed - params.silence_task_after
-    if missed == params.silence_retry_after:
-        signal = Signal(at, Reason.SILENCE_RETRY, Severity.WATCH, since, f"{missed} missed")
-    elif missed == params.silence_carer_after:
-        signal = Signal(at, Reason.SILENCE_CARER, Severity.WATCH, since, f"{missed} missed")
-    elif beyond >= 0 and beyond % params.silence_task_every == 0:
-        signal = Signal(at, Reason.SILENCE_TASK, Severity.ALERT, since, f"{missed} missed")
-    else:
-        return state, []
-    return _fired(state, signal), [signal]
+    """A missed check-in: silence.py judges the run against the child's own habit."""
+    state, signals = silence.missed(state, observation, params)
+    for signal in signals:
+        state = _fired(state, signal)
+    return state, signals
 
 
 def _steadily_high(state: DetectorState, params: DetectionParams) -> str | None:
