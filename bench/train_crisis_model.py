@@ -35,11 +35,11 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.crisis_probes import PROBES_FILE, load_probes  # noqa: E402
 from bot.adapters.dialogs import DIALOGS_DIR, load_crisis_lexicon  # noqa: E402
 from bot.domain.detection.crisis import normalise  # noqa: E402
 from bot.domain.detection.crisis_lexicon import CrisisLexicon  # noqa: E402
 from bot.domain.detection.crisis_model import CrisisModel, features, parse_model  # noqa: E402
-from bot.domain.detection.probes import PROBES_FILE, load_probes  # noqa: E402
 
 DEV_FILE = ROOT / "tests" / "data" / "crisis_probes" / "dev.yaml"
 MODEL_FILE = DIALOGS_DIR / "crisis_model.json"
