@@ -6,6 +6,7 @@ Tests, the command line and the Telegram app all start here, with a real or a fa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -16,6 +17,13 @@ from bot.clock import Clock, SystemClock
 from bot.config import SUPPORTED_LOCALES, Settings
 from bot.domain.throttle import Throttles
 from bot.services.deps import Deps
+
+
+@cache
+def shared_texts(default_locale: str) -> Texts:
+    """Templates and catalogs, compiled once per process (about half a second): they do not
+    change while it runs, so every core built in it (tests, a restart) shares them."""
+    return Texts(SUPPORTED_LOCALES, default_locale)
 
 
 @dataclass
@@ -42,7 +50,7 @@ async def build_core(settings: Settings, clock: Clock | None = None) -> Core:
         sessions=make_sessionmaker(engine),
         clock=clock or SystemClock(),
         settings=settings,
-        texts=Texts(SUPPORTED_LOCALES, settings.default_locale),
+        texts=shared_texts(settings.default_locale),
         dialogs=dialogs,
         bot_username=settings.bot_username,
         throttles=Throttles.of(

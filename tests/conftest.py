@@ -115,6 +115,9 @@ async def _postgres_database(migrated: bool) -> AsyncIterator[str]:
     name = f"tongban_{uuid.uuid4().hex[:12]}"
     copy = f' TEMPLATE "{_TEMPLATES["postgresql"]}"' if migrated else ""
     await admin.execute(f'CREATE DATABASE "{name}"{copy}')
+    # A test needs no durability across a power cut: commits return without waiting for the
+    # disk (still atomic and at once visible to every connection), several times faster here.
+    await admin.execute(f'ALTER DATABASE "{name}" SET synchronous_commit TO off')
     try:
         yield f"{base}/{name}"
     finally:
