@@ -70,6 +70,8 @@ async def _postgres_answers() -> bool:
 
 # Migrated once per run, then copied for each test: migrations cost about half a second a
 # test on SQLite and more on PostgreSQL. `test_migrations.py` still migrates empty databases.
+# Under pytest-xdist each worker is a process of its own: it migrates, copies and at the end
+# drops templates of its own (random names, in its own temporary folder), never another's.
 _TEMPLATES: dict[str, str] = {}
 
 
