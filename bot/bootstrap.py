@@ -20,10 +20,10 @@ from bot.services.deps import Deps
 
 
 @cache
-def shared_texts(default_locale: str) -> Texts:
+def shared_texts(default_locale: str, warm_up: bool = True) -> Texts:
     """Templates and catalogs, compiled once per process (about half a second): they do not
     change while it runs, so every core built in it (tests, a restart) shares them."""
-    return Texts(SUPPORTED_LOCALES, default_locale)
+    return Texts(SUPPORTED_LOCALES, default_locale, warm_up)
 
 
 @dataclass
@@ -35,8 +35,13 @@ class Core:
         await self.engine.dispose()
 
 
-async def build_core(settings: Settings, clock: Clock | None = None) -> Core:
-    """Load dialogs and catalogs, open the database and bring its schema up to date."""
+async def build_core(
+    settings: Settings, clock: Clock | None = None, *, warm_up: bool = True
+) -> Core:
+    """Load dialogs and catalogs, open the database and bring its schema up to date.
+
+    `warm_up=False` (one-shot command line verbs) leaves each template to be compiled when
+    first used; the running bot compiles them all now, so its first alert waits for none."""
     # Every data file in dialogs/, read and checked first: a malformed one stops the start with
     # the file named (before the database is touched), instead of failing a tick hours later.
     dialogs = load_dialogs()
@@ -50,7 +55,7 @@ async def build_core(settings: Settings, clock: Clock | None = None) -> Core:
         sessions=make_sessionmaker(engine),
         clock=clock or SystemClock(),
         settings=settings,
-        texts=shared_texts(settings.default_locale),
+        texts=shared_texts(settings.default_locale, warm_up),
         dialogs=dialogs,
         bot_username=settings.bot_username,
         throttles=Throttles.of(
