@@ -19,7 +19,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.domain.detection.probes import PROBES_FILE, load_probes  # noqa: E402
+from bench.crisis_probes import PROBES_FILE, load_probes  # noqa: E402
 
 PROBE_DIR = ROOT / "tests" / "data" / "crisis_probes"
 DEV_FILE = PROBE_DIR / "dev.yaml"

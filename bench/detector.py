@@ -61,6 +61,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.crisis_probes import CRISIS_POSITIVES, HYPERBOLE_NEGATIVES
 from bot.adapters.dialogs import load_crisis_lexicon
 from bot.domain.detection import (
     DEFAULT_PARAMS,
@@ -72,7 +73,6 @@ from bot.domain.detection import (
 )
 from bot.domain.detection.baseline import composite
 from bot.domain.detection.crisis import screen
-from bot.domain.detection.probes import CRISIS_POSITIVES, HYPERBOLE_NEGATIVES
 
 YEAR = 156  # scheduled check-ins: three a week
 PHI = 0.15  # calibrated: the oracle reproduces issue 3's "about 18 and 6" (docstring)

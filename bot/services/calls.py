@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db import family_repo, outbox_repo, people_repo
 from bot.adapters.db.models import CallRecord, ContactPlan, Person
-from bot.adapters.family_dialogs import CallTiming, load_call_timing
 from bot.domain.actions import CallHappened, CallProposalAnswer, encode
 from bot.domain.call_rules import (
     CallStatus,
@@ -31,6 +30,7 @@ from bot.domain.call_rules import (
     is_blocked,
     parse_call_time,
 )
+from bot.domain.dialog_data import CallTiming
 from bot.domain.people import LinkKind, nickname_key
 from bot.domain.schedule import DAY_NAMES, WeeklySchedule, next_occurrence
 from bot.services.access import CALL_ANSWER, OWN, act_for
@@ -330,7 +330,7 @@ async def _take_proposal(
 
 async def collect_calls(deps: Deps) -> int:
     """Queue what is due now; returns how many messages were queued."""
-    timing = load_call_timing()
+    timing = deps.dialogs.call_timing
     queued = await _remind(deps, timing)
     queued += await _ask(deps, timing)
     await _close_unanswered(deps, timing)
@@ -394,7 +394,7 @@ async def _send_reminders(
 ) -> int:
     """The parent's reminder goes now, whatever their working hours (they agreed the time);
     the child's waits for the end of school or the night, and is dropped if that is too late."""
-    timing = load_call_timing()
+    timing = deps.dialogs.call_timing
     key = f"call_reminder:{plan.id}:{call_at:%Y%m%d%H%M}"
     now = deps.clock.now()
     parent_text = deps.texts.render(

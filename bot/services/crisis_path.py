@@ -19,7 +19,6 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db.models import Person
-from bot.adapters.dialogs import load_crisis_lexicon, load_crisis_model, load_hotlines
 from bot.domain.actions import AskForHelp
 from bot.domain.alerting import crisis_alerts
 from bot.domain.awaiting import awaited, awaiting
@@ -49,7 +48,7 @@ def _faded(deps: Deps, locale: str) -> str:
 
 
 def _hotlines(deps: Deps, locale: str) -> list[tuple[str, str]]:
-    return [(number, deps.texts.gettext(label, locale)) for number, label in load_hotlines()]
+    return [(number, deps.texts.gettext(label, locale)) for number, label in deps.dialogs.hotlines]
 
 
 async def screen_child_text(
@@ -57,7 +56,7 @@ async def screen_child_text(
 ) -> Outcome | None:
     """Screen free text from a child's account; on a finding, alert and answer the child.
     None when the caller should answer as usual (nothing found, or words to read)."""
-    verdict = assess(text, load_crisis_lexicon(), load_crisis_model())
+    verdict = assess(text, deps.dialogs.crisis_lexicon, deps.dialogs.crisis_model)
     if verdict.level not in (URGENT, PLEASE_READ) or not children:
         return None
     detail: dict[str, object] = {

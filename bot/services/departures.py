@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.adapters.contact_dialogs import load_follow_up_schedule
 from bot.adapters.db import checkin_repo, people_repo, visit_repo
 from bot.adapters.db.models import ChildProfile, FollowUp, Person, Visit
 from bot.domain.checkin_rules import CheckinKind
@@ -194,7 +193,7 @@ def _child_follow_ups(
     """
     tz = deps.tz_of(child.timezone)
     at = WeeklySchedule.parse(profile.schedule).at
-    days = follow_up_days(visit.ends_on, load_follow_up_schedule().child_days)
+    days = follow_up_days(visit.ends_on, deps.dialogs.follow_up_schedule.child_days)
     return [
         (
             FollowUp(
@@ -214,7 +213,7 @@ def _child_follow_ups(
 def parent_follow_up_due(deps: Deps, parent: Person, day: date) -> datetime:
     """A parent's extra nudge: the first good hour from the schedule's hour on that day."""
     tz = deps.tz_of(parent.timezone)
-    start = datetime.combine(day, time(load_follow_up_schedule().parent_hour), tzinfo=tz)
+    start = datetime.combine(day, time(deps.dialogs.follow_up_schedule.parent_hour), tzinfo=tz)
     return _utc(adult_good_hour(deps, parent, start))
 
 
@@ -222,7 +221,7 @@ def _parent_follow_ups(
     deps: Deps, parent: Person, child: Person, visit: Visit, now: datetime
 ) -> list[tuple[FollowUp, date]]:
     tz = deps.tz_of(parent.timezone)
-    days = follow_up_days(visit.ends_on, load_follow_up_schedule().parent_days)
+    days = follow_up_days(visit.ends_on, deps.dialogs.follow_up_schedule.parent_days)
     return [
         (
             FollowUp(
@@ -257,7 +256,7 @@ async def retime_parent_follow_ups(
         if visit is None:
             continue
         # The schedule's day it was for (a late good hour may have pushed it past midnight).
-        planned = follow_up_days(visit.ends_on, load_follow_up_schedule().parent_days)
+        planned = follow_up_days(visit.ends_on, deps.dialogs.follow_up_schedule.parent_days)
         moved = follow_up.due_at.astimezone(old_tz).date()
         day = max((d for d in planned if d <= moved), default=moved)
         follow_up.due_at = parent_follow_up_due(deps, parent, day)

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.adapters.contact_dialogs import load_holidays, load_starters, starter_texts
 from bot.adapters.db import nudge_repo, outbox_repo, people_repo
 from bot.adapters.db.models import ChildProfile, ContactPlan, Person
 from bot.domain.actions import NudgeAction, encode
@@ -118,7 +117,7 @@ async def send_nudge(
     """Queue a nudge now (at most one per plan and parent's day); False if one went today."""
     facts = await child_facts(deps, session, child, now)
     topics = [AFTER_DEPARTURE] if departure else starter_topics(facts)
-    pool = starter_pool(topics, {t: [k for k, _ in s] for t, s in load_starters().items()})
+    pool = starter_pool(topics, {t: [k for k, _ in s] for t, s in deps.dialogs.starters.items()})
     day = now.astimezone(deps.tz_of(parent.timezone)).date()
     key = pick_starter(pool, plan.last_starter, seed=plan.id + day.toordinal())
     queued = await outbox_repo.enqueue(
@@ -146,7 +145,7 @@ async def child_facts(
     departed = await nudge_repo.latest_departure(session, child.id, today)
     return ChildFacts(
         checkins_answered=await nudge_repo.checkins_completed_since(session, child.id, at - WEEK),
-        day=day_kind(today, load_holidays()),
+        day=day_kind(today, deps.dialogs.holidays),
         days_since_departure=(today - departed).days if departed else None,
         activities_done=await activities_done(session, child.id, at - WEEK),
     )
@@ -174,7 +173,7 @@ def nudge_message(
     values = {"child": child.display_name, "count": facts.checkins_answered}
     starter = ""
     if starter_key is not None:
-        starter = deps.texts.gettext(starter_texts()[starter_key], locale) % values
+        starter = deps.texts.gettext(deps.dialogs.starter_text(starter_key), locale) % values
     text = deps.texts.render(
         "nudge_message", locale, child=child.display_name, starter=starter, departure=departure
     )
