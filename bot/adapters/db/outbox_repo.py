@@ -35,7 +35,7 @@ _OLD_TARGETS = {
 }
 
 
-def _body(item: Outgoing) -> dict[str, Any]:
+def body_of(item: Outgoing) -> dict[str, Any]:
     body: dict[str, Any] = {"v": BODY_VERSION, "verb": item.verb.value}
     if item.target_message_id is not None:
         body["target"] = item.target_message_id
@@ -106,7 +106,7 @@ async def enqueue(session: AsyncSession, item: Outgoing, now: datetime) -> bool:
             person_id=item.person_id,
             chat_id=item.chat_id,
             kind=item.kind,
-            body=_body(item),
+            body=body_of(item),
             checkin_id=item.checkin_id,
             dedupe_key=item.dedupe_key,
             status=PENDING,
