@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 RENEW_SECONDS = LEASE.total_seconds() / 3  # renewed well before it runs out
 RECORD_ATTEMPTS = 5
 WAKE_EXTRA = 8  # a wake into a full pipe claims this many more (the most urgent first)
+# Landed sends record their results two at a time: on SQLite's one connection a tap's
+# transaction, or the claim that fetches its alert, then waits behind two of them, not behind
+# the bookkeeping of a whole pipe of check-ins.
+RECORD_SLOTS = 2
 InFlight = dict[asyncio.Task[bool], int]  # the send -> its outbox id
 
 
@@ -46,6 +50,7 @@ class OutboxSender:
         self._refill_at = max(1, concurrency // 4)  # claims in handfuls, not one by one
         self._lock = asyncio.Lock()
         self._woken = asyncio.Event()
+        self._recording = asyncio.Semaphore(RECORD_SLOTS)
         self.stopping = False  # set on shutdown: finish what is in flight, claim nothing new
 
     async def drain(self, wait: bool = True) -> int:
@@ -167,7 +172,8 @@ class OutboxSender:
         would go out again when its lease runs out."""
         for attempt in range(RECORD_ATTEMPTS):
             try:
-                await record()
+                async with self._recording:
+                    await record()
                 return True
             except SQLAlchemyError:
                 log.warning("could not record a send (attempt %s); retrying", attempt + 1)
