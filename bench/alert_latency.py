@@ -32,10 +32,9 @@ from benchlib import (
     enrol_children,
     start_after_first_tick,
 )
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert
 
-from bot.adapters.db import outbox_repo
-from bot.adapters.db.models import Link, Outbox, Person
+from bot.adapters.db.models import Link, Person
 from bot.bootstrap import build_core
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator, EmulatedUser
@@ -92,17 +91,10 @@ async def round_of_checkins(bot: TongbanBot, children: list[EmulatedUser]) -> No
     await asyncio.gather(*(answer(child) for child in children))
 
 
-async def round_unsent(core) -> int:
-    """Check-ins of the round not yet sent (pending, or in flight)."""
-    async with core.deps.sessions() as session:
-        return await session.scalar(
-            select(func.count())
-            .select_from(Outbox)
-            .where(
-                Outbox.kind == "checkin",
-                Outbox.status.in_((outbox_repo.PENDING, outbox_repo.SENDING)),
-            )
-        )
+def round_received(emulator: BotAPIEmulator, round_ids: list[int]) -> int:
+    """How many of the round's check-ins have reached its children (one message each)."""
+    sends = emulator.stats.sends_per_chat
+    return sum(1 for telegram_id in round_ids if sends[telegram_id])
 
 
 async def timed(volunteer: EmulatedUser, predicate, act) -> float:
@@ -122,10 +114,11 @@ def summary(name: str, seconds: list[float]) -> None:
     print(f"{name}_max_ms: {ordered[-1] * 1000:.0f}")
 
 
-async def measure(core, children, volunteers) -> dict[str, list[float]]:
-    """The second very lonely answer of each child, then a crisis message from each."""
+async def measure(children, volunteers, progress) -> dict[str, list[float]]:
+    """The second very lonely answer of each child, then a crisis message from each;
+    `progress()` tells how much of the round has arrived (read before and after)."""
     ready = await asyncio.gather(*(answer(child, last_tap=False) for child in children))
-    unsent = [await round_unsent(core)]
+    arrived = [float(progress()), perf_counter()]
     drift = []
     for child, volunteer, message_id in zip(children, volunteers, ready, strict=True):
         drift.append(
@@ -144,8 +137,8 @@ async def measure(core, children, volunteers) -> dict[str, list[float]]:
                 lambda c=child: c.send_text("I want to kill myself"),
             )
         )
-    unsent.append(await round_unsent(core))
-    return {"drift": drift, "crisis": crisis, "unsent": [float(n) for n in unsent]}
+    arrived += [float(progress()), perf_counter()]
+    return {"drift": drift, "crisis": crisis, "arrived": arrived}
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -177,14 +170,18 @@ async def main(args: argparse.Namespace) -> None:
                 opened = (await collect_due(core.deps)).opened
                 collect_seconds = perf_counter() - started
                 bot.wake()  # the round goes out in the background, as the tick's drain would
-                figures = await measure(core, children, volunteers)
+                figures = await measure(
+                    children, volunteers, lambda: round_received(emulator, round_ids)
+                )
             finally:
                 await bot.stop()
                 await core.close()
     print(f"children: {args.children}")
     print(f"round_opened: {opened} (collected in {collect_seconds:.1f} s)")
-    before, after = (int(n) for n in figures["unsent"])
-    print(f"round_unsent_while_measuring: {before} -> {after}")
+    before, started, after, ended = figures["arrived"]
+    rate = (after - before) / (ended - started)
+    print(f"round_arrived_while_measuring: {before:.0f} -> {after:.0f} of {args.round}", end="")
+    print(f" in {ended - started:.0f} s ({rate:.1f} check-ins/s still going out)")
     print("measured: from the child's last tap (or crisis message) to the volunteer's alert")
     print("alert_each_ms:", " ".join(f"{s * 1000:.0f}" for s in figures["drift"]))
     summary("alert", figures["drift"])

@@ -103,7 +103,7 @@ class OutboxSender:
             return 0
         free = self._concurrency - flying
         if woken:  # at most twice the pipe, however often it is woken
-            return max(free, min(WAKE_EXTRA, 2 * self._concurrency - flying))
+            return max(0, free, min(WAKE_EXTRA, 2 * self._concurrency - flying))
         return free if free >= self._refill_at else 0
 
     async def _landed(self, in_flight: InFlight) -> int:

@@ -89,3 +89,13 @@ async def test_a_drain_asked_to_wait_returns_only_when_the_running_one_is_done(c
     bot.release.set()
     assert await asyncio.wait_for(first, 5) == 1
     assert await asyncio.wait_for(second, 5) == 0  # nothing left for it to send
+
+
+def test_a_wake_into_an_overfull_pipe_claims_nothing_more():
+    sender = OutboxSender(None, None, concurrency=32)  # type: ignore[arg-type]
+    assert sender._room(0, woken=False) == 32
+    assert sender._room(30, woken=False) == 0  # refilled in handfuls (8), not one by one
+    assert sender._room(24, woken=False) == 8
+    assert sender._room(32, woken=True) == 8  # a wake claims even into a full pipe
+    assert sender._room(60, woken=True) == 4  # never past twice the pipe
+    assert sender._room(67, woken=True) == 0  # and never a negative LIMIT
