@@ -8,7 +8,6 @@ every coordinator at once, ignoring quiet hours; others respect the recipient's 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,9 +22,10 @@ from bot.domain.awaiting import awaited, awaiting
 from bot.domain.outgoing import Outgoing
 from bot.domain.people import LinkKind, Role
 from bot.domain.schedule import next_allowed
+from bot.services.access import CASEWORK, act_for
 from bot.services.alert_view import alert_message
 from bot.services.deps import Deps
-from bot.services.outcome import Message, Outcome
+from bot.services.outcome import Message, Outcome, Sender
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -191,28 +191,15 @@ async def _escalate(
     await notify(deps, session, alert, child, escalated=True)
 
 
-async def may_handle(
-    session: AsyncSession, staff: Sequence[Person], child_id: int
-) -> Person | None:
-    """The staff member on this account allowed to act on this child's alerts, if any."""
-    for person in staff:
-        if person.role == Role.COORDINATOR:
-            return person
-        if person.role == Role.VOLUNTEER and await people_repo.is_linked(
-            session, LinkKind.VOLUNTEER, person.id, child_id
-        ):
-            return person
-    return None
-
-
 async def on_button(
-    deps: Deps, session: AsyncSession, staff: Sequence[Person], action: AlertAction
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: AlertAction
 ) -> Outcome:
     alert = await session.get(Alert, action.alert_id)
-    actor = await may_handle(session, staff, alert.child_id) if alert else None
+    access = await act_for(session, people, alert.child_id, CASEWORK) if alert else None
     child = await session.get(Person, alert.child_id) if alert else None
-    if alert is None or actor is None or child is None:
+    if alert is None or access is None or child is None:
         return Outcome.refusal()
+    actor = access.person
     locale = actor.locale
     if alert.status == AlertStatus.CLOSED:
         return Outcome(

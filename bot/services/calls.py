@@ -32,8 +32,9 @@ from bot.domain.call_rules import (
     parse_call_time,
 )
 from bot.domain.outgoing import Outgoing
-from bot.domain.people import LinkKind, Role, nickname_key
+from bot.domain.people import LinkKind, nickname_key
 from bot.domain.schedule import DAY_NAMES, WeeklySchedule, next_occurrence
+from bot.services.access import CALL_ANSWER, OWN, act_for
 from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.formatting import local_time
@@ -246,29 +247,20 @@ async def _cancel_upcoming(session: AsyncSession, plan_id: int) -> None:
 # ---- the child (or a carer) answers a proposal ---------------------------------------------
 
 
-async def _answering_for(
-    session: AsyncSession, people: list[Person], child_id: int
-) -> Person | None:
-    """Who on this account may answer for the child: the child, or a carer linked to them."""
-    for person in people:
-        if person.role == Role.CHILD and person.id == child_id:
-            return person
-    for person in people:
-        if person.role == Role.PARENT and await people_repo.is_linked(
-            session, LinkKind.CARER, person.id, child_id
-        ):
-            return person
-    return None
-
-
 async def on_proposal_answer(
-    deps: Deps, session: AsyncSession, people: list[Person], action: CallProposalAnswer
+    deps: Deps,
+    session: AsyncSession,
+    sender: Sender,
+    people: list[Person],
+    action: CallProposalAnswer,
 ) -> Outcome:
+    """The child, or a carer at home, answers for them."""
     plan = await session.get(ContactPlan, action.plan_id)
-    answering = await _answering_for(session, people, plan.child_id) if plan else None
+    access = await act_for(session, people, plan.child_id, CALL_ANSWER) if plan else None
     schedule = decode_call_time(action.call_time)
-    if plan is None or answering is None or schedule is None:
+    if plan is None or access is None or schedule is None:
         return Outcome.refusal()
+    answering = access.person
     locale = answering.locale
     child = await session.get(Person, plan.child_id)
     parent = await session.get(Person, plan.parent_id)
@@ -495,12 +487,13 @@ async def _close_unanswered(deps: Deps, timing: CallTiming) -> None:
 
 
 async def on_happened(
-    deps: Deps, session: AsyncSession, children: list[Person], action: CallHappened
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: CallHappened
 ) -> Outcome:
     record = await session.get(CallRecord, action.call_id)
-    child = next((c for c in children if record and c.id == record.child_id), None)
-    if record is None or child is None:
+    access = await act_for(session, people, record.child_id, OWN) if record else None
+    if record is None or access is None:
         return Outcome.refusal()
+    child = access.person
     locale = child.locale
     status = CallStatus.HAPPENED if action.happened else CallStatus.MISSED
     result = await session.execute(

@@ -27,9 +27,10 @@ from bot.domain.checkin_rules import (
 )
 from bot.domain.outgoing import Outgoing, Verb
 from bot.services import checkin_view, monitoring, voice_notes
+from bot.services.access import OWN, act_for
 from bot.services.deps import Deps
 from bot.services.errors import UserError
-from bot.services.outcome import Message, Outcome
+from bot.services.outcome import Message, Outcome, Sender
 
 log = logging.getLogger(__name__)
 WORDS_LIMIT = 4096
@@ -106,14 +107,15 @@ async def open_checkin(
 
 
 async def record_tap(
-    deps: Deps, session: AsyncSession, telegram_id: int, action: CheckinAnswer
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: CheckinAnswer
 ) -> Outcome:
     now = deps.clock.now()
     checkin = await session.get(Checkin, action.checkin_id)
-    child = await session.get(Person, checkin.child_id) if checkin else None
-    if checkin is None or child is None or child.telegram_id != telegram_id:
+    access = await act_for(session, people, checkin.child_id, OWN) if checkin else None
+    if checkin is None or access is None:
         # Same words for "no such check-in" and "someone else's": a forged button learns nothing.
         return Outcome.refusal()
+    child = access.person
     locale = child.locale
     view = CheckinView(checkin.status, checkin.step, checkin.expires_at)
     form = checkin_view.questions(deps, checkin.kind)

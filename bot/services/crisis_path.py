@@ -20,12 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db.models import Person
 from bot.adapters.dialogs import load_crisis_lexicon, load_crisis_model, load_hotlines
+from bot.domain.actions import AskForHelp
 from bot.domain.alerting import crisis_alerts
 from bot.domain.awaiting import awaited, awaiting
 from bot.domain.detection import PLEASE_READ, URGENT, Assessment, assess
+from bot.services.access import OWN, act_for
 from bot.services.alerts import raise_alert
 from bot.services.deps import Deps
-from bot.services.outcome import Message, Outcome
+from bot.services.outcome import Message, Outcome, Sender
 
 log = logging.getLogger(__name__)
 EXCERPT = 300
@@ -119,6 +121,16 @@ async def ask_for_help(
         durable_for=child.id,
         delete_incoming=True,  # "/sos" and its words must not stay on a shared phone
     )
+
+
+async def help_button(
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: AskForHelp
+) -> Outcome:
+    """The help button on a check-in, pressed by the child it was sent to."""
+    access = await act_for(session, people, action.child_id, OWN)
+    if access is None:
+        return Outcome.refusal()
+    return await ask_for_help(deps, session, access.person)
 
 
 async def words_after_help(

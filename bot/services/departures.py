@@ -28,6 +28,7 @@ from bot.domain.contact import FollowUpKind, follow_up_days, visit_problem
 from bot.domain.people import LinkKind, Role, nickname_key
 from bot.domain.schedule import WeeklySchedule, local_day_bounds
 from bot.services import nudges
+from bot.services.access import FAR_PARENT, act_for
 from bot.services.checkins import open_checkin
 from bot.services.deps import Deps
 from bot.services.errors import UserError
@@ -111,11 +112,8 @@ async def _family_child(
         )
     found = await people_repo.child_with_profile(session, child.id)
     assert found is not None
-    parent_id = None
-    for parent in parents:
-        if await people_repo.is_linked(session, LinkKind.PARENT, parent.id, child.id):
-            parent_id = parent.id
-    return found[0], found[1], parent_id
+    as_parent = await act_for(session, parents, child.id, FAR_PARENT)
+    return found[0], found[1], as_parent.person.id if as_parent else None
 
 
 async def record_visit(

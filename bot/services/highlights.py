@@ -12,6 +12,7 @@ from bot.adapters.db import family_repo, people_repo
 from bot.adapters.db.models import Person
 from bot.adapters.family_dialogs import HighlightChoice, load_highlights
 from bot.domain.actions import ShareHighlight, encode
+from bot.services.access import OWN, act_for
 from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.outcome import Button, Message, Outcome, Sender
@@ -69,10 +70,11 @@ async def share_command(
 
 
 async def on_button(
-    deps: Deps, session: AsyncSession, children: list[Person], action: ShareHighlight
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: ShareHighlight
 ) -> Outcome:
     """A child picked a highlight (or, on a shared phone, who is sharing)."""
-    child = next((c for c in children if c.id == action.child_id), None)
+    access = await act_for(session, people, action.child_id, OWN)
+    child = access.person if access else None
     if child is None or not await _may_share(session, child):
         return Outcome.refusal()
     if not action.key:

@@ -32,8 +32,9 @@ from bot.domain.contact import (
     starter_topics,
 )
 from bot.domain.outgoing import Outgoing
+from bot.services.access import FAR_PARENT, act_for
 from bot.services.deps import Deps
-from bot.services.outcome import Button, Message, Outcome
+from bot.services.outcome import Button, Message, Outcome, Sender
 from bot.services.scheduling import adult_good_hour
 
 log = logging.getLogger(__name__)
@@ -222,13 +223,15 @@ def next_reminder(deps: Deps, parent: Person, plans: Sequence[ContactPlan]) -> d
 
 
 async def on_button(
-    deps: Deps, session: AsyncSession, parents: list[Person], action: NudgeAction
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: NudgeAction
 ) -> Outcome:
     """The nudge's buttons; the plan is checked against the parent who pressed."""
     plan = await session.get(ContactPlan, action.plan_id)
-    parent = next((p for p in parents if plan and p.id == plan.parent_id), None)
-    if plan is None or parent is None:
+    own = [p for p in people if plan and p.id == plan.parent_id]
+    access = await act_for(session, own, plan.child_id, FAR_PARENT) if plan else None
+    if plan is None or access is None:
         return Outcome.refusal()
+    parent = access.person
     locale = parent.locale
     if action.verb == "w":
         child = await session.get(Person, plan.child_id)

@@ -30,9 +30,10 @@ from bot.domain.relay import (
     RelayStatus,
 )
 from bot.services import nudges, program_settings
+from bot.services.access import FAR_PARENT, OWN, act_for
 from bot.services.deps import Deps
 from bot.services.formatting import local_time
-from bot.services.outcome import Button, Media, Message, Outcome
+from bot.services.outcome import Button, Media, Message, Outcome, Sender
 from bot.services.scheduling import adult_good_hour, child_allowed
 
 log = logging.getLogger(__name__)
@@ -112,16 +113,19 @@ async def _answered_child(
 
 
 async def choose_child(
-    deps: Deps, session: AsyncSession, parents: Sequence[Person], action: RelayChoice
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: RelayChoice
 ) -> Outcome:
-    """The parent tapped which child (or all) a message is for."""
+    """The parent tapped which child (or all) a message is for: their own draft, and a child
+    they are a parent of."""
     draft = await session.get(Relay, action.relay_id)
-    parent = next((p for p in parents if draft and p.id == draft.sender_id), None)
+    parent = next((p for p in people if draft and p.id == draft.sender_id), None)
     if draft is None or parent is None or draft.status != RelayStatus.CHOOSING.value:
         return Outcome.refusal()
-    children = list(await people_repo.linked_children(session, parent.id, LinkKind.PARENT))
-    if action.child_id != ALL_CHILDREN:
-        children = [c for c in children if c.id == action.child_id]
+    if action.child_id == ALL_CHILDREN:
+        children = list(await people_repo.linked_children(session, parent.id, LinkKind.PARENT))
+    else:
+        access = await act_for(session, [parent], action.child_id, FAR_PARENT)
+        children = [await session.get(Person, action.child_id)] if access else []
     if not children:
         return Outcome.refusal()
     outcome = await _route(deps, session, parent, draft, children)
@@ -460,13 +464,14 @@ async def child_replies(
 
 
 async def quick_reply(
-    deps: Deps, session: AsyncSession, children: Sequence[Person], action: QuickReply
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: QuickReply
 ) -> Outcome:
     """A tap under a parent's message: a quick answer, or "Reply" to write one."""
     original = await session.get(Relay, action.relay_id)
-    child = next((c for c in children if original and c.id == original.recipient_id), None)
-    if original is None or child is None:
+    access = await act_for(session, people, original.recipient_id, OWN) if original else None
+    if original is None or access is None:
         return Outcome.refusal()
+    child = access.person
     now = deps.clock.now()
     if action.code == "write":
         child.awaiting = awaiting("reply", original.id, now)

@@ -15,7 +15,8 @@ from bot.adapters.db.models import Answer, Person
 from bot.domain.actions import ListenVoice
 from bot.domain.child_words import kept_since, shorten
 from bot.domain.outgoing import Outgoing
-from bot.services.alerts import may_handle, recipients
+from bot.services.access import CASEWORK, act_for
+from bot.services.alerts import recipients
 from bot.services.child_words import LISTEN_KIND, listen_button
 from bot.services.deps import Deps
 from bot.services.formatting import local_time
@@ -52,7 +53,7 @@ async def listen(
     deps: Deps,
     session: AsyncSession,
     sender: Sender,
-    staff: list[Person],
+    people: list[Person],
     action: ListenVoice,
 ) -> Outcome:
     """Send the voice note to the staff member who tapped, if they may hear this child.
@@ -63,11 +64,12 @@ async def listen(
     """
     found = await checkin_repo.answer_with_checkin(session, action.answer_id)
     answer, checkin = found if found else (None, None)
-    actor = await may_handle(session, staff, checkin.child_id) if checkin else None
+    access = await act_for(session, people, checkin.child_id, CASEWORK) if checkin else None
     child = await session.get(Person, checkin.child_id) if checkin else None
     now = deps.clock.now()
-    if answer is None or checkin is None or actor is None or child is None:
+    if answer is None or checkin is None or access is None or child is None:
         return Outcome.refusal()
+    actor = access.person
     if answer.file_id is None or answer.answered_at < kept_since(now):
         return Outcome.refusal()
     alert_repo.log_access(session, actor.id, child.id, "voice", now)
