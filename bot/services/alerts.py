@@ -19,6 +19,7 @@ from bot.adapters.db.models import Alert, Person
 from bot.domain.actions import AlertAction
 from bot.domain.alerting import NOTE_LIMIT, WORDS_REASONS, AlertStatus, AlertVerb, verb_allowed
 from bot.domain.awaiting import awaited, awaiting
+from bot.domain.outgoing import Outgoing
 from bot.domain.people import LinkKind, Role
 from bot.domain.schedule import next_allowed
 from bot.services.access import CASEWORK, act_for
@@ -63,20 +64,19 @@ async def notify(
             if urgent
             else next_allowed(now, deps.tz_of(reader.timezone), deps.settings.quiet_times)
         )
-        queued += await outbox_repo.enqueue(
-            session,
+        card = Outgoing(
             person_id=reader.id,
             chat_id=reader.telegram_id or 0,
             kind="alert",
-            body=message.to_body(),
-            priority=URGENT_PRIORITY if urgent else ALERT_PRIORITY,
             send_after=send_at,
-            now=now,
+            message=message,
+            priority=URGENT_PRIORITY if urgent else ALERT_PRIORITY,
             dedupe_key=(
                 f"alert:{alert.id}:{alert.escalation_level}:"
                 f"{alert.detail.get('repeats', 0)}:{reader.id}"
             ),
         )
+        queued += await outbox_repo.enqueue(session, card, now)
     if not queued:
         log.error(
             "alert %s for child %s reached nobody: no volunteer or coordinator", alert.id, child.id

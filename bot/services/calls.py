@@ -31,6 +31,7 @@ from bot.domain.call_rules import (
     parse_call_time,
 )
 from bot.domain.dialog_data import CallTiming
+from bot.domain.outgoing import Outgoing
 from bot.domain.people import LinkKind, nickname_key
 from bot.domain.schedule import DAY_NAMES, WeeklySchedule, next_occurrence
 from bot.services.access import CALL_ANSWER, OWN, act_for
@@ -88,18 +89,15 @@ async def _enqueue(
 ) -> int:
     if not _reachable(person):
         return 0
-    return int(
-        await outbox_repo.enqueue(
-            session,
-            person_id=person.id,
-            chat_id=person.telegram_id or 0,
-            kind=kind,
-            body=message.to_body(),
-            send_after=send_after,
-            now=deps.clock.now(),
-            dedupe_key=dedupe_key,
-        )
+    item = Outgoing(
+        person_id=person.id,
+        chat_id=person.telegram_id or 0,
+        kind=kind,
+        send_after=send_after,
+        message=message,
+        dedupe_key=dedupe_key,
     )
+    return int(await outbox_repo.enqueue(session, item, deps.clock.now()))
 
 
 # ---- a parent proposes, shows or stops a call ---------------------------------------------

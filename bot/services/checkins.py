@@ -25,6 +25,7 @@ from bot.domain.checkin_rules import (
     judge_tap,
     reminder_time,
 )
+from bot.domain.outgoing import Outgoing, Verb
 from bot.services import checkin_view, monitoring, voice_notes
 from bot.services.access import OWN, act_for
 from bot.services.deps import Deps
@@ -50,20 +51,19 @@ async def close_checkin(
     child = await session.get(Person, checkin.child_id)
     if child is None or child.telegram_id is None or checkin.message_id is None:
         return
-    body = checkin_view.closed_message(deps, child.locale).to_body()
-    body["edit_message_id"] = checkin.message_id
     now = deps.clock.now()
-    await outbox_repo.enqueue(
-        session,
+    closed = Outgoing(
         person_id=child.id,
         chat_id=child.telegram_id,
         kind="checkin_closed",
-        body=body,
         send_after=now,
-        now=now,
+        message=checkin_view.closed_message(deps, child.locale),
+        verb=Verb.EDIT,
+        target_message_id=checkin.message_id,
         checkin_id=checkin.id,
         dedupe_key=f"closed:{checkin.id}",
     )
+    await outbox_repo.enqueue(session, closed, now)
 
 
 async def open_checkin(
@@ -93,18 +93,16 @@ async def open_checkin(
     )
     session.add(checkin)
     await session.flush()
-    message = checkin_view.step_message(deps, checkin, checkin.step, child)
-    await outbox_repo.enqueue(
-        session,
+    first = Outgoing(
         person_id=child.id,
         chat_id=child.telegram_id or 0,
         kind="checkin",
-        body=message.to_body(),
         send_after=send_at,
-        now=now,
+        message=checkin_view.step_message(deps, checkin, checkin.step, child),
         checkin_id=checkin.id,
         dedupe_key=f"checkin:{checkin.id}",
     )
+    await outbox_repo.enqueue(session, first, now)
     return checkin
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.adapters.db import checkin_repo, outbox_repo
 from bot.adapters.db.models import ChildProfile, Person
 from bot.domain.checkin_rules import CheckinKind, CheckinStatus
+from bot.domain.outgoing import Outgoing
 from bot.services import (
     calls,
     checkin_view,
@@ -154,17 +155,16 @@ async def _remind(deps: Deps, report: DueReport) -> None:
             if profile is None or profile.paused:
                 continue
             message = checkin_view.step_message(deps, checkin, checkin.step, child, reminder=True)
-            report.reminded += await outbox_repo.enqueue(
-                session,
+            reminder = Outgoing(
                 person_id=child.id,
                 chat_id=child.telegram_id,
                 kind="reminder",
-                body=message.to_body(),
                 send_after=child_allowed(deps, child, now),
-                now=now,
+                message=message,
                 checkin_id=checkin.id,
                 dedupe_key=f"reminder:{checkin.id}",
             )
+            report.reminded += await outbox_repo.enqueue(session, reminder, now)
 
 
 async def _expire(deps: Deps, report: DueReport) -> None:

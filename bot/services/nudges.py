@@ -30,6 +30,7 @@ from bot.domain.contact import (
     starter_pool,
     starter_topics,
 )
+from bot.domain.outgoing import Outgoing
 from bot.services.access import FAR_PARENT, act_for
 from bot.services.deps import Deps
 from bot.services.outcome import Button, Message, Outcome, Sender
@@ -120,18 +121,15 @@ async def send_nudge(
     pool = starter_pool(topics, {t: [k for k, _ in s] for t, s in deps.dialogs.starters.items()})
     day = now.astimezone(deps.tz_of(parent.timezone)).date()
     key = pick_starter(pool, plan.last_starter, seed=plan.id + day.toordinal())
-    queued = await outbox_repo.enqueue(
-        session,
+    nudge = Outgoing(
         person_id=parent.id,
         chat_id=parent.telegram_id or 0,
         kind="nudge",
-        body=nudge_message(
-            deps, plan, parent, child, key, facts, AFTER_DEPARTURE in topics
-        ).to_body(),
         send_after=now,
-        now=now,
+        message=nudge_message(deps, plan, parent, child, key, facts, AFTER_DEPARTURE in topics),
         dedupe_key=f"nudge:{plan.id}:{day.isoformat()}",
     )
+    queued = await outbox_repo.enqueue(session, nudge, now)
     if queued:
         plan.last_starter = key
     return queued

@@ -18,6 +18,7 @@ from bot.adapters.db import checkin_repo, outbox_repo, people_repo, relay_repo
 from bot.adapters.db.models import ChildProfile, Person, Relay
 from bot.domain.actions import QuickReply, RelayChoice, encode
 from bot.domain.awaiting import awaited, awaiting
+from bot.domain.outgoing import Outgoing
 from bot.domain.people import LinkKind, Role
 from bot.domain.relay import (
     MAX_TEXT,
@@ -277,23 +278,19 @@ async def _release(
         relay.status = RelayStatus.FAILED.value
         return 0
     relay.status = RelayStatus.SENDING.value
-    message = _message_for(deps, relay, sender, recipient)
-    body = message.to_body() | {"relay_id": relay.id}
     # One key per attempt: a message that waited for a blocked person to come back is sent anew.
     attempt = int(relay.deliver_after.timestamp()) if relay.deliver_after else 0
-    return int(
-        await outbox_repo.enqueue(
-            session,
-            person_id=recipient.id,
-            chat_id=recipient.telegram_id,
-            kind="relay",
-            body=body,
-            send_after=now,
-            now=now,
-            dedupe_key=f"relay:{relay.id}:{attempt}",
-            priority=RELAY_PRIORITY,
-        )
+    item = Outgoing(
+        person_id=recipient.id,
+        chat_id=recipient.telegram_id,
+        kind="relay",
+        send_after=now,
+        message=_message_for(deps, relay, sender, recipient),
+        priority=RELAY_PRIORITY,
+        dedupe_key=f"relay:{relay.id}:{attempt}",
+        relay_id=relay.id,
     )
+    return int(await outbox_repo.enqueue(session, item, now))
 
 
 def _message_for(deps: Deps, relay: Relay, sender: Person, recipient: Person) -> Message:
@@ -350,16 +347,7 @@ async def on_delivered(
         kind=relay.kind,
         when=local_time(deps, now, sender.timezone, sender.locale),
     )
-    await outbox_repo.enqueue(
-        session,
-        person_id=sender.id,
-        chat_id=sender.telegram_id,
-        kind="relay_note",
-        body=Message(text).to_body(),
-        send_after=adult_good_hour(deps, sender, now),
-        now=now,
-        dedupe_key=f"relay_note:{relay.id}",
-    )
+    await _note_to_parent(deps, session, sender, text, f"relay_note:{relay.id}")
 
 
 async def on_failed(deps: Deps, session: AsyncSession, relay_id: int, blocked: bool) -> None:
@@ -387,20 +375,26 @@ async def _tell_parent_it_failed(deps: Deps, session: AsyncSession, relay: Relay
         return
     if sender.telegram_id is None or sender.unreachable_since is not None:
         return
-    now = deps.clock.now()
     text = deps.texts.render(
         "relay_failed", sender.locale, child=child.display_name, kind=relay.kind
     )
-    await outbox_repo.enqueue(
-        session,
-        person_id=sender.id,
-        chat_id=sender.telegram_id,
+    await _note_to_parent(deps, session, sender, text, f"relay_failed:{relay.id}")
+
+
+async def _note_to_parent(
+    deps: Deps, session: AsyncSession, parent: Person, text: str, key: str
+) -> None:
+    """Whether the parent's message arrived, told at their good hour."""
+    now = deps.clock.now()
+    note = Outgoing(
+        person_id=parent.id,
+        chat_id=parent.telegram_id or 0,
         kind="relay_note",
-        body=Message(text).to_body(),
-        send_after=adult_good_hour(deps, sender, now),
-        now=now,
-        dedupe_key=f"relay_failed:{relay.id}",
+        send_after=adult_good_hour(deps, parent, now),
+        message=Message(text),
+        dedupe_key=key,
     )
+    await outbox_repo.enqueue(session, note, now)
 
 
 # ---- the child answers ----------------------------------------------------------------------

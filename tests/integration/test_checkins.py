@@ -6,7 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.adapters.db import outbox_repo
 from bot.adapters.db.models import Answer, ChildProfile
+from bot.domain.outgoing import Verb
 from bot.services import delivery, router
 from bot.services.due import collect_due
 from tests.helpers import checkins_of, enrol_consented_child, outbox_rows, sender
@@ -113,7 +115,9 @@ async def test_reminder_once_then_missed_with_message_closed(core, clock):
     assert missed.status == "missed"
     closing = [r for r in await outbox_rows(core) if r.kind == "checkin_closed"]
     reminder = next(r for r in await outbox_rows(core) if r.kind == "reminder")
-    assert closing[0].body["edit_message_id"] == 100 + reminder.id  # the newest copy
+    closed = outbox_repo.outgoing_of(closing[0])
+    assert closed.verb == Verb.EDIT
+    assert closed.target_message_id == 100 + reminder.id  # the newest copy
     late = await router.handle_button(core.deps, sender(1001), f"c:{checkin.id}:mood:3")
     assert late.edit is not None and not late.edit.buttons
 
@@ -161,9 +165,7 @@ async def test_checkin_now_in_school_hours_waits_for_the_bell(core, clock):
         core, InviteRequest(Role.CHILD, name="notyet", age_band="7-9", guardianship="other")
     )
     result = await router.handle_command(core.deps, sender(5001), "checkin_now", "all")
-    assert (
-        result.outbox_changed and "2" in result.replies[0].text and "1" in result.replies[0].text
-    )
+    assert result.due_now and "2" in result.replies[0].text and "1" in result.replies[0].text
     assert await checkins_of(core, child_id) == []  # the tick opens it, in batches
     assert (await collect_due(core.deps)).opened == 2
     assert (await collect_due(core.deps)).opened == 0

@@ -4,7 +4,7 @@ would, calls the router as the Telegram handlers do, and drains the outbox as th
 No HTTP and no python-telegram-bot: inputs go straight to `bot.services.router`, a returned
 Outcome is carried out on the fake chat (toast, edit, replies), and every tick collects what is
 due and hands each outbox message to `apply_delivery`, which is the one place here that reads
-the outbox body.
+the outgoing envelope.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import replace
 from itertools import count
 
 from bot.bootstrap import Core
+from bot.domain.outgoing import Verb
 from bot.services import delivery, router
 from bot.services.delivery import Delivery
 from bot.services.due import collect_due
@@ -21,10 +22,6 @@ from tests.transcripts.script import Person
 from tests.transcripts.view import ChatView, Keyboard, Shown
 
 CAPTION_LIMIT = 1024
-
-
-def _keyboard(rows: object) -> Keyboard:
-    return tuple(tuple((str(label), str(data)) for label, data in row) for row in rows or ())
 
 
 def _message_keyboard(message: Message) -> Keyboard:
@@ -146,26 +143,27 @@ class CoreChannel:
         if chat is None:
             await delivery.undeliverable(deps, item, "Bad Request: chat not found", True)
             return
-        body = item.body
-        target = body.get("delete_message_id") or body.get("strip_markup_message_id")
-        target = target or body.get("edit_message_id")
-        if target:
-            found = chat.live(int(target))
-            if found is not None and body.get("delete_message_id"):
+        sent = item.outgoing
+        target = sent.target_message_id
+        if target is not None:
+            found = chat.live(target)
+            if found is not None and sent.verb == Verb.DELETE:
                 chat.change(found.message_id, deleted=True)
-            elif found is not None and body.get("strip_markup_message_id"):
+            elif found is not None and sent.verb == Verb.STRIP_BUTTONS:
                 chat.change(found.message_id, buttons=())
             elif found is not None and found.from_bot and not found.media:
-                buttons = _keyboard(body.get("buttons"))
-                chat.change(found.message_id, text=body["text"], buttons=buttons)
-            await delivery.delivered(deps, item, int(target))
+                assert sent.message is not None
+                buttons = _message_keyboard(sent.message)
+                chat.change(found.message_id, text=sent.message.text, buttons=buttons)
+            await delivery.delivered(deps, item, target)
             return
-        media, text = body.get("media"), body["text"]
-        buttons = _keyboard(body.get("buttons"))
-        if media and (media["kind"] == "video_note" or len(text) > CAPTION_LIMIT):
+        assert sent.message is not None
+        media, text = sent.message.media, sent.message.text
+        buttons = _message_keyboard(sent.message)
+        if media and (media.kind == "video_note" or len(text) > CAPTION_LIMIT):
             chat.add(True, text)
             text = ""
-        described = f"{media['kind']} {media['file_id']}" if media else ""
+        described = f"{media.kind} {media.file_id}" if media else ""
         message_id = chat.add(True, text, buttons, described)
         await delivery.record_message_id(deps, item, message_id)
         await delivery.delivered(deps, item, message_id)
