@@ -48,14 +48,20 @@ def bench_settings(database_url: str, emulator: BotAPIEmulator, **overrides: obj
 
 
 async def enrol_children(
-    core: Core, telegram_ids: Sequence[int], next_checkin_at: datetime, now: datetime
+    core: Core,
+    telegram_ids: Sequence[int],
+    next_checkin_at: datetime,
+    now: datetime,
+    first_id: int = 1,
 ) -> float:
-    """Insert one eligible child per Telegram id; returns the seconds it took."""
+    """Insert one eligible child per Telegram id (person ids from `first_id`); returns the
+    seconds it took."""
     started = perf_counter()
     schedule = core.deps.settings.checkin_schedule
     async with core.engine.begin() as connection:
         for offset in range(0, len(telegram_ids), ROWS_PER_INSERT):
-            chunk = list(enumerate(telegram_ids[offset : offset + ROWS_PER_INSERT], offset + 1))
+            ids = telegram_ids[offset : offset + ROWS_PER_INSERT]
+            chunk = list(enumerate(ids, first_id + offset))
             people = [_person(pid, tid, now) for pid, tid in chunk]
             profiles = [_profile(pid, schedule, next_checkin_at) for pid, _ in chunk]
             consents = [_consent(pid, kind, now) for pid, _ in chunk for kind in ConsentKind]

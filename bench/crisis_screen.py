@@ -1,10 +1,13 @@
 """How well the crisis screen (lexicon + n-gram model) recognises danger it was not shown.
 
-Prints, for the development half (cross-validated: each probe scored by a model that did not
-train on it, with the shipped thresholds) and for the held-out half (the shipped model):
-recall by category for urgent, and for urgent-or-please-read; on everyday messages, false
-positives (urgent) and the please-read rate; with counts, and the worst category. Then the
-model's size, load time and scoring cost per message.
+Prints, for the development half and for all training probes (cross-validated: each probe
+scored by a fold model that did not train on it, with the shipped thresholds) and for the
+held-out half (the shipped model): recall by category for urgent, and for urgent-or-please-
+read; on everyday messages, false positives (urgent) and the please-read rate; with counts,
+and the worst category. Then the weakest training kinds, the trade-off curve the policy was
+chosen from (cross-validated), the count of held-out looks (bench/crisis_heldout_looks.json;
+each run that prints held-out figures adds one), and the model's size, load time and scoring
+cost per message.
 
 Targets (issue 10): on the held-out half, >= 98% recall in each category and <= 3% of everyday
 messages urgent. Only aggregate figures are printed: the held-out texts are never shown, and no
@@ -29,9 +32,11 @@ sys.path.insert(0, str(ROOT))
 from bot.adapters.dialogs import load_crisis_lexicon, load_crisis_model  # noqa: E402
 from bot.domain.detection.crisis import EVERYDAY, PLEASE_READ, URGENT, assess, screen  # noqa: E402
 from bot.domain.detection.crisis_lexicon import CrisisLexicon  # noqa: E402
-from bot.domain.detection.crisis_model import CrisisModel, parse_model  # noqa: E402
+from bot.domain.detection.crisis_model import CrisisModel  # noqa: E402
 
 HELDOUT_FILE = ROOT / "tests" / "data" / "crisis_probes" / "heldout.yaml"
+LOOKS_FILE = ROOT / "bench" / "crisis_heldout_looks.json"
+MODEL_FILE = ROOT / "dialogs" / "crisis_model.json"
 RECALL_TARGET, FP_TARGET = 0.98, 0.03
 
 
@@ -87,11 +92,11 @@ def report(labels: Sequence[str], verdicts: Sequence[str]) -> Report:
 
 
 def unseen_probes(path: Path = HELDOUT_FILE) -> list:
-    """The file's probes whose text is not in the development half (the given halves share a
-    few texts: those were trained on, so they do not count as held out)."""
-    from bench.train_crisis_model import DEV_FILE, read_probe_file
+    """The file's probes whose text is in no training file (the given halves share a few
+    texts, and so may the extras: those were trained on, so they do not count as held out)."""
+    from bench.crisis_training_data import read_probe_file, training_texts
 
-    trained = {p.text.strip() for p in read_probe_file(DEV_FILE)}
+    trained = training_texts()
     return [p for p in read_probe_file(path) if p.text.strip() not in trained]
 
 
@@ -101,8 +106,8 @@ def evaluate(
     model: CrisisModel | None = None,
     lexicon_only: bool = False,
 ) -> Report:
-    """The shipped screen (or the lexicon alone) on a probe file of the dev.yaml shape, texts
-    of the development half left out."""
+    """The shipped screen (or the lexicon alone) on a probe file of the dev.yaml shape,
+    training texts left out."""
     probes = unseen_probes(path)
     lexicon = lexicon or load_crisis_lexicon()
     model = None if lexicon_only else model or load_crisis_model()
@@ -110,30 +115,92 @@ def evaluate(
     return report([p.label for p in probes], verdicts)
 
 
-def cross_validated(lexicon: CrisisLexicon, shipped: CrisisModel, c: float) -> Report:
-    """The development half, each probe judged by the fold model that did not train on it
-    (the shipped thresholds, which were chosen from these same out-of-fold scores)."""
-    from bench.train_crisis_model import (
-        DEV_FILE,
-        Params,
-        fit,
-        folds,
-        old_probes,
-        read_probe_file,
+@dataclass(frozen=True)
+class CrossValidated:
+    probes: list  # the training probes
+    scores: list[float]  # each one's out-of-fold model score
+    screened: list  # the lexicon's finding on each
+
+
+def cross_validate(lexicon: CrisisLexicon, shipped: CrisisModel, refit: bool) -> CrossValidated:
+    """Out-of-fold scores of the training probes at the shipped C: those the training run
+    saved for this very model version, or (refit, or none saved) the folds refitted. The
+    fold models are the shipped procedure's, so these are the figures the thresholds were
+    chosen from."""
+    from bench.crisis_policy import screened
+    from bench.crisis_training_data import training_probes
+    from bench.train_crisis_model import CV_FILE, load_word_classes, out_of_fold
+
+    probes = training_probes()
+    saved = json.loads(CV_FILE.read_text(encoding="utf-8")) if CV_FILE.exists() else {}
+    if not refit and saved.get("version") == shipped.version:
+        scores = saved["scores"]
+    else:
+        sources, classes = load_word_classes()
+        c = float(json.loads(MODEL_FILE.read_text(encoding="utf-8"))["params"]["c"])
+        scores = out_of_fold(probes, c, lexicon, classes, sources)
+    return CrossValidated(probes, scores, screened(probes, lexicon))
+
+
+def shipped_policy(shipped: CrisisModel):
+    from bench.crisis_policy import Policy
+
+    sure = tuple(sorted(shipped.lexicon_sure))
+    return Policy(shipped.low, shipped.high, shipped.lexicon_floor, sure)
+
+
+def cv_report(cv: CrossValidated, shipped: CrisisModel, only=None) -> Report:
+    """The bot's verdicts with the shipped thresholds on the out-of-fold scores; `only`
+    keeps the probes whose text is in that set (the development half, say)."""
+    from bench.crisis_policy import levels as policy_levels
+
+    policy = shipped_policy(shipped)
+    verdicts = [v or EVERYDAY for v in policy_levels(cv.screened, cv.scores, policy)]
+    keep = [only is None or p.text.strip() in only for p in cv.probes]
+    return report(
+        [p.label for p, k in zip(cv.probes, keep, strict=True) if k],
+        [v for v, k in zip(verdicts, keep, strict=True) if k],
     )
 
-    dev, extra = read_probe_file(DEV_FILE), old_probes()
-    models: list[CrisisModel | None] = [None] * len(dev)
-    for train, test in folds(dev):
-        data, _ = fit([dev[i] for i in train] + extra, Params(c, shipped.ngram_max), lexicon)
-        fold_model = parse_model(
-            {**data, "low": shipped.low, "high": shipped.high, "version": "cv"}
-            | {"training_sha256": "cv"}
-        )
-        for i in test:
-            models[i] = fold_model
-    verdicts = levels([p.text for p in dev], lexicon, models=models)  # type: ignore[arg-type]
-    return report([p.label for p in dev], verdicts)
+
+def trade_off(cv: CrossValidated, names: Sequence[str]) -> None:
+    """What other policies would have given, in cross-validation: the curve to choose from."""
+    from bench.crisis_policy import best_policy
+
+    print("\ntrade-off (cross-validated, training probes): policy caps -> worst category")
+    print("  urgent FP cap  read cap   worst urgent  worst urgent-or-read  everyday read")
+    for urgent_fp in (0.01, 0.02, 0.025, 0.03, 0.05):
+        for read_cap in (0.10, 0.15, 0.20):
+            found = best_policy(cv.probes, cv.screened, cv.scores, names, urgent_fp, read_cap)
+            if found is None:
+                print(f"  {urgent_fp:>12.1%}  {read_cap:>8.0%}   (the lexicon alone exceeds it)")
+                continue
+            _, _, got = found
+            worst_read = min(got[f"{n}_read"] for n in names)
+            worst_urgent = min(got[f"{n}_urgent"] for n in names)
+            print(
+                f"  {urgent_fp:>12.1%}  {read_cap:>8.0%}   {worst_urgent:>12.1%}  "
+                f"{worst_read:>20.1%}  {got['everyday_read_only']:>13.1%}"
+            )
+
+
+def weakest_kinds(cv: CrossValidated, shipped: CrisisModel, count: int = 8) -> None:
+    """The training kinds (of ten probes or more) the cross-validated screen misses most:
+    where to write more."""
+    from bench.crisis_policy import levels as policy_levels
+
+    policy = shipped_policy(shipped)
+    verdicts = policy_levels(cv.screened, cv.scores, policy)
+    kinds: dict[tuple[str, str], list[int]] = {}
+    for probe, verdict in zip(cv.probes, verdicts, strict=True):
+        wrong = (verdict == "") if probe.label != EVERYDAY else (verdict == URGENT)
+        kinds.setdefault((probe.label, probe.kind), []).append(int(wrong))
+    common = [kv for kv in kinds.items() if len(kv[1]) >= 10]
+    worst = sorted(common, key=lambda kv: -sum(kv[1]) / len(kv[1]))[:count]
+    print(
+        "  weakest kinds (missed crisis, or everyday made urgent): "
+        + ", ".join(f"{label}/{kind} {sum(v)}/{len(v)}" for (label, kind), v in worst)
+    )
 
 
 def _pct(part: int, whole: int) -> str:
@@ -173,32 +240,53 @@ def costs(lexicon: CrisisLexicon, texts: Sequence[str]) -> None:
     each = (time.perf_counter() - started) / len(texts)
     print(
         f"\nmodel: {path.stat().st_size / 1024:.0f} KiB, {len(model.weights)} n-grams "
-        f"(1..{model.ngram_max} chars), version {model.version}, low {model.low}, "
-        f"high {model.high}; load {loaded * 1000:.0f} ms; "
+        f"(1..{model.ngram_max} chars), {len(model.class_weights)} word-class n-grams "
+        f"({len(model.word_classes.names)} classes), version {model.version}, low {model.low}, "
+        f"high {model.high}, lexicon floor {model.lexicon_floor}; load {loaded * 1000:.0f} ms; "
         f"screen (lexicon + model) {each * 1e6:.0f} us per message"
     )
+
+
+def count_look(path: Path = LOOKS_FILE) -> dict:
+    """Record one more look at the held-out figures (every run that prints them is one):
+    the count is part of the result, so it is kept with the code, in git."""
+    looks = json.loads(path.read_text(encoding="utf-8"))
+    looks["this_round"] += 1
+    path.write_text(json.dumps(looks, indent=2) + "\n", encoding="utf-8")
+    return looks
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dev-only", action="store_true", help="skip the held-out half")
+    parser.add_argument(
+        "--refit", action="store_true", help="refit the folds instead of the saved scores"
+    )
     args = parser.parse_args()
-    from bench.train_crisis_model import DEV_FILE, MODEL_FILE, read_probe_file
+    from bench.crisis_training_data import DEV_FILE, read_probe_file
 
     lexicon, model = load_crisis_lexicon(), load_crisis_model()
-    c = float(json.loads(MODEL_FILE.read_text(encoding="utf-8"))["params"]["c"])
     dev = read_probe_file(DEV_FILE)
     baseline = report([p.label for p in dev], levels([p.text for p in dev], lexicon))
     show("development half, lexicon alone (the screen before the model)", baseline)
-    cv = cross_validated(lexicon, model, c)
-    show("development half, lexicon + model, 5-fold cross-validated (out of fold)", cv)
+    cv = cross_validate(lexicon, model, args.refit)
+    show(
+        "development half, lexicon + model, 5-fold cross-validated over all training probes",
+        cv_report(cv, model, only={p.text.strip() for p in dev}),
+    )
+    show("all training probes (dev + extras + old), cross-validated", cv_report(cv, model))
+    weakest_kinds(cv, model)
+    trade_off(cv, lexicon.category_names)
     if not args.dev_only:
         show("held-out half, lexicon alone", evaluate(HELDOUT_FILE, lexicon, lexicon_only=True))
-        title = (
-            "held-out half, lexicon + shipped model (texts also in the development half left out)"
-        )
+        title = "held-out half, lexicon + shipped model (texts also in a training file left out)"
         show(title, evaluate(HELDOUT_FILE, lexicon, model))
-    costs(lexicon, [p.text for p in read_probe_file(DEV_FILE)])
+        looks = count_look()
+        print(
+            f"  held-out looks: {looks['before_this_round']} before this round, "
+            f"{looks['this_round']} this round (this run included)"
+        )
+    costs(lexicon, [p.text for p in dev])
 
 
 if __name__ == "__main__":

@@ -6,30 +6,24 @@ Tests, the command line and the Telegram app all start here, with a real or a fa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.adapters import contact_dialogs, dialogs, family_dialogs
 from bot.adapters.db.engine import make_engine, make_sessionmaker, migrate
+from bot.adapters.dialog_bundle import load_dialogs
 from bot.adapters.texts import Texts
 from bot.clock import Clock, SystemClock
 from bot.config import SUPPORTED_LOCALES, Settings
 from bot.domain.throttle import Throttles
 from bot.services.deps import Deps
 
-# Every data file in dialogs/, read now (each loader caches): a malformed one stops the start
-# with the file named, instead of failing a tick hours later.
-DIALOG_DATA = (
-    dialogs.load_crisis_lexicon,
-    dialogs.load_crisis_model,
-    dialogs.load_hotlines,
-    dialogs.load_alert_texts,
-    contact_dialogs.load_starters,
-    contact_dialogs.load_holidays,
-    contact_dialogs.load_follow_up_schedule,
-    family_dialogs.load_call_timing,
-    family_dialogs.load_highlights,
-)
+
+@cache
+def shared_texts(default_locale: str, warm_up: bool = True) -> Texts:
+    """Templates and catalogs, compiled once per process (about half a second): they do not
+    change while it runs, so every core built in it (tests, a restart) shares them."""
+    return Texts(SUPPORTED_LOCALES, default_locale, warm_up)
 
 
 @dataclass
@@ -41,22 +35,28 @@ class Core:
         await self.engine.dispose()
 
 
-async def build_core(settings: Settings, clock: Clock | None = None) -> Core:
-    """Open the database, bring its schema up to date and load dialogs and catalogs."""
+async def build_core(
+    settings: Settings, clock: Clock | None = None, *, warm_up: bool = True
+) -> Core:
+    """Load dialogs and catalogs, open the database and bring its schema up to date.
+
+    `warm_up=False` (one-shot command line verbs) leaves each template to be compiled when
+    first used; the running bot compiles them all now, so its first alert waits for none."""
+    # Every data file in dialogs/, read and checked first: a malformed one stops the start with
+    # the file named (before the database is touched), instead of failing a tick hours later.
+    dialogs = load_dialogs()
     engine = make_engine(settings.database_url)
     try:
         await migrate(engine)
     except Exception:
         await engine.dispose()
         raise
-    for load in DIALOG_DATA:
-        load()
     deps = Deps(
         sessions=make_sessionmaker(engine),
         clock=clock or SystemClock(),
         settings=settings,
-        texts=Texts(SUPPORTED_LOCALES, settings.default_locale),
-        questionnaire=dialogs.load_questionnaire(),
+        texts=shared_texts(settings.default_locale, warm_up),
+        dialogs=dialogs,
         bot_username=settings.bot_username,
         throttles=Throttles.of(
             settings.stranger_replies,

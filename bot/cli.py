@@ -76,7 +76,7 @@ async def _bot_username(settings: Settings) -> str:
 
 
 async def _with_core(settings: Settings, work) -> int:  # type: ignore[no-untyped-def]
-    core = await build_core(settings)
+    core = await build_core(settings, warm_up=False)  # one verb renders a text or two
     try:
         core.deps.bot_username = await _bot_username(settings)
         return await work(core)
@@ -135,7 +135,7 @@ async def _run(settings: Settings) -> int:
 
 
 async def _migrate(settings: Settings) -> int:
-    core = await build_core(settings)
+    core = await build_core(settings, warm_up=False)
     print(_one_line(core.deps.texts.render("cli_migrated", None)))
     await core.close()
     return 0

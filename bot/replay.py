@@ -1,12 +1,13 @@
 """`python -m bot replay FILE`: run the bot's own detection over recorded check-in histories.
 
 Input: JSON lines such as {"child": "c1", "at": "2026-03-02T17:30:00+08:00", "mood": 3,
-"items": [1, 2, 1], "text": null, "missed": false}, in time order per child. Output: one JSON line
-per signal the bot would act on, {"child", "at", "reason", "severity"}: alerts, and the watch
-steps with an action of their own (the retry to the child, the word to the carer, the standing
-"consistently lonely" flag), each by its reason's name. Crisis words in "text" take the same
-path as in the bot (urgent, bypassing statistics; words the screen is unsure of, a
-"please_read" alert).
+"items": [1, 2, 1], "text": null, "missed": false}, in time order per child; an optional
+"extra": true marks an extra ask (the silence retry, a coordinator's check-in now) rather than
+a scheduled check-in. Output: one JSON line per signal the bot would act on, {"child", "at",
+"reason", "severity"}: alerts, and the watch steps with an action of their own (the retry to
+the child, the word to the carer, the standing "consistently lonely" flag), each by its
+reason's name. Crisis words in "text" take the same path as in the bot (urgent, bypassing
+statistics; words the screen is unsure of, a "please_read" alert).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def _observation(record: dict[str, Any]) -> Observation:
         mood=record.get("mood"),
         items=tuple(items) if items else None,  # type: ignore[arg-type]
         missed=bool(record.get("missed", False)),
+        extra=bool(record.get("extra", False)),
     )
 
 

@@ -6,26 +6,12 @@ English gettext msgids (extracted like every dialogs/*.yaml); `key` values and n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
 
 from bot.adapters.dialogs import DIALOGS_DIR, read_yaml
-
-
-@dataclass(frozen=True)
-class CallTiming:
-    reminder_before: timedelta  # both are reminded this long before the call
-    ask_after: timedelta  # the child is asked "did you talk?" this long after it
-    answer_within: timedelta  # after ask_after + this, an unanswered question closes
-
-
-@dataclass(frozen=True)
-class HighlightChoice:
-    key: str  # what is stored; never change one once children have used it
-    child: str  # msgid: the button the child taps
-    parent: str  # msgid: how the parent's weekly update says it
+from bot.domain.dialog_data import CallTiming, HighlightChoice
 
 
 @cache

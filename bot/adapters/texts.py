@@ -39,13 +39,18 @@ def load_catalog(locale: str, locale_dir: Path = LOCALE_DIR) -> NullTranslations
 class Texts:
     """Renders templates and labels in a person's language."""
 
-    def __init__(self, locales: tuple[str, ...], default_locale: str) -> None:
+    def __init__(
+        self, locales: tuple[str, ...], default_locale: str, warm_up: bool = True
+    ) -> None:
+        """`warm_up=False` compiles each template at its first use instead (a one-shot command
+        line verb renders one or two of them)."""
         self.locales = locales
         self.default_locale = default_locale
         self._catalogs = {locale: load_catalog(locale) for locale in locales}
         self._envs = {locale: self._environment(self._catalogs[locale]) for locale in locales}
         self._labels = load_labels()
-        self._warm_up()
+        if warm_up:
+            self._warm_up()
 
     def _warm_up(self) -> None:
         """Compile every template and load each locale's date data now, at start-up, so the

@@ -6,7 +6,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db import alert_repo
 from bot.adapters.db.models import Alert, Person
-from bot.adapters.dialogs import load_alert_texts
 from bot.domain.actions import AlertAction, encode
 from bot.domain.alerting import AlertStatus, AlertVerb, sparkline, verb_allowed
 from bot.domain.child_words import ALERT_WORDS_SHOWN
@@ -19,7 +18,7 @@ TREND_LENGTH = 8
 
 
 def reason_title(deps: Deps, reason: str, locale: str) -> str:
-    return deps.texts.gettext(load_alert_texts()[reason]["title"], locale)
+    return deps.texts.gettext(deps.dialogs.alert_texts[reason].title, locale)
 
 
 def _buttons(deps: Deps, alert: Alert, reader: Person) -> Keyboard:
@@ -62,7 +61,7 @@ async def alert_message(
     locale = reader.locale
     recent = await alert_repo.recent_checkins(session, child.id, TREND_LENGTH)
     last = recent[-1] if recent else None
-    texts = load_alert_texts()[alert.reason]
+    texts = deps.dialogs.alert_texts[alert.reason]
     excerpt = alert.detail.get("excerpt")
     words = await child_words.recent_words(
         deps, session, child.id, reader, ALERT_WORDS_SHOWN, leave_out=excerpt
@@ -73,8 +72,8 @@ async def alert_message(
         "alert",
         locale,
         nickname=child.display_name,
-        title=deps.texts.gettext(texts["title"], locale),
-        step=deps.texts.gettext(texts["step"], locale),
+        title=deps.texts.gettext(texts.title, locale),
+        step=deps.texts.gettext(texts.step, locale),
         urgent=alert.severity == "urgent",
         escalated=escalated,
         level=alert.escalation_level,

@@ -8,7 +8,6 @@ every coordinator at once, ignoring quiet hours; others respect the recipient's 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,11 +19,13 @@ from bot.adapters.db.models import Alert, Person
 from bot.domain.actions import AlertAction
 from bot.domain.alerting import NOTE_LIMIT, WORDS_REASONS, AlertStatus, AlertVerb, verb_allowed
 from bot.domain.awaiting import awaited, awaiting
+from bot.domain.outgoing import Outgoing
 from bot.domain.people import LinkKind, Role
 from bot.domain.schedule import next_allowed
+from bot.services.access import CASEWORK, act_for
 from bot.services.alert_view import alert_message
 from bot.services.deps import Deps
-from bot.services.outcome import Message, Outcome
+from bot.services.outcome import Message, Outcome, Sender
 
 log = logging.getLogger(__name__)
 BATCH = 200
@@ -63,20 +64,19 @@ async def notify(
             if urgent
             else next_allowed(now, deps.tz_of(reader.timezone), deps.settings.quiet_times)
         )
-        queued += await outbox_repo.enqueue(
-            session,
+        card = Outgoing(
             person_id=reader.id,
             chat_id=reader.telegram_id or 0,
             kind="alert",
-            body=message.to_body(),
-            priority=URGENT_PRIORITY if urgent else ALERT_PRIORITY,
             send_after=send_at,
-            now=now,
+            message=message,
+            priority=URGENT_PRIORITY if urgent else ALERT_PRIORITY,
             dedupe_key=(
                 f"alert:{alert.id}:{alert.escalation_level}:"
                 f"{alert.detail.get('repeats', 0)}:{reader.id}"
             ),
         )
+        queued += await outbox_repo.enqueue(session, card, now)
     if not queued:
         log.error(
             "alert %s for child %s reached nobody: no volunteer or coordinator", alert.id, child.id
@@ -191,28 +191,15 @@ async def _escalate(
     await notify(deps, session, alert, child, escalated=True)
 
 
-async def may_handle(
-    session: AsyncSession, staff: Sequence[Person], child_id: int
-) -> Person | None:
-    """The staff member on this account allowed to act on this child's alerts, if any."""
-    for person in staff:
-        if person.role == Role.COORDINATOR:
-            return person
-        if person.role == Role.VOLUNTEER and await people_repo.is_linked(
-            session, LinkKind.VOLUNTEER, person.id, child_id
-        ):
-            return person
-    return None
-
-
 async def on_button(
-    deps: Deps, session: AsyncSession, staff: Sequence[Person], action: AlertAction
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: AlertAction
 ) -> Outcome:
     alert = await session.get(Alert, action.alert_id)
-    actor = await may_handle(session, staff, alert.child_id) if alert else None
+    access = await act_for(session, people, alert.child_id, CASEWORK) if alert else None
     child = await session.get(Person, alert.child_id) if alert else None
-    if alert is None or actor is None or child is None:
+    if alert is None or access is None or child is None:
         return Outcome.refusal()
+    actor = access.person
     locale = actor.locale
     if alert.status == AlertStatus.CLOSED:
         return Outcome(

@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db import family_repo, outbox_repo, people_repo
 from bot.adapters.db.models import CallRecord, ContactPlan, Person
-from bot.adapters.family_dialogs import CallTiming, load_call_timing
 from bot.domain.actions import CallHappened, CallProposalAnswer, encode
 from bot.domain.call_rules import (
     CallStatus,
@@ -31,8 +30,11 @@ from bot.domain.call_rules import (
     is_blocked,
     parse_call_time,
 )
-from bot.domain.people import LinkKind, Role, nickname_key
+from bot.domain.dialog_data import CallTiming
+from bot.domain.outgoing import Outgoing
+from bot.domain.people import LinkKind, nickname_key
 from bot.domain.schedule import DAY_NAMES, WeeklySchedule, next_occurrence
+from bot.services.access import CALL_ANSWER, OWN, act_for
 from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.formatting import local_time
@@ -87,18 +89,15 @@ async def _enqueue(
 ) -> int:
     if not _reachable(person):
         return 0
-    return int(
-        await outbox_repo.enqueue(
-            session,
-            person_id=person.id,
-            chat_id=person.telegram_id or 0,
-            kind=kind,
-            body=message.to_body(),
-            send_after=send_after,
-            now=deps.clock.now(),
-            dedupe_key=dedupe_key,
-        )
+    item = Outgoing(
+        person_id=person.id,
+        chat_id=person.telegram_id or 0,
+        kind=kind,
+        send_after=send_after,
+        message=message,
+        dedupe_key=dedupe_key,
     )
+    return int(await outbox_repo.enqueue(session, item, deps.clock.now()))
 
 
 # ---- a parent proposes, shows or stops a call ---------------------------------------------
@@ -248,29 +247,20 @@ async def _cancel_upcoming(session: AsyncSession, plan_id: int) -> None:
 # ---- the child (or a carer) answers a proposal ---------------------------------------------
 
 
-async def _answering_for(
-    session: AsyncSession, people: list[Person], child_id: int
-) -> Person | None:
-    """Who on this account may answer for the child: the child, or a carer linked to them."""
-    for person in people:
-        if person.role == Role.CHILD and person.id == child_id:
-            return person
-    for person in people:
-        if person.role == Role.PARENT and await people_repo.is_linked(
-            session, LinkKind.CARER, person.id, child_id
-        ):
-            return person
-    return None
-
-
 async def on_proposal_answer(
-    deps: Deps, session: AsyncSession, people: list[Person], action: CallProposalAnswer
+    deps: Deps,
+    session: AsyncSession,
+    sender: Sender,
+    people: list[Person],
+    action: CallProposalAnswer,
 ) -> Outcome:
+    """The child, or a carer at home, answers for them."""
     plan = await session.get(ContactPlan, action.plan_id)
-    answering = await _answering_for(session, people, plan.child_id) if plan else None
+    access = await act_for(session, people, plan.child_id, CALL_ANSWER) if plan else None
     schedule = decode_call_time(action.call_time)
-    if plan is None or answering is None or schedule is None:
+    if plan is None or access is None or schedule is None:
         return Outcome.refusal()
+    answering = access.person
     locale = answering.locale
     child = await session.get(Person, plan.child_id)
     parent = await session.get(Person, plan.parent_id)
@@ -338,7 +328,7 @@ async def _take_proposal(
 
 async def collect_calls(deps: Deps) -> int:
     """Queue what is due now; returns how many messages were queued."""
-    timing = load_call_timing()
+    timing = deps.dialogs.call_timing
     queued = await _remind(deps, timing)
     queued += await _ask(deps, timing)
     await _close_unanswered(deps, timing)
@@ -402,7 +392,7 @@ async def _send_reminders(
 ) -> int:
     """The parent's reminder goes now, whatever their working hours (they agreed the time);
     the child's waits for the end of school or the night, and is dropped if that is too late."""
-    timing = load_call_timing()
+    timing = deps.dialogs.call_timing
     key = f"call_reminder:{plan.id}:{call_at:%Y%m%d%H%M}"
     now = deps.clock.now()
     parent_text = deps.texts.render(
@@ -497,12 +487,13 @@ async def _close_unanswered(deps: Deps, timing: CallTiming) -> None:
 
 
 async def on_happened(
-    deps: Deps, session: AsyncSession, children: list[Person], action: CallHappened
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: CallHappened
 ) -> Outcome:
     record = await session.get(CallRecord, action.call_id)
-    child = next((c for c in children if record and c.id == record.child_id), None)
-    if record is None or child is None:
+    access = await act_for(session, people, record.child_id, OWN) if record else None
+    if record is None or access is None:
         return Outcome.refusal()
+    child = access.person
     locale = child.locale
     status = CallStatus.HAPPENED if action.happened else CallStatus.MISSED
     result = await session.execute(

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.adapters.db import family_repo, outbox_repo, people_repo
 from bot.adapters.db.models import Person
 from bot.domain.alerting import may_tell_carer
+from bot.domain.outgoing import Outgoing
 from bot.domain.people import LinkKind
 from bot.services.deps import Deps
 from bot.services.outcome import Message
@@ -47,16 +48,15 @@ async def tell_carers(
         if not await _may_hear(session, carer, child):
             continue
         text = deps.texts.render("carer_silence", carer.locale, child=child.display_name)
-        queued += await outbox_repo.enqueue(
-            session,
+        word = Outgoing(
             person_id=carer.id,
             chat_id=carer.telegram_id or 0,
             kind=KIND,
-            body=Message(text).to_body(),
             send_after=adult_good_hour(deps, carer, now),
-            now=now,
+            message=Message(text),
             dedupe_key=f"{KIND}:{child.id}:{carer.id}:{int(silence_since.timestamp())}",
         )
+        queued += await outbox_repo.enqueue(session, word, now)
     log.info("child %s silent since %s: %s carer(s) told", child.id, silence_since, queued)
     return queued
 

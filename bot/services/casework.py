@@ -18,8 +18,8 @@ from bot.domain.alerting import NOTE_LIMIT, sparkline
 from bot.domain.child_words import WORDS_SHOWN
 from bot.domain.people import Role
 from bot.services import child_words
+from bot.services.access import CASEWORK, act_for
 from bot.services.alert_view import reason_title
-from bot.services.alerts import may_handle
 from bot.services.calls import call_summaries
 from bot.services.deps import Deps
 from bot.services.errors import UserError
@@ -47,10 +47,10 @@ async def _child_for(
 ) -> tuple[Person, Person]:
     """The child and the staff member entitled to see them; "not found" otherwise."""
     found = await people_repo.child_by_nickname(session, nickname)
-    actor = await may_handle(session, staff, found[0].id) if found else None
-    if found is None or actor is None:
+    access = await act_for(session, staff, found[0].id, CASEWORK) if found else None
+    if found is None or access is None:
         raise UserError("child_not_found", nickname=nickname)
-    return found[0], actor
+    return found[0], access.person
 
 
 async def mychildren_command(

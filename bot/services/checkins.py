@@ -25,10 +25,12 @@ from bot.domain.checkin_rules import (
     judge_tap,
     reminder_time,
 )
+from bot.domain.outgoing import Outgoing, Verb
 from bot.services import checkin_view, monitoring, voice_notes
+from bot.services.access import OWN, act_for
 from bot.services.deps import Deps
 from bot.services.errors import UserError
-from bot.services.outcome import Message, Outcome
+from bot.services.outcome import Message, Outcome, Sender
 
 log = logging.getLogger(__name__)
 WORDS_LIMIT = 4096
@@ -49,20 +51,19 @@ async def close_checkin(
     child = await session.get(Person, checkin.child_id)
     if child is None or child.telegram_id is None or checkin.message_id is None:
         return
-    body = checkin_view.closed_message(deps, child.locale).to_body()
-    body["edit_message_id"] = checkin.message_id
     now = deps.clock.now()
-    await outbox_repo.enqueue(
-        session,
+    closed = Outgoing(
         person_id=child.id,
         chat_id=child.telegram_id,
         kind="checkin_closed",
-        body=body,
         send_after=now,
-        now=now,
+        message=checkin_view.closed_message(deps, child.locale),
+        verb=Verb.EDIT,
+        target_message_id=checkin.message_id,
         checkin_id=checkin.id,
         dedupe_key=f"closed:{checkin.id}",
     )
+    await outbox_repo.enqueue(session, closed, now)
 
 
 async def open_checkin(
@@ -92,30 +93,29 @@ async def open_checkin(
     )
     session.add(checkin)
     await session.flush()
-    message = checkin_view.step_message(deps, checkin, checkin.step, child)
-    await outbox_repo.enqueue(
-        session,
+    first = Outgoing(
         person_id=child.id,
         chat_id=child.telegram_id or 0,
         kind="checkin",
-        body=message.to_body(),
         send_after=send_at,
-        now=now,
+        message=checkin_view.step_message(deps, checkin, checkin.step, child),
         checkin_id=checkin.id,
         dedupe_key=f"checkin:{checkin.id}",
     )
+    await outbox_repo.enqueue(session, first, now)
     return checkin
 
 
 async def record_tap(
-    deps: Deps, session: AsyncSession, telegram_id: int, action: CheckinAnswer
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: CheckinAnswer
 ) -> Outcome:
     now = deps.clock.now()
     checkin = await session.get(Checkin, action.checkin_id)
-    child = await session.get(Person, checkin.child_id) if checkin else None
-    if checkin is None or child is None or child.telegram_id != telegram_id:
+    access = await act_for(session, people, checkin.child_id, OWN) if checkin else None
+    if checkin is None or access is None:
         # Same words for "no such check-in" and "someone else's": a forged button learns nothing.
         return Outcome.refusal()
+    child = access.person
     locale = child.locale
     view = CheckinView(checkin.status, checkin.step, checkin.expires_at)
     form = checkin_view.questions(deps, checkin.kind)

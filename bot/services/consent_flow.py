@@ -12,11 +12,12 @@ from bot.domain.actions import ChildAssent, GuardianConsent, encode
 from bot.domain.checkin_rules import CheckinStatus
 from bot.domain.consent import ConsentKind, ConsentMethod
 from bot.domain.people import Role
+from bot.services.access import GUARDIAN, OWN, act_for
 from bot.services.checkins import close_checkin
 from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.formatting import local_time
-from bot.services.outcome import Button, Message, Outcome
+from bot.services.outcome import Button, Message, Outcome, Sender
 from bot.services.scheduling import refresh_schedule
 
 
@@ -98,21 +99,21 @@ async def _status_text(deps: Deps, session: AsyncSession, child_id: int, locale:
 
 
 async def guardian_answer(
-    deps: Deps, session: AsyncSession, people: list[Person], action: GuardianConsent
+    deps: Deps,
+    session: AsyncSession,
+    sender: Sender,
+    people: list[Person],
+    action: GuardianConsent,
 ) -> Outcome:
     """A parent's or carer's tap on the consent question; `people` is everyone on the account.
 
     From an account that also holds a child the tap is refused: it could be the child's own
     (see `may_give_guardian_consent`), so the guardian is pointed to the paper form.
     """
-    parent, link_kind = None, None
-    for candidate in (p for p in people if p.role == Role.PARENT):
-        link_kind = await people_repo.family_link(session, candidate.id, action.child_id)
-        if link_kind is not None:
-            parent = candidate
-            break
-    if parent is None or link_kind is None:
+    access = await act_for(session, people, action.child_id, GUARDIAN)
+    if access is None:
         return Outcome.refusal()
+    parent, link_kind = access.person, access.standing.value
     if not may_give_guardian_consent(Role(p.role) for p in people):
         return Outcome(edit=shared_account_notice(deps, parent.locale))
     if not action.agree:
@@ -130,11 +131,12 @@ def shared_account_notice(deps: Deps, locale: str) -> Message:
 
 
 async def child_answer(
-    deps: Deps, session: AsyncSession, children: list[Person], action: ChildAssent
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: ChildAssent
 ) -> Outcome:
-    child = next((c for c in children if c.id == action.child_id), None)
-    if child is None:
+    access = await act_for(session, people, action.child_id, OWN)
+    if access is None:
         return Outcome.refusal()
+    child = access.person
     if not action.agree:
         return Outcome(edit=Message(deps.texts.render("assent_declined", child.locale)))
     await _record(

@@ -116,7 +116,7 @@ async def checkin_now_command(
     text = deps.texts.render(
         "checkin_now_done", people[0].locale, requested=requested, skipped=total - requested
     )
-    return Outcome(replies=[Message(text)], outbox_changed=True)
+    return Outcome(replies=[Message(text)], due_now=True)
 
 
 async def schedule_command(

@@ -19,13 +19,14 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db.models import Person
-from bot.adapters.dialogs import load_crisis_lexicon, load_crisis_model, load_hotlines
+from bot.domain.actions import AskForHelp
 from bot.domain.alerting import crisis_alerts
 from bot.domain.awaiting import awaited, awaiting
 from bot.domain.detection import PLEASE_READ, URGENT, Assessment, assess
+from bot.services.access import OWN, act_for
 from bot.services.alerts import raise_alert
 from bot.services.deps import Deps
-from bot.services.outcome import Message, Outcome
+from bot.services.outcome import Message, Outcome, Sender
 
 log = logging.getLogger(__name__)
 EXCERPT = 300
@@ -47,7 +48,7 @@ def _faded(deps: Deps, locale: str) -> str:
 
 
 def _hotlines(deps: Deps, locale: str) -> list[tuple[str, str]]:
-    return [(number, deps.texts.gettext(label, locale)) for number, label in load_hotlines()]
+    return [(number, deps.texts.gettext(label, locale)) for number, label in deps.dialogs.hotlines]
 
 
 async def screen_child_text(
@@ -55,7 +56,7 @@ async def screen_child_text(
 ) -> Outcome | None:
     """Screen free text from a child's account; on a finding, alert and answer the child.
     None when the caller should answer as usual (nothing found, or words to read)."""
-    verdict = assess(text, load_crisis_lexicon(), load_crisis_model())
+    verdict = assess(text, deps.dialogs.crisis_lexicon, deps.dialogs.crisis_model)
     if verdict.level not in (URGENT, PLEASE_READ) or not children:
         return None
     detail: dict[str, object] = {
@@ -119,6 +120,16 @@ async def ask_for_help(
         durable_for=child.id,
         delete_incoming=True,  # "/sos" and its words must not stay on a shared phone
     )
+
+
+async def help_button(
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: AskForHelp
+) -> Outcome:
+    """The help button on a check-in, pressed by the child it was sent to."""
+    access = await act_for(session, people, action.child_id, OWN)
+    if access is None:
+        return Outcome.refusal()
+    return await ask_for_help(deps, session, access.person)
 
 
 async def words_after_help(

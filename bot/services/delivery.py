@@ -7,12 +7,13 @@ that message; a blocked account is unreachable; a rate limit waits; a hard error
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.adapters.db import checkin_repo, outbox_repo
 from bot.adapters.db.outbox_repo import KnownId
+from bot.domain.outgoing import Delivery as Delivery
+from bot.domain.outgoing import Message, Outgoing, Verb
 from bot.domain.resend import may_have_gone_out, stray_candidates
 from bot.services import reachability, relay
 from bot.services.deps import Deps
@@ -25,41 +26,10 @@ MAX_ATTEMPTS = 20  # network failures only; with back-off capped at 10 min, abou
 MESSAGE_KINDS_THAT_MOVE_A_CHECKIN = ("checkin", "reminder")
 
 
-@dataclass(frozen=True)
-class Delivery:
-    outbox_id: int
-    person_id: int
-    chat_id: int
-    kind: str
-    body: dict[str, Any]
-    checkin_id: int | None
-    attempts: int
-    # Set when an earlier attempt was sent and its id recorded, but the process died before
-    # the rest of the bookkeeping: the message must not go out again, only be recorded.
-    message_id: int | None = None
-    floor_message_id: int | None = None
-    priority: int = 0  # higher goes first, at the rate limiter too (urgent alerts)
-
-
 async def claim(deps: Deps, limit: int, known: KnownId | None = None) -> list[Delivery]:
     """Lease due messages; `known` tells the highest message id the channel saw in a chat."""
     async with deps.sessions.begin() as session:
-        rows = await outbox_repo.claim_due(session, deps.clock.now(), limit, known)
-        return [
-            Delivery(
-                r.id,
-                r.person_id,
-                r.chat_id,
-                r.kind,
-                r.body,
-                r.checkin_id,
-                r.attempts,
-                r.message_id,
-                r.floor_message_id,
-                r.priority,
-            )
-            for r in rows
-        ]
+        return await outbox_repo.claim_due(session, deps.clock.now(), limit, known)
 
 
 async def keep_leases(deps: Deps, outbox_ids: list[int]) -> None:
@@ -85,45 +55,59 @@ async def delivered(deps: Deps, item: Delivery, message_id: int | None) -> None:
     may have sent unrecorded loses its buttons. Either way the chat holds one live check-in.
     """
     now = deps.clock.now()
+    sent = item.outgoing
     async with deps.sessions.begin() as session:
         await outbox_repo.mark_sent(session, item.outbox_id, message_id, now)
-        if item.kind == "relay":
-            await relay.on_delivered(deps, session, item.body["relay_id"], message_id)
+        if sent.relay_id is not None:
+            await relay.on_delivered(deps, session, sent.relay_id, message_id)
         if message_id is None:
             return
-        if item.body.get("fades_to") and not item.body.get("edit_message_id"):
+        if sent.fades_later:
             await _queue_fade(deps, session, item, message_id)
-        if item.checkin_id is None or item.kind not in MESSAGE_KINDS_THAT_MOVE_A_CHECKIN:
+        if sent.checkin_id is None or sent.kind not in MESSAGE_KINDS_THAT_MOVE_A_CHECKIN:
             return
-        previous = await checkin_repo.move_to_message(session, item.checkin_id, message_id)
+        previous = await checkin_repo.move_to_message(session, sent.checkin_id, message_id)
         if item.message_id is None and may_have_gone_out(item.attempts, item.floor_message_id):
             await _disarm_strays(deps, session, item, message_id)
         if previous is not None and previous != message_id:
-            await outbox_repo.enqueue(
-                session,
-                person_id=item.person_id,
-                chat_id=item.chat_id,
-                kind="retire_copy",
-                body={"delete_message_id": previous},
-                send_after=now,
-                now=now,
-                dedupe_key=f"retire:{item.chat_id}:{previous}",
-            )
+            key = f"retire:{sent.chat_id}:{previous}"
+            retire = _follow_up(sent, "retire_copy", Verb.DELETE, previous, key, now)
+            await outbox_repo.enqueue(session, retire, now)
+
+
+def _follow_up(
+    sent: Outgoing,
+    kind: str,
+    verb: Verb,
+    message_id: int,
+    key: str,
+    when: datetime,
+    message: Message | None = None,
+) -> Outgoing:
+    """Something more to do in the same chat about a message that was just sent."""
+    return Outgoing(
+        person_id=sent.person_id,
+        chat_id=sent.chat_id,
+        kind=kind,
+        send_after=when,
+        message=message,
+        verb=verb,
+        target_message_id=message_id,
+        dedupe_key=key,
+    )
 
 
 async def _queue_fade(deps: Deps, session: AsyncSession, item: Delivery, message_id: int) -> None:
     """Edit the message to its neutral form after a while: on a shared phone nothing of a
     crisis should wait in the chat for the adult who owns the phone."""
     now = deps.clock.now()
+    sent = item.outgoing
+    assert sent.message is not None and sent.message.fades_to is not None
+    later = now + timedelta(minutes=deps.settings.crisis_reply_fade_minutes)
+    fade = Message(sent.message.fades_to)
+    key = f"fade:{item.outbox_id}"
     await outbox_repo.enqueue(
-        session,
-        person_id=item.person_id,
-        chat_id=item.chat_id,
-        kind="fade",
-        body={"text": item.body["fades_to"], "buttons": [], "edit_message_id": message_id},
-        send_after=now + timedelta(minutes=deps.settings.crisis_reply_fade_minutes),
-        now=now,
-        dedupe_key=f"fade:{item.outbox_id}",
+        session, _follow_up(sent, "fade", Verb.EDIT, message_id, key, later, fade), now
     )
 
 
@@ -140,16 +124,9 @@ async def _disarm_strays(
     recorded = await outbox_repo.recorded_between(session, item.chat_id, floor, message_id)
     now = deps.clock.now()
     for stray in stray_candidates(floor, message_id, recorded):
-        await outbox_repo.enqueue(
-            session,
-            person_id=item.person_id,
-            chat_id=item.chat_id,
-            kind="retire_copy",
-            body={"strip_markup_message_id": stray},
-            send_after=now,
-            now=now,
-            dedupe_key=f"strip:{item.chat_id}:{stray}",
-        )
+        key = f"strip:{item.chat_id}:{stray}"
+        strip = _follow_up(item.outgoing, "retire_copy", Verb.STRIP_BUTTONS, stray, key, now)
+        await outbox_repo.enqueue(session, strip, now)
 
 
 async def retry_later(
@@ -166,8 +143,8 @@ async def retry_later(
                 "outbox %s given up after %s attempts: %s", item.outbox_id, item.attempts, error
             )
             await outbox_repo.mark_failed(session, item.outbox_id, error)
-            if item.kind == "relay":
-                await relay.on_failed(deps, session, item.body["relay_id"], blocked=False)
+            if item.outgoing.relay_id is not None:
+                await relay.on_failed(deps, session, item.outgoing.relay_id, blocked=False)
             return
         when = deps.clock.now() + timedelta(seconds=delay_seconds)
         await outbox_repo.mark_retry(session, item.outbox_id, when, error, refund=not counts)
@@ -177,8 +154,8 @@ async def undeliverable(deps: Deps, item: Delivery, error: str, blocked: bool) -
     """A final failure: the person blocked the bot, or Telegram rejected the message itself."""
     async with deps.sessions.begin() as session:
         await outbox_repo.mark_failed(session, item.outbox_id, error)
-        if item.kind == "relay":
-            await relay.on_failed(deps, session, item.body["relay_id"], blocked)
+        if item.outgoing.relay_id is not None:
+            await relay.on_failed(deps, session, item.outgoing.relay_id, blocked)
         if blocked:
             await reachability.became_unreachable(deps, session, item.chat_id, deps.clock.now())
     log.warning("outbox %s (%s) not delivered: %s", item.outbox_id, item.kind, error)

@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.adapters.contact_dialogs import load_follow_up_schedule
 from bot.adapters.db import checkin_repo, people_repo, visit_repo
 from bot.adapters.db.models import ChildProfile, FollowUp, Person, Visit
 from bot.domain.checkin_rules import CheckinKind
@@ -28,6 +27,7 @@ from bot.domain.contact import FollowUpKind, follow_up_days, visit_problem
 from bot.domain.people import LinkKind, Role, nickname_key
 from bot.domain.schedule import WeeklySchedule, local_day_bounds
 from bot.services import nudges
+from bot.services.access import FAR_PARENT, act_for
 from bot.services.checkins import open_checkin
 from bot.services.deps import Deps
 from bot.services.errors import UserError
@@ -111,11 +111,8 @@ async def _family_child(
         )
     found = await people_repo.child_with_profile(session, child.id)
     assert found is not None
-    parent_id = None
-    for parent in parents:
-        if await people_repo.is_linked(session, LinkKind.PARENT, parent.id, child.id):
-            parent_id = parent.id
-    return found[0], found[1], parent_id
+    as_parent = await act_for(session, parents, child.id, FAR_PARENT)
+    return found[0], found[1], as_parent.person.id if as_parent else None
 
 
 async def record_visit(
@@ -196,7 +193,7 @@ def _child_follow_ups(
     """
     tz = deps.tz_of(child.timezone)
     at = WeeklySchedule.parse(profile.schedule).at
-    days = follow_up_days(visit.ends_on, load_follow_up_schedule().child_days)
+    days = follow_up_days(visit.ends_on, deps.dialogs.follow_up_schedule.child_days)
     return [
         (
             FollowUp(
@@ -216,7 +213,7 @@ def _child_follow_ups(
 def parent_follow_up_due(deps: Deps, parent: Person, day: date) -> datetime:
     """A parent's extra nudge: the first good hour from the schedule's hour on that day."""
     tz = deps.tz_of(parent.timezone)
-    start = datetime.combine(day, time(load_follow_up_schedule().parent_hour), tzinfo=tz)
+    start = datetime.combine(day, time(deps.dialogs.follow_up_schedule.parent_hour), tzinfo=tz)
     return _utc(adult_good_hour(deps, parent, start))
 
 
@@ -224,7 +221,7 @@ def _parent_follow_ups(
     deps: Deps, parent: Person, child: Person, visit: Visit, now: datetime
 ) -> list[tuple[FollowUp, date]]:
     tz = deps.tz_of(parent.timezone)
-    days = follow_up_days(visit.ends_on, load_follow_up_schedule().parent_days)
+    days = follow_up_days(visit.ends_on, deps.dialogs.follow_up_schedule.parent_days)
     return [
         (
             FollowUp(
@@ -259,7 +256,7 @@ async def retime_parent_follow_ups(
         if visit is None:
             continue
         # The schedule's day it was for (a late good hour may have pushed it past midnight).
-        planned = follow_up_days(visit.ends_on, load_follow_up_schedule().parent_days)
+        planned = follow_up_days(visit.ends_on, deps.dialogs.follow_up_schedule.parent_days)
         moved = follow_up.due_at.astimezone(old_tz).date()
         day = max((d for d in planned if d <= moved), default=moved)
         follow_up.due_at = parent_follow_up_due(deps, parent, day)

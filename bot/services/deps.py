@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from bot.adapters.texts import Texts
 from bot.clock import Clock
 from bot.config import Settings
+from bot.domain.dialog_data import Dialogs
 from bot.domain.questionnaire import Questionnaire
 from bot.domain.throttle import Throttles
 
@@ -20,10 +21,16 @@ class Deps:
     clock: Clock
     settings: Settings
     texts: Texts
-    questionnaire: Questionnaire
+    dialogs: Dialogs
+    """Every piece of dialog data (dialogs/*.yaml), read and checked once at start."""
     bot_username: str = ""
     throttles: Throttles = field(default_factory=Throttles)
     """Per-account allowances for unearned answers; in memory, so a restart resets them."""
+
+    @property
+    def questionnaire(self) -> Questionnaire:
+        """The check-in questionnaire (dialogs/checkin.yaml)."""
+        return self.dialogs.questionnaire
 
     def tz_of(self, timezone: str | None) -> ZoneInfo:
         try:

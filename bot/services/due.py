@@ -12,9 +12,12 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.adapters.db import checkin_repo, outbox_repo
 from bot.adapters.db.models import ChildProfile, Person
 from bot.domain.checkin_rules import CheckinKind, CheckinStatus
+from bot.domain.outgoing import Outgoing
 from bot.services import (
     calls,
     checkin_view,
@@ -90,8 +93,8 @@ async def _open_scheduled(deps: Deps, report: DueReport) -> None:
                 profile.next_checkin_at = next_time(deps, child, profile, max(now, scheduled))
                 if now - scheduled >= window:
                     report.skipped_late += 1  # the bot was down the whole window: no stale backlog
-                elif await checkin_repo.open_checkin(session, child.id) is not None:
-                    report.skipped_open += 1  # e.g. an ad-hoc one still running: never cut it off
+                elif not await _free_for_scheduled(deps, session, child.id):
+                    report.skipped_open += 1  # e.g. a departure's light one: never cut it off
                 else:
                     await open_checkin(
                         deps,
@@ -103,6 +106,18 @@ async def _open_scheduled(deps: Deps, report: DueReport) -> None:
                     report.opened += 1
         if len(rows) < BATCH:
             return
+
+
+async def _free_for_scheduled(deps: Deps, session: AsyncSession, child_id: int) -> bool:
+    """True when nothing holds the child's chat. An extra ask (ad hoc) still open ends here,
+    so two check-ins never overlap and the scheduled one, which silence is counted on, goes."""
+    found = await checkin_repo.open_checkin(session, child_id)
+    if found is None:
+        return True
+    if found.kind != CheckinKind.ADHOC.value:
+        return False
+    await close_checkin(deps, session, found, None)
+    return True
 
 
 async def _open_adhoc(deps: Deps, report: DueReport) -> None:
@@ -140,17 +155,16 @@ async def _remind(deps: Deps, report: DueReport) -> None:
             if profile is None or profile.paused:
                 continue
             message = checkin_view.step_message(deps, checkin, checkin.step, child, reminder=True)
-            report.reminded += await outbox_repo.enqueue(
-                session,
+            reminder = Outgoing(
                 person_id=child.id,
                 chat_id=child.telegram_id,
                 kind="reminder",
-                body=message.to_body(),
                 send_after=child_allowed(deps, child, now),
-                now=now,
+                message=message,
                 checkin_id=checkin.id,
                 dedupe_key=f"reminder:{checkin.id}",
             )
+            report.reminded += await outbox_repo.enqueue(session, reminder, now)
 
 
 async def _expire(deps: Deps, report: DueReport) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.services.deps import Deps
+from bot.services.outcome import Outcome
+
 
 class UserError(Exception):
     """Something the person asked for cannot be done; `reason` names the template text to show."""
@@ -12,3 +15,8 @@ class UserError(Exception):
         super().__init__(reason)
         self.reason = reason
         self.params = params
+
+
+def error_reply(deps: Deps, error: UserError, locale: str) -> Outcome:
+    """The words for an expected failure, in the reader's language."""
+    return Outcome.reply(deps.texts.render("error", locale, reason=error.reason, **error.params))

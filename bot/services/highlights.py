@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db import family_repo, people_repo
 from bot.adapters.db.models import Person
-from bot.adapters.family_dialogs import HighlightChoice, load_highlights
 from bot.domain.actions import ShareHighlight, encode
+from bot.services.access import OWN, act_for
 from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.outcome import Button, Message, Outcome, Sender
@@ -19,13 +19,9 @@ from bot.services.outcome import Button, Message, Outcome, Sender
 GROUP = "highlights"
 
 
-def choice_for(key: str) -> HighlightChoice | None:
-    return next((c for c in load_highlights() if c.key == key), None)
-
-
 def parent_phrase(deps: Deps, key: str, child_name: str, locale: str) -> str | None:
     """How a parent's update says the highlight, e.g. "xiaoming helped at home"."""
-    choice = choice_for(key)
+    choice = deps.dialogs.highlight(key)
     if choice is None:
         return None  # a key retired from highlights.yaml: say nothing rather than guess
     return deps.texts.gettext(choice.parent, locale) % {"child": child_name}
@@ -45,7 +41,7 @@ def _choices(deps: Deps, child: Person) -> Message:
                 encode(ShareHighlight(child.id, choice.key)),
             ),
         )
-        for choice in load_highlights()
+        for choice in deps.dialogs.highlights
     )
     text = deps.texts.render("highlight_choose", locale, child=child.display_name, who=False)
     return Message(text, rows)
@@ -69,15 +65,16 @@ async def share_command(
 
 
 async def on_button(
-    deps: Deps, session: AsyncSession, children: list[Person], action: ShareHighlight
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: ShareHighlight
 ) -> Outcome:
     """A child picked a highlight (or, on a shared phone, who is sharing)."""
-    child = next((c for c in children if c.id == action.child_id), None)
+    access = await act_for(session, people, action.child_id, OWN)
+    child = access.person if access else None
     if child is None or not await _may_share(session, child):
         return Outcome.refusal()
     if not action.key:
         return Outcome(edit=_choices(deps, child))
-    choice = choice_for(action.key)
+    choice = deps.dialogs.highlight(action.key)
     if choice is None:
         return Outcome.refusal()
     family_repo.add_highlight(session, child.id, choice.key, deps.clock.now())

@@ -2,9 +2,10 @@
 
 The detector is pure (`bot.domain.detection`); its small state per child is stored, so a restart
 continues exactly where it stopped. Silence first brings a gentle retry to the child (a fresh
-check-in at the next allowed time), then a short word to the carer at home (`carer_word`), then
-a task for the volunteer. A child steadily lonely gets the standing flag (`peer_flag`), shown in
-the staff views and never pushed.
+check-in at the next allowed time; the detector asks again after each further miss, up to a
+few times, and each lapses when the next scheduled check-in opens), then a short word to the
+carer at home (`carer_word`), then a task for the volunteer. A child steadily lonely gets the
+standing flag (`peer_flag`), shown in the staff views and never pushed.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ async def observation_of(session: AsyncSession, checkin: Checkin) -> Observation
         mood=values.get("mood"),
         items=items,  # type: ignore[arg-type]
         missed=checkin.status == CheckinStatus.MISSED,
+        extra=checkin.kind == CheckinKind.ADHOC,  # the silence retry or a coordinator's ask
     )
 
 
@@ -39,7 +41,9 @@ async def observe(deps: Deps, session: AsyncSession, checkin: Checkin) -> None:
     """Run detection on one ended check-in (completed, incomplete or missed).
 
     A missed extra check-in after a departure says nothing about silence (it was an extra ask,
-    on top of the child's usual ones), so only its answers count.
+    on top of the child's usual ones), so only its answers count. An ad-hoc check-in (the
+    silence retry, a coordinator's check-in now) is marked `extra`: missed within a silence
+    it is evidence for it, and answered it ends it.
     """
     if checkin.status not in (
         CheckinStatus.COMPLETED,

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.adapters.contact_dialogs import load_holidays, load_starters, starter_texts
 from bot.adapters.db import nudge_repo, outbox_repo, people_repo
 from bot.adapters.db.models import ChildProfile, ContactPlan, Person
 from bot.domain.actions import NudgeAction, encode
@@ -31,8 +30,10 @@ from bot.domain.contact import (
     starter_pool,
     starter_topics,
 )
+from bot.domain.outgoing import Outgoing
+from bot.services.access import FAR_PARENT, act_for
 from bot.services.deps import Deps
-from bot.services.outcome import Button, Message, Outcome
+from bot.services.outcome import Button, Message, Outcome, Sender
 from bot.services.scheduling import adult_good_hour
 
 log = logging.getLogger(__name__)
@@ -117,21 +118,18 @@ async def send_nudge(
     """Queue a nudge now (at most one per plan and parent's day); False if one went today."""
     facts = await child_facts(deps, session, child, now)
     topics = [AFTER_DEPARTURE] if departure else starter_topics(facts)
-    pool = starter_pool(topics, {t: [k for k, _ in s] for t, s in load_starters().items()})
+    pool = starter_pool(topics, {t: [k for k, _ in s] for t, s in deps.dialogs.starters.items()})
     day = now.astimezone(deps.tz_of(parent.timezone)).date()
     key = pick_starter(pool, plan.last_starter, seed=plan.id + day.toordinal())
-    queued = await outbox_repo.enqueue(
-        session,
+    nudge = Outgoing(
         person_id=parent.id,
         chat_id=parent.telegram_id or 0,
         kind="nudge",
-        body=nudge_message(
-            deps, plan, parent, child, key, facts, AFTER_DEPARTURE in topics
-        ).to_body(),
         send_after=now,
-        now=now,
+        message=nudge_message(deps, plan, parent, child, key, facts, AFTER_DEPARTURE in topics),
         dedupe_key=f"nudge:{plan.id}:{day.isoformat()}",
     )
+    queued = await outbox_repo.enqueue(session, nudge, now)
     if queued:
         plan.last_starter = key
     return queued
@@ -145,7 +143,7 @@ async def child_facts(
     departed = await nudge_repo.latest_departure(session, child.id, today)
     return ChildFacts(
         checkins_answered=await nudge_repo.checkins_completed_since(session, child.id, at - WEEK),
-        day=day_kind(today, load_holidays()),
+        day=day_kind(today, deps.dialogs.holidays),
         days_since_departure=(today - departed).days if departed else None,
         activities_done=await activities_done(session, child.id, at - WEEK),
     )
@@ -173,7 +171,7 @@ def nudge_message(
     values = {"child": child.display_name, "count": facts.checkins_answered}
     starter = ""
     if starter_key is not None:
-        starter = deps.texts.gettext(starter_texts()[starter_key], locale) % values
+        starter = deps.texts.gettext(deps.dialogs.starter_text(starter_key), locale) % values
     text = deps.texts.render(
         "nudge_message", locale, child=child.display_name, starter=starter, departure=departure
     )
@@ -224,13 +222,15 @@ def next_reminder(deps: Deps, parent: Person, plans: Sequence[ContactPlan]) -> d
 
 
 async def on_button(
-    deps: Deps, session: AsyncSession, parents: list[Person], action: NudgeAction
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: NudgeAction
 ) -> Outcome:
     """The nudge's buttons; the plan is checked against the parent who pressed."""
     plan = await session.get(ContactPlan, action.plan_id)
-    parent = next((p for p in parents if plan and p.id == plan.parent_id), None)
-    if plan is None or parent is None:
+    own = [p for p in people if plan and p.id == plan.parent_id]
+    access = await act_for(session, own, plan.child_id, FAR_PARENT) if plan else None
+    if plan is None or access is None:
         return Outcome.refusal()
+    parent = access.person
     locale = parent.locale
     if action.verb == "w":
         child = await session.get(Person, plan.child_id)

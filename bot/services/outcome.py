@@ -9,61 +9,14 @@ so it survives a restart.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-
-@dataclass(frozen=True)
-class Button:
-    label: str
-    data: str
-
-
-Keyboard = tuple[tuple[Button, ...], ...]
-
-
-@dataclass(frozen=True)
-class Media:
-    """A voice note, audio file, photo or video note passed along by the id the channel gave
-    it (a file goes back only by the method of its own kind)."""
-
-    kind: str  # one of MEDIA_KINDS
-    file_id: str
-
-
-MEDIA_KINDS = ("voice", "audio", "photo", "video_note")
-
-
-@dataclass(frozen=True)
-class Message:
-    """An HTML message (already escaped by the templates) with optional inline buttons.
-
-    With `media`, the text travels with it (as its caption where the channel allows one).
-    """
-
-    text: str
-    buttons: Keyboard = ()
-    media: Media | None = None
-    fades_to: str | None = None
-    """What the message is edited to after a while (a crisis reply on a shared phone)."""
-
-    def to_body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "text": self.text,
-            "buttons": [[[b.label, b.data] for b in row] for row in self.buttons],
-        }
-        if self.media is not None:
-            body["media"] = {"kind": self.media.kind, "file_id": self.media.file_id}
-        if self.fades_to is not None:
-            body["fades_to"] = self.fades_to
-        return body
-
-    @classmethod
-    def from_body(cls, body: dict[str, Any]) -> Message:
-        rows = tuple(
-            tuple(Button(label, data) for label, data in row) for row in body.get("buttons", [])
-        )
-        media = Media(**body["media"]) if body.get("media") else None
-        return cls(text=body["text"], buttons=rows, media=media, fades_to=body.get("fades_to"))
+# The message types live with the outgoing envelope; they are named here too because every
+# service builds its answers from them.
+from bot.domain.outgoing import MEDIA_KINDS as MEDIA_KINDS
+from bot.domain.outgoing import Button as Button
+from bot.domain.outgoing import Keyboard as Keyboard
+from bot.domain.outgoing import Media as Media
+from bot.domain.outgoing import Message as Message
 
 
 @dataclass
@@ -79,6 +32,9 @@ class Outcome:
     """The person whose `replies` must arrive whatever Telegram does (the hotlines after a
     crisis): they go through the outbox, urgently and retried, not straight back."""
     outbox_changed: bool = False
+    due_now: bool = False
+    """Work the repeating tick collects was asked for now (a coordinator's check-in now):
+    the channel runs the tick at once instead of in up to `tick_seconds`."""
     refused: bool = False
     """A button that is stale, forged or someone else's: the router words the notice, in the
     reader's language and the same for every kind of refusal, so a prober learns nothing."""

@@ -124,8 +124,9 @@ async def language_command(
 
 
 async def choose_language(
-    deps: Deps, session: AsyncSession, sender: Sender, action: ChooseLanguage
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: ChooseLanguage
 ) -> Outcome:
+    """Everyone on the account reads one language (it is one screen)."""
     if action.locale not in deps.texts.locales:
         return Outcome.refusal()
     await people_repo.set_account_locale(session, sender.user_id, action.locale)

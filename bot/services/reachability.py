@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db import outbox_repo, people_repo
 from bot.adapters.db.models import Person
+from bot.domain.outgoing import Outgoing
 from bot.domain.people import LinkKind, Role
 from bot.domain.schedule import next_allowed
 from bot.services.alerts import recipients
@@ -63,15 +64,14 @@ async def _tell_staff(deps: Deps, session: AsyncSession, person: Person, now: da
             role=relation,
             children=names,
         )
-        queued += await outbox_repo.enqueue(
-            session,
+        notice = Outgoing(
             person_id=reader.id,
             chat_id=reader.telegram_id,
             kind="unreachable_notice",
-            body=Message(text).to_body(),
             send_after=next_allowed(now, deps.tz_of(reader.timezone), deps.settings.quiet_times),
-            now=now,
+            message=Message(text),
             dedupe_key=f"unreachable:{person.id}:{reader.id}:{int(now.timestamp()) // 86400}",
         )
+        queued += await outbox_repo.enqueue(session, notice, now)
     log.info("person %s (%s) unreachable; %s staff told", person.id, person.role, queued)
     return queued

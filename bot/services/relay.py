@@ -18,6 +18,7 @@ from bot.adapters.db import checkin_repo, outbox_repo, people_repo, relay_repo
 from bot.adapters.db.models import ChildProfile, Person, Relay
 from bot.domain.actions import QuickReply, RelayChoice, encode
 from bot.domain.awaiting import awaited, awaiting
+from bot.domain.outgoing import Outgoing
 from bot.domain.people import LinkKind, Role
 from bot.domain.relay import (
     MAX_TEXT,
@@ -29,9 +30,10 @@ from bot.domain.relay import (
     RelayStatus,
 )
 from bot.services import nudges, program_settings
+from bot.services.access import FAR_PARENT, OWN, act_for
 from bot.services.deps import Deps
 from bot.services.formatting import local_time
-from bot.services.outcome import Button, Media, Message, Outcome
+from bot.services.outcome import Button, Media, Message, Outcome, Sender
 from bot.services.scheduling import adult_good_hour, child_allowed
 
 log = logging.getLogger(__name__)
@@ -111,16 +113,19 @@ async def _answered_child(
 
 
 async def choose_child(
-    deps: Deps, session: AsyncSession, parents: Sequence[Person], action: RelayChoice
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: RelayChoice
 ) -> Outcome:
-    """The parent tapped which child (or all) a message is for."""
+    """The parent tapped which child (or all) a message is for: their own draft, and a child
+    they are a parent of."""
     draft = await session.get(Relay, action.relay_id)
-    parent = next((p for p in parents if draft and p.id == draft.sender_id), None)
+    parent = next((p for p in people if draft and p.id == draft.sender_id), None)
     if draft is None or parent is None or draft.status != RelayStatus.CHOOSING.value:
         return Outcome.refusal()
-    children = list(await people_repo.linked_children(session, parent.id, LinkKind.PARENT))
-    if action.child_id != ALL_CHILDREN:
-        children = [c for c in children if c.id == action.child_id]
+    if action.child_id == ALL_CHILDREN:
+        children = list(await people_repo.linked_children(session, parent.id, LinkKind.PARENT))
+    else:
+        access = await act_for(session, [parent], action.child_id, FAR_PARENT)
+        children = [await session.get(Person, action.child_id)] if access else []
     if not children:
         return Outcome.refusal()
     outcome = await _route(deps, session, parent, draft, children)
@@ -273,23 +278,19 @@ async def _release(
         relay.status = RelayStatus.FAILED.value
         return 0
     relay.status = RelayStatus.SENDING.value
-    message = _message_for(deps, relay, sender, recipient)
-    body = message.to_body() | {"relay_id": relay.id}
     # One key per attempt: a message that waited for a blocked person to come back is sent anew.
     attempt = int(relay.deliver_after.timestamp()) if relay.deliver_after else 0
-    return int(
-        await outbox_repo.enqueue(
-            session,
-            person_id=recipient.id,
-            chat_id=recipient.telegram_id,
-            kind="relay",
-            body=body,
-            send_after=now,
-            now=now,
-            dedupe_key=f"relay:{relay.id}:{attempt}",
-            priority=RELAY_PRIORITY,
-        )
+    item = Outgoing(
+        person_id=recipient.id,
+        chat_id=recipient.telegram_id,
+        kind="relay",
+        send_after=now,
+        message=_message_for(deps, relay, sender, recipient),
+        priority=RELAY_PRIORITY,
+        dedupe_key=f"relay:{relay.id}:{attempt}",
+        relay_id=relay.id,
     )
+    return int(await outbox_repo.enqueue(session, item, now))
 
 
 def _message_for(deps: Deps, relay: Relay, sender: Person, recipient: Person) -> Message:
@@ -346,16 +347,7 @@ async def on_delivered(
         kind=relay.kind,
         when=local_time(deps, now, sender.timezone, sender.locale),
     )
-    await outbox_repo.enqueue(
-        session,
-        person_id=sender.id,
-        chat_id=sender.telegram_id,
-        kind="relay_note",
-        body=Message(text).to_body(),
-        send_after=adult_good_hour(deps, sender, now),
-        now=now,
-        dedupe_key=f"relay_note:{relay.id}",
-    )
+    await _note_to_parent(deps, session, sender, text, f"relay_note:{relay.id}")
 
 
 async def on_failed(deps: Deps, session: AsyncSession, relay_id: int, blocked: bool) -> None:
@@ -383,20 +375,26 @@ async def _tell_parent_it_failed(deps: Deps, session: AsyncSession, relay: Relay
         return
     if sender.telegram_id is None or sender.unreachable_since is not None:
         return
-    now = deps.clock.now()
     text = deps.texts.render(
         "relay_failed", sender.locale, child=child.display_name, kind=relay.kind
     )
-    await outbox_repo.enqueue(
-        session,
-        person_id=sender.id,
-        chat_id=sender.telegram_id,
+    await _note_to_parent(deps, session, sender, text, f"relay_failed:{relay.id}")
+
+
+async def _note_to_parent(
+    deps: Deps, session: AsyncSession, parent: Person, text: str, key: str
+) -> None:
+    """Whether the parent's message arrived, told at their good hour."""
+    now = deps.clock.now()
+    note = Outgoing(
+        person_id=parent.id,
+        chat_id=parent.telegram_id or 0,
         kind="relay_note",
-        body=Message(text).to_body(),
-        send_after=adult_good_hour(deps, sender, now),
-        now=now,
-        dedupe_key=f"relay_failed:{relay.id}",
+        send_after=adult_good_hour(deps, parent, now),
+        message=Message(text),
+        dedupe_key=key,
     )
+    await outbox_repo.enqueue(session, note, now)
 
 
 # ---- the child answers ----------------------------------------------------------------------
@@ -466,13 +464,14 @@ async def child_replies(
 
 
 async def quick_reply(
-    deps: Deps, session: AsyncSession, children: Sequence[Person], action: QuickReply
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: QuickReply
 ) -> Outcome:
     """A tap under a parent's message: a quick answer, or "Reply" to write one."""
     original = await session.get(Relay, action.relay_id)
-    child = next((c for c in children if original and c.id == original.recipient_id), None)
-    if original is None or child is None:
+    access = await act_for(session, people, original.recipient_id, OWN) if original else None
+    if original is None or access is None:
         return Outcome.refusal()
+    child = access.person
     now = deps.clock.now()
     if action.code == "write":
         child.awaiting = awaiting("reply", original.id, now)

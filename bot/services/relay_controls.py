@@ -17,6 +17,7 @@ from bot.adapters.db.models import ChildProfile, Person, Relay
 from bot.domain.actions import MuteRelay, encode
 from bot.domain.people import LinkKind
 from bot.domain.relay import MUTE_DAYS, RelayStatus
+from bot.services.access import OWN, act_for
 from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.formatting import local_time
@@ -47,11 +48,12 @@ async def mute_command(
 
 
 async def choose_mute(
-    deps: Deps, session: AsyncSession, children: list[Person], action: MuteRelay
+    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: MuteRelay
 ) -> Outcome:
-    child = next((c for c in children if c.id == action.child_id), None)
-    if child is None or action.days not in MUTE_DAYS:
+    access = await act_for(session, people, action.child_id, OWN)
+    if access is None or action.days not in MUTE_DAYS:
         return Outcome.refusal()
+    child = access.person
     profile = await session.get(ChildProfile, child.id)
     if profile is None:
         return Outcome.refusal()

@@ -10,92 +10,31 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db import outbox_repo, people_repo
 from bot.adapters.db.models import Person
-from bot.domain import actions
 from bot.domain.people import Role
 from bot.domain.relay import RelayKind
 from bot.services import (
     alerts,
-    calls,
-    casework,
+    button_table,
     checkin_view,
     checkins,
-    consent_flow,
-    coordinator_commands,
+    command_table,
     crisis_path,
-    departures,
-    highlights,
-    nudges,
-    parent_settings,
-    peer_flag,
     person_commands,
-    program_settings,
     relay,
-    relay_controls,
-    voice_notes,
 )
 from bot.services.deps import Deps
-from bot.services.errors import UserError
+from bot.services.errors import UserError, error_reply
 from bot.services.outcome import Outcome, Sender
 from bot.services.settle import settle
-from bot.services.strangers import sender_locale, stranger_reply
+from bot.services.strangers import reader_locale, sender_locale, stranger_reply
 
 log = logging.getLogger(__name__)
-
-Handler = Callable[[Deps, AsyncSession, Sender, list[Person], list[str]], Awaitable[Outcome]]
-
-
-@dataclass(frozen=True)
-class Command:
-    roles: frozenset[Role]
-    handler: Handler
-    free_text_after: int | None = None
-    """After this many words the rest of the message is one argument, line breaks and all
-    (a case note); None splits every word."""
-
-    def arguments(self, text: str) -> list[str]:
-        if self.free_text_after is None:
-            return text.split()
-        return [part.strip() for part in text.split(maxsplit=self.free_text_after)]
-
-
-EVERYONE = frozenset(Role)
-STAFF = frozenset({Role.VOLUNTEER, Role.COORDINATOR})
-COMMANDS: dict[str, Command] = {
-    "help": Command(EVERYONE, person_commands.help_command),
-    "language": Command(EVERYONE, person_commands.language_command),
-    "pause": Command(frozenset({Role.CHILD}), person_commands.pause_command),
-    "resume": Command(frozenset({Role.CHILD}), person_commands.resume_command),
-    "invite": Command(frozenset({Role.COORDINATOR}), coordinator_commands.invite_command),
-    "assign": Command(frozenset({Role.COORDINATOR}), coordinator_commands.assign_command),
-    "consent": Command(frozenset({Role.COORDINATOR}), coordinator_commands.consent_command),
-    "checkin_now": Command(
-        frozenset({Role.COORDINATOR}), coordinator_commands.checkin_now_command
-    ),
-    "schedule": Command(frozenset({Role.COORDINATOR}), coordinator_commands.schedule_command),
-    "sos": Command(frozenset({Role.CHILD}), person_commands.sos_command, free_text_after=0),
-    "mychildren": Command(STAFF, casework.mychildren_command),
-    "child": Command(STAFF, casework.child_command),
-    "note": Command(STAFF, casework.note_command, free_text_after=1),
-    "alerts": Command(STAFF, casework.alerts_command),
-    "mute": Command(frozenset({Role.CHILD}), relay_controls.mute_command),
-    "unmute": Command(frozenset({Role.CHILD}), relay_controls.unmute_command),
-    "relay": Command(frozenset({Role.COORDINATOR}), relay_controls.relay_command),
-    "call": Command(frozenset({Role.PARENT}), calls.call_command),
-    "share": Command(frozenset({Role.CHILD}), highlights.share_command),
-    "moodwords": Command(frozenset({Role.COORDINATOR}), program_settings.mood_words_command),
-    "timezone": Command(frozenset({Role.PARENT}), parent_settings.timezone_command),
-    "workhours": Command(frozenset({Role.PARENT}), parent_settings.workhours_command),
-    "reminders": Command(frozenset({Role.PARENT}), parent_settings.reminders_command),
-    "visit": Command(frozenset({Role.PARENT, Role.COORDINATOR}), departures.visit_command),
-    "flagged": Command(frozenset({Role.COORDINATOR}), peer_flag.flagged_command),
-}
 
 
 def _transactional(
@@ -117,19 +56,6 @@ def _transactional(
     return run
 
 
-def roles_of(people: Sequence[Person]) -> set[Role]:
-    return {Role(p.role) for p in people}
-
-
-def _locale(deps: Deps, people: Sequence[Person]) -> str:
-    return people[0].locale if people else deps.settings.default_locale
-
-
-def reader_locale(deps: Deps, sender: Sender, people: Sequence[Person]) -> str | None:
-    """The language of whoever reads the answer: the enrolled person's, else Telegram's."""
-    return _locale(deps, people) if people else sender_locale(sender)
-
-
 async def try_again_text(deps: Deps, sender: Sender | None) -> str:
     """The kind "please try again" after an unexpected failure, in the reader's language.
 
@@ -140,14 +66,10 @@ async def try_again_text(deps: Deps, sender: Sender | None) -> str:
         try:
             async with deps.sessions() as session:
                 people = await people_repo.people_on_account(session, sender.user_id)
-                locale = reader_locale(deps, sender, list(people))
+                locale = reader_locale(sender, list(people))
         except Exception:  # the answer must go out whatever failed
             log.warning("could not look up the reader's language for the error notice")
     return deps.texts.label("try_again", locale)
-
-
-def _error(deps: Deps, error: UserError, locale: str) -> Outcome:
-    return Outcome.reply(deps.texts.render("error", locale, reason=error.reason, **error.params))
 
 
 @_transactional
@@ -165,75 +87,16 @@ async def handle_command(
     people = list(await people_repo.people_on_account(session, sender.user_id))
     if not people:
         return stranger_reply(deps, sender)
-    command = COMMANDS.get(name)
-    locale = _locale(deps, people)
-    if command is None or not (roles_of(people) & command.roles):
-        return Outcome.reply(deps.texts.render("unknown_command", locale))
-    allowed = [p for p in people if Role(p.role) in command.roles]
-    try:
-        async with session.begin_nested():
-            return await command.handler(deps, session, sender, allowed, command.arguments(text))
-    except UserError as error:
-        return _error(deps, error, locale)
+    return await command_table.run(deps, session, sender, people, name, text)
 
 
 @_transactional
 async def handle_button(
     deps: Deps, session: AsyncSession, sender: Sender, data: str | None
 ) -> Outcome:
-    """A tap; every refusal (garbled, forged, stale, someone else's) reads the same, in the
-    reader's language, so nobody learns whether forged data decoded."""
+    """A tap: answered by the service `button_table` names for its action."""
     people = list(await people_repo.people_on_account(session, sender.user_id))
-    outcome = await _button(deps, session, sender, people, actions.decode(data))
-    if outcome.refused and outcome.toast is None:
-        outcome.toast = deps.texts.label("button_unknown", reader_locale(deps, sender, people))
-    return outcome
-
-
-async def _button(
-    deps: Deps,
-    session: AsyncSession,
-    sender: Sender,
-    people: list[Person],
-    action: actions.Action | None,
-) -> Outcome:
-    if action is None or not people:
-        return Outcome.refusal()
-    by_role = {role: [p for p in people if p.role == role] for role in Role}
-    match action:
-        case actions.CheckinAnswer():
-            return await checkins.record_tap(deps, session, sender.user_id, action)
-        case actions.GuardianConsent():
-            return await consent_flow.guardian_answer(deps, session, people, action)
-        case actions.ChildAssent():
-            return await consent_flow.child_answer(deps, session, by_role[Role.CHILD], action)
-        case actions.ChooseLanguage():
-            return await person_commands.choose_language(deps, session, sender, action)
-        case actions.AlertAction():
-            staff = by_role[Role.VOLUNTEER] + by_role[Role.COORDINATOR]
-            return await alerts.on_button(deps, session, staff, action)
-        case actions.AskForHelp():
-            child = next((c for c in by_role[Role.CHILD] if c.id == action.child_id), None)
-            if child is not None:
-                return await crisis_path.ask_for_help(deps, session, child)
-        case actions.RelayChoice():
-            return await relay.choose_child(deps, session, by_role[Role.PARENT], action)
-        case actions.QuickReply():
-            return await relay.quick_reply(deps, session, by_role[Role.CHILD], action)
-        case actions.MuteRelay():
-            return await relay_controls.choose_mute(deps, session, by_role[Role.CHILD], action)
-        case actions.CallProposalAnswer():
-            return await calls.on_proposal_answer(deps, session, people, action)
-        case actions.CallHappened():
-            return await calls.on_happened(deps, session, by_role[Role.CHILD], action)
-        case actions.ShareHighlight():
-            return await highlights.on_button(deps, session, by_role[Role.CHILD], action)
-        case actions.NudgeAction():
-            return await nudges.on_button(deps, session, by_role[Role.PARENT], action)
-        case actions.ListenVoice():
-            staff = by_role[Role.VOLUNTEER] + by_role[Role.COORDINATOR]
-            return await voice_notes.listen(deps, session, sender, staff, action)
-    return Outcome.refusal()
+    return await button_table.press(deps, session, sender, people, data)
 
 
 async def handle_text(
@@ -299,7 +162,7 @@ async def _words(
     people = list(await people_repo.people_on_account(session, sender.user_id))
     if not people:
         return stranger_reply(deps, sender)
-    locale = _locale(deps, people)
+    locale = people[0].locale
     for person in people:
         if text and person.awaiting:
             noted = await alerts.record_outcome(deps, session, person, text)
@@ -336,7 +199,7 @@ async def _words(
     speakers = [stored[1]] if stored else children
     crisis = await crisis_path.screen_child_text(deps, session, speakers, text) if text else None
     if unclear is not None and crisis is None:
-        return _error(deps, unclear, locale)
+        return error_reply(deps, unclear, locale)
     if stored is not None:
         checkin, child = stored
         done = checkin_view.done_message(deps, child.display_name, child.locale, True)
@@ -381,4 +244,4 @@ async def _unsupported(
         crisis = await crisis_path.screen_child_text(deps, session, children, caption)
         if crisis is not None:
             return crisis
-    return Outcome.reply(deps.texts.render("unsupported", _locale(deps, people)))
+    return Outcome.reply(deps.texts.render("unsupported", people[0].locale))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db import outbox_repo, people_repo
+from bot.domain.outgoing import Outgoing, Verb
 from bot.services.deps import Deps
 from bot.services.outcome import Outcome, Sender
 
@@ -26,17 +27,17 @@ async def settle(deps: Deps, session: AsyncSession, sender: Sender, outcome: Out
         owner = person_id or await _account_holder(session, sender)
         if owner is None:  # nobody enrolled wrote it: nothing of a child's to keep private
             return
-        await outbox_repo.enqueue(
-            session,
+        forget = Outgoing(
             person_id=owner,
             chat_id=sender.chat_id,
             kind="forget_words",
-            body={"delete_message_id": sender.message_id},
             send_after=now,
-            now=now,
-            dedupe_key=f"forget:{sender.chat_id}:{sender.message_id}",
+            verb=Verb.DELETE,
+            target_message_id=sender.message_id,
             priority=FORGET_PRIORITY,
+            dedupe_key=f"forget:{sender.chat_id}:{sender.message_id}",
         )
+        await outbox_repo.enqueue(session, forget, now)
         outcome.delete_incoming = False  # done here; the channel must not try it again
     if person_id is None or not outcome.replies:
         return
@@ -44,17 +45,16 @@ async def settle(deps: Deps, session: AsyncSession, sender: Sender, outcome: Out
     # Without any id of the input (a core test calling directly), each call is its own reply.
     keyed = sender.update_id is not None or sender.message_id is not None
     for index, message in enumerate(outcome.replies):
-        await outbox_repo.enqueue(
-            session,
+        reply = Outgoing(
             person_id=person_id,
             chat_id=sender.chat_id,
             kind="durable_reply",
-            body=message.to_body(),
             send_after=now,
-            now=now,
-            dedupe_key=f"reply:{sender.chat_id}:{input_key}:{index}" if keyed else None,
+            message=message,
             priority=DURABLE_REPLY_PRIORITY,
+            dedupe_key=f"reply:{sender.chat_id}:{input_key}:{index}" if keyed else None,
         )
+        await outbox_repo.enqueue(session, reply, now)
     outcome.replies = []
 
 

@@ -8,7 +8,9 @@ texts are the same for everyone, so nobody learns who is enrolled.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
+from bot.adapters.db.models import Person
 from bot.domain.throttle import Verdict
 from bot.services.deps import Deps
 from bot.services.outcome import Outcome, Sender
@@ -19,6 +21,11 @@ log = logging.getLogger(__name__)
 def sender_locale(sender: Sender) -> str | None:
     """A stranger's language, as Telegram reports it (the program's default otherwise)."""
     return "en" if (sender.language_code or "").startswith("en") else None
+
+
+def reader_locale(sender: Sender, people: Sequence[Person]) -> str | None:
+    """The language of whoever reads an answer: the enrolled person's, else Telegram's."""
+    return people[0].locale if people else sender_locale(sender)
 
 
 def stranger_reply(deps: Deps, sender: Sender) -> Outcome:

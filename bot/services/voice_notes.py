@@ -14,7 +14,9 @@ from bot.adapters.db import alert_repo, checkin_repo, outbox_repo
 from bot.adapters.db.models import Answer, Person
 from bot.domain.actions import ListenVoice
 from bot.domain.child_words import kept_since, shorten
-from bot.services.alerts import may_handle, recipients
+from bot.domain.outgoing import Outgoing
+from bot.services.access import CASEWORK, act_for
+from bot.services.alerts import recipients
 from bot.services.child_words import LISTEN_KIND, listen_button
 from bot.services.deps import Deps
 from bot.services.formatting import local_time
@@ -34,17 +36,16 @@ async def tell_staff(deps: Deps, session: AsyncSession, child: Person, answer: A
     for reader in await recipients(session, child.id):
         text = deps.texts.render("voice_notice", reader.locale, nickname=child.display_name)
         button = listen_button(deps, answer.id, None, reader.locale)
-        queued += await outbox_repo.enqueue(
-            session,
+        notice = Outgoing(
             person_id=reader.id,
             chat_id=reader.telegram_id or 0,
             kind=NOTICE_KIND,
-            body=Message(text, ((button,),)).to_body(),
             send_after=adult_good_hour(deps, reader, now),
-            now=now,
-            dedupe_key=f"voice_notice:{answer.id}:{reader.id}",
+            message=Message(text, ((button,),)),
             priority=NOTICE_PRIORITY,
+            dedupe_key=f"voice_notice:{answer.id}:{reader.id}",
         )
+        queued += await outbox_repo.enqueue(session, notice, now)
     return queued
 
 
@@ -52,7 +53,7 @@ async def listen(
     deps: Deps,
     session: AsyncSession,
     sender: Sender,
-    staff: list[Person],
+    people: list[Person],
     action: ListenVoice,
 ) -> Outcome:
     """Send the voice note to the staff member who tapped, if they may hear this child.
@@ -63,27 +64,27 @@ async def listen(
     """
     found = await checkin_repo.answer_with_checkin(session, action.answer_id)
     answer, checkin = found if found else (None, None)
-    actor = await may_handle(session, staff, checkin.child_id) if checkin else None
+    access = await act_for(session, people, checkin.child_id, CASEWORK) if checkin else None
     child = await session.get(Person, checkin.child_id) if checkin else None
     now = deps.clock.now()
-    if answer is None or checkin is None or actor is None or child is None:
+    if answer is None or checkin is None or access is None or child is None:
         return Outcome.refusal()
+    actor = access.person
     if answer.file_id is None or answer.answered_at < kept_since(now):
         return Outcome.refusal()
     alert_repo.log_access(session, actor.id, child.id, "voice", now)
-    await outbox_repo.enqueue(
-        session,
+    voice = Outgoing(
         person_id=actor.id,
         chat_id=sender.chat_id,
         kind=LISTEN_KIND,
-        body=_voice_message(deps, answer, child, actor).to_body(),
         send_after=now,
-        now=now,
+        message=_voice_message(deps, answer, child, actor),
+        priority=LISTEN_PRIORITY,
         dedupe_key=f"listen:{sender.chat_id}:{sender.update_id}"
         if sender.update_id is not None
         else None,
-        priority=LISTEN_PRIORITY,
     )
+    await outbox_repo.enqueue(session, voice, now)
     return Outcome(toast=deps.texts.label("voice_coming", actor.locale))
 
 

@@ -24,6 +24,7 @@ from bot.adapters.db import family_repo, outbox_repo
 from bot.adapters.db.models import ContactPlan, Person
 from bot.domain.alerting import invites_parent_to_write
 from bot.domain.mood_words import mood_wording
+from bot.domain.outgoing import Outgoing
 from bot.domain.schedule import WeeklySchedule, next_occurrence
 from bot.services import highlights, program_settings
 from bot.services.deps import Deps
@@ -79,16 +80,15 @@ async def _send_due(deps: Deps) -> int:
                 if message is None:
                     continue
                 week = week_end.astimezone(deps.tz_of(parent.timezone)).date().isoformat()
-                queued += await outbox_repo.enqueue(
-                    session,
+                update = Outgoing(
                     person_id=parent.id,
                     chat_id=parent.telegram_id or 0,
                     kind="weekly_update",
-                    body=message.to_body(),
                     send_after=adult_good_hour(deps, parent, now),
-                    now=now,
+                    message=message,
                     dedupe_key=f"weekly_update:{plan.id}:{week}",
                 )
+                queued += await outbox_repo.enqueue(session, update, now)
         if len(rows) < BATCH:
             return queued
 

@@ -61,24 +61,36 @@ class TongbanBot:
         self.sender = OutboxSender(
             core.deps, self.application.bot, settings.send_concurrency, marks
         )
-        Handlers(core.deps, self.wake).register(self.application)
+        Handlers(core.deps, self.wake, self.tick_now).register(self.application)
         self._tick_running = asyncio.Lock()
 
     def wake(self) -> None:
-        """Act on what the last action queued or requested without waiting for the next tick."""
+        """Send what the last action queued without waiting for the next tick.
+
+        Only the outbox: collecting due work stays with the repeating tick, so an alert a tap
+        raised never waits behind a 10,000-child round being collected or sent.
+        """
+        self.application.create_task(self._drain(wait=False))
+
+    def tick_now(self) -> None:
+        """Run the repeating tick at once: the last action asked for due work (a coordinator's
+        check-in now), which only the tick collects."""
         self.application.create_task(self.tick())
 
     async def tick(self, context: ContextTypes.DEFAULT_TYPE | None = None) -> None:
         """Collect what is due and send it. Never raises: a failed tick is retried by the next."""
-        async with self._tick_running:  # one tick at a time; a second caller waits its turn
+        async with self._tick_running:  # one collection at a time; a second caller waits
             try:
                 await collect_due(self.core.deps)
             except Exception:
                 log.exception("collecting what is due failed; the next tick will try again")
-            try:  # what is already queued still goes out
-                await self.sender.drain()
-            except Exception:
-                log.exception("sending failed; the next tick will try again")
+        await self._drain(wait=True)  # what is already queued still goes out
+
+    async def _drain(self, wait: bool) -> None:
+        try:
+            await self.sender.drain(wait)
+        except Exception:
+            log.exception("sending failed; the next tick will try again")
 
     async def start(self) -> None:
         """Connect and start receiving updates; on failure, undo what was started and re-raise."""

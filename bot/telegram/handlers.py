@@ -31,15 +31,24 @@ def _reply_to(update: Update) -> int | None:
 
 
 class Handlers:
-    """Each handler is one call into `bot.services.router`; `wake` nudges the outbox sender."""
+    """Each handler is one call into `bot.services.router`; `wake` nudges the outbox sender,
+    `tick_now` runs the repeating tick early when the core asked for due work."""
 
-    def __init__(self, deps: Deps, wake: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        deps: Deps,
+        wake: Callable[[], None],
+        tick_now: Callable[[], None] | None = None,
+    ) -> None:
         self.deps = deps
         self.wake = wake
+        self.tick_now = tick_now
 
     async def _finish(self, update: Update, outcome: Outcome) -> None:
         if outcome.outbox_changed:
             self.wake()  # first: an alert must not wait behind this chat's own (throttled) edit
+        if outcome.due_now and self.tick_now is not None:
+            self.tick_now()
         await apply_outcome(update, outcome)
 
     async def command(self, update: Update, context: Context) -> None:

@@ -35,14 +35,6 @@ def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
     )
 
 
-def keyboard_from_body(rows: list[list[list[str]]]) -> InlineKeyboardMarkup | None:
-    if not rows:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
-
-
 def split_command(text: str) -> tuple[str, str]:
     """`/invite@tongban_bot child ming 10-12` -> ("invite", "child ming 10-12"); the rest is
     kept as typed (line breaks too) for the core to split as the command needs."""

@@ -1,7 +1,11 @@
-"""Drains the outbox to Telegram: concurrent within the rate limiter, each result recorded.
+"""Drains the outbox to Telegram through the one sender, each result recorded.
 
-The core decided what to send; this decides only how. A 429 waits the time Telegram asks for,
-a blocked account is reported to the core, a network fault is retried with back-off.
+The core decided what to send; `ChatSender` knows how, and this keeps the pipe full: up to
+`concurrency` messages in flight, refilled as they land, urgent ones first (the claim orders
+by priority, and so does the rate limiter). A wake while draining claims at once, even into a
+full pipe, so an alert raised in the middle of a 10,000-child round is the next to go out
+rather than waiting for a batch. A 429 waits the time Telegram asks for, a blocked account is
+reported to the core, a network fault is retried with back-off.
 """
 
 from __future__ import annotations
@@ -11,113 +15,124 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import Bot, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram import Bot
+from telegram.error import TelegramError
 
 from bot.adapters.db.outbox_repo import LEASE
 from bot.services import delivery
 from bot.services.delivery import Delivery
 from bot.services.deps import Deps
 from bot.telegram.chat_marks import ChatMarks
-from bot.telegram.mapping import CAPTION_LIMIT, keyboard_from_body, split_text, visible_len
+from bot.telegram.sender import ChatSender, Refusal, Verdict, judge
 
 log = logging.getLogger(__name__)
 RENEW_SECONDS = LEASE.total_seconds() / 3  # renewed well before it runs out
 RECORD_ATTEMPTS = 5
-UNREACHABLE = ("chat not found", "user is deactivated", "bot can't initiate conversation")
-NOTHING_TO_DO = (
-    "message is not modified",
-    "message to edit not found",
-    "message to delete not found",
-    "message can't be deleted",
-)
-# Taking the buttons off a message that may be a stray copy: the id may be the child's own.
-NOTHING_TO_STRIP = (*NOTHING_TO_DO, "message can't be edited")
-
-
-def _seconds(value: object) -> float:
-    total = getattr(value, "total_seconds", None)
-    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]
-
-
-def _strips(item: Delivery) -> bool:
-    return bool(item.body.get("strip_markup_message_id"))
-
-
-def _target(item: Delivery) -> int | None:
-    """The message an edit, delete or strip was about (it is done, or nothing was to do)."""
-    body = item.body
-    found = (
-        body.get("edit_message_id")
-        or body.get("delete_message_id")
-        or body.get("strip_markup_message_id")
-    )
-    return int(found) if found else None
+WAKE_EXTRA = 8  # a wake into a full pipe claims this many more (the most urgent first)
+# Landed sends record their results two at a time: on SQLite's one connection a tap's
+# transaction, or the claim that fetches its alert, then waits behind two of them, not behind
+# the bookkeeping of a whole pipe of check-ins.
+RECORD_SLOTS = 2
+InFlight = dict[asyncio.Task[bool], int]  # the send -> its outbox id
 
 
 class OutboxSender:
     def __init__(
         self, deps: Deps, bot: Bot, concurrency: int, marks: ChatMarks | None = None
     ) -> None:
-        """Claims `concurrency` messages at a time: no more than it can send within a lease."""
+        """Up to `concurrency` messages in flight: no more than it can send within a lease."""
         self.deps = deps
-        self.bot = bot
+        self.chat = ChatSender(bot)
         self.marks = marks or ChatMarks()
-        self._batch = concurrency
-        self._slots = asyncio.Semaphore(concurrency)
+        self._concurrency = concurrency
+        self._refill_at = max(1, concurrency // 4)  # claims in handfuls, not one by one
         self._lock = asyncio.Lock()
-        self._again = False
-        self.stopping = False  # set on shutdown: finish the batch in hand, start no new one
+        self._woken = asyncio.Event()
+        self._recording = asyncio.Semaphore(RECORD_SLOTS)
+        self.stopping = False  # set on shutdown: finish what is in flight, claim nothing new
 
-    async def drain(self) -> int:
-        """Send everything due now; a call made while draining makes the running one go again."""
+    async def drain(self, wait: bool = True) -> int:
+        """Send everything due now; returns how many went out.
+
+        A call made while draining makes the running drain claim again at once (what it
+        queued may be urgent); with `wait` it then returns only when that drain is done.
+        """
         if self._lock.locked():
-            self._again = True
-            return 0
+            self._woken.set()
+            if not wait:
+                return 0
         sent = 0
         async with self._lock:
             while not self.stopping:
-                self._again = False
-                items = await delivery.claim(self.deps, self._batch, self.marks.highest)
-                if items:
-                    sent += await self._send_batch(items)
-                # Claim again after every batch: recording a send may queue a follow-up (a
-                # parent's delivery note, a retired copy). An empty claim ends the drain.
-                if not items and not self._again:
+                sent += await self._pump()
+                # A wake during the pump's last steps is seen here: nothing yields between
+                # this check and the lock's release.
+                if not self._woken.is_set():
                     return sent
         return sent
 
-    async def _send_batch(self, items: list[Delivery]) -> int:
-        """Send a claimed batch, renewing the leases of what is still in hand meanwhile."""
-        in_hand = {item.outbox_id for item in items}
-
-        async def one(item: Delivery) -> bool:
-            try:
-                return await self._send_one(item)
-            finally:
-                in_hand.discard(item.outbox_id)
-
-        keeper = asyncio.create_task(self._keep_leases(in_hand))
+    async def _pump(self) -> int:
+        in_flight: InFlight = {}
+        keeper = asyncio.create_task(self._keep_leases(in_flight))
+        sent = 0
         try:
-            return sum(await asyncio.gather(*(one(item) for item in items)))
+            while True:
+                woken = self._woken.is_set()
+                self._woken.clear()
+                room = self._room(len(in_flight), woken)
+                # Claim again as sends land: recording one may queue a follow-up (a parent's
+                # delivery note, a retired copy). Nothing claimed and nothing left ends it.
+                claimed = await delivery.claim(self.deps, room, self.marks.highest) if room else []
+                for item in claimed:
+                    in_flight[asyncio.create_task(self._send_one(item))] = item.outbox_id
+                if not in_flight:
+                    return sent
+                sent += await self._landed(in_flight)
         finally:
+            if in_flight:  # an unexpected error: let what is in flight finish and be recorded
+                await asyncio.gather(*in_flight, return_exceptions=True)
             keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await keeper
 
-    async def _keep_leases(self, in_hand: set[int]) -> None:
+    def _room(self, flying: int, woken: bool) -> int:
+        """How many to claim now."""
+        if self.stopping:
+            return 0
+        free = self._concurrency - flying
+        if woken:  # at most twice the pipe, however often it is woken
+            return max(0, free, min(WAKE_EXTRA, 2 * self._concurrency - flying))
+        return free if free >= self._refill_at else 0
+
+    async def _landed(self, in_flight: InFlight) -> int:
+        """Wait until a send finishes or someone wakes us; how many of those that finished
+        went out."""
+        waker = asyncio.ensure_future(self._woken.wait())
+        try:
+            done, _ = await asyncio.wait({*in_flight, waker}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waker.cancel()
+        sent = 0
+        for task in done - {waker}:
+            in_flight.pop(task)
+            try:
+                sent += task.result()
+            except Exception:  # one bad row must not stop the others; its lease brings it back
+                log.exception("sending outbox item failed unexpectedly")
+        return sent
+
+    async def _keep_leases(self, in_flight: InFlight) -> None:
         """A send held up (a long 429 wait, a slow network) keeps its lease while alive."""
         while True:
             await asyncio.sleep(RENEW_SECONDS)
-            if not in_hand:
+            if not in_flight:
                 continue
             try:
-                await delivery.keep_leases(self.deps, sorted(in_hand))
+                await delivery.keep_leases(self.deps, sorted(in_flight.values()))
             except SQLAlchemyError:
-                log.warning("could not renew %s outbox leases; retrying", len(in_hand))
+                log.warning("could not renew %s outbox leases; retrying", len(in_flight))
 
     async def _send_one(self, item: Delivery) -> bool:
         """Send one message, then record the result; True when it went out."""
@@ -125,32 +140,30 @@ class OutboxSender:
             return await self._record(
                 partial(delivery.delivered, self.deps, item, item.message_id)
             )
-        async with self._slots:
-            try:
-                message_id = await self._send(item)
-            except RetryAfter as error:
-                delay = _seconds(error.retry_after)
-                record = partial(delivery.retry_later, self.deps, item, delay, "429", counts=False)
-            except Forbidden as error:
-                record = partial(delivery.undeliverable, self.deps, item, error.message, True)
-            except BadRequest as error:
-                reason = error.message.lower()
-                harmless = NOTHING_TO_STRIP if _strips(item) else NOTHING_TO_DO
-                if any(part in reason for part in harmless):
-                    done = _target(item)
-                    return await self._record(partial(delivery.delivered, self.deps, item, done))
-                blocked = any(part in reason for part in UNREACHABLE)
-                record = partial(delivery.undeliverable, self.deps, item, error.message, blocked)
-            except (TimedOut, NetworkError) as error:
-                delay = delivery.backoff_seconds(item.attempts)
-                record = partial(delivery.retry_later, self.deps, item, delay, str(error))
-            else:
-                self.marks.saw(item.chat_id, message_id)
-                # The id first, alone: a crash from here on can no longer send it twice.
-                await self._record(
-                    partial(delivery.record_message_id, self.deps, item, message_id)
-                )
-                return await self._record(partial(delivery.delivered, self.deps, item, message_id))
+        try:
+            message_id = await self.chat.carry_out(item.outgoing)
+        except TelegramError as error:
+            return await self._refused(item, judge(error, item.outgoing.verb))
+        self.marks.saw(item.chat_id, message_id)
+        # The id first, alone: a crash from here on can no longer send it twice.
+        await self._record(partial(delivery.record_message_id, self.deps, item, message_id))
+        return await self._record(partial(delivery.delivered, self.deps, item, message_id))
+
+    async def _refused(self, item: Delivery, verdict: Verdict) -> bool:
+        """Record what Telegram's refusal means; True only when there was nothing to do."""
+        deps, reason = self.deps, verdict.reason
+        if verdict.refusal == Refusal.NOTHING_TO_DO:  # the edit, delete or strip is done
+            done = item.outgoing.target_message_id
+            return await self._record(partial(delivery.delivered, deps, item, done))
+        if verdict.refusal == Refusal.RATE_LIMITED:
+            delay = verdict.retry_after
+            record = partial(delivery.retry_later, deps, item, delay, reason, counts=False)
+        elif verdict.refusal == Refusal.PASSING:
+            delay = delivery.backoff_seconds(item.attempts)
+            record = partial(delivery.retry_later, deps, item, delay, reason)
+        else:
+            blocked = verdict.refusal == Refusal.BLOCKED
+            record = partial(delivery.undeliverable, deps, item, reason, blocked)
         await self._record(record)
         return False
 
@@ -159,81 +172,11 @@ class OutboxSender:
         would go out again when its lease runs out."""
         for attempt in range(RECORD_ATTEMPTS):
             try:
-                await record()
+                async with self._recording:
+                    await record()
                 return True
             except SQLAlchemyError:
                 log.warning("could not record a send (attempt %s); retrying", attempt + 1)
                 await asyncio.sleep(0.5 * (attempt + 1))
         log.error("gave up recording a send; it may be sent again after its lease")
         return False
-
-    async def _send(self, item: Delivery) -> int:
-        """Every call carries the row's priority to the rate limiter: urgent ones go first."""
-        body, urgency = item.body, item.priority
-        if body.get("delete_message_id"):
-            await self.bot.delete_message(
-                item.chat_id, body["delete_message_id"], rate_limit_args=urgency
-            )
-            return int(body["delete_message_id"])
-        if _strips(item):  # no reply_markup: Telegram removes the keyboard
-            await self.bot.edit_message_reply_markup(
-                item.chat_id, body["strip_markup_message_id"], rate_limit_args=urgency
-            )
-            return int(body["strip_markup_message_id"])
-        markup = keyboard_from_body(body.get("buttons", []))
-        if body.get("edit_message_id"):
-            await self.bot.edit_message_text(
-                body["text"],
-                chat_id=item.chat_id,
-                message_id=body["edit_message_id"],
-                reply_markup=markup,
-                rate_limit_args=urgency,
-            )
-            return int(body["edit_message_id"])
-        media = body.get("media")
-        text: str = body["text"]
-        if media and (media["kind"] == "video_note" or visible_len(text) > CAPTION_LIMIT):
-            # No room for the text on the media itself (Telegram counts a caption in UTF-16
-            # units: 512 emoji fill it): it goes first, the media with the buttons after, so
-            # the buttons sit under what they answer.
-            await self._send_text(item.chat_id, text, None, urgency)
-            return await self._send_media(item.chat_id, media, None, markup, urgency)
-        if media:
-            return await self._send_media(item.chat_id, media, text, markup, urgency)
-        return await self._send_text(item.chat_id, text, markup, urgency)
-
-    async def _send_text(
-        self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None, urgency: int
-    ) -> int:
-        """Text over Telegram's limit goes in pieces, the buttons on the last.
-
-        A retry after a failure mid-way sends the earlier pieces again; a long message is rare
-        (a parent's letter) and a repeated piece is better than a lost one.
-        """
-        *head, last = split_text(text)
-        for piece in head:
-            await self.bot.send_message(chat_id, piece, rate_limit_args=urgency)
-        message = await self.bot.send_message(
-            chat_id, last, reply_markup=markup, rate_limit_args=urgency
-        )
-        return message.message_id
-
-    async def _send_media(
-        self,
-        chat_id: int,
-        media: dict[str, str],
-        caption: str | None,
-        markup: InlineKeyboardMarkup | None,
-        urgency: int,
-    ) -> int:
-        kind, file_id = media["kind"], media["file_id"]
-        options: dict[str, Any] = {"reply_markup": markup, "rate_limit_args": urgency}
-        if kind == "voice":
-            sent = await self.bot.send_voice(chat_id, file_id, caption=caption, **options)
-        elif kind == "audio":
-            sent = await self.bot.send_audio(chat_id, file_id, caption=caption, **options)
-        elif kind == "photo":
-            sent = await self.bot.send_photo(chat_id, file_id, caption=caption, **options)
-        else:
-            sent = await self.bot.send_video_note(chat_id, file_id, **options)
-        return sent.message_id

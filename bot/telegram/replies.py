@@ -1,25 +1,27 @@
-"""Carrying out a core Outcome in the chat the update came from.
+"""Carrying out a core Outcome in the chat the update came from, through the one sender.
 
 Telegram refusing an edit because nothing changed, or a callback answered too late, is normal
-on a phone with patchy signal: it is logged and passed over, never raised to the person.
+on a phone with patchy signal: it passes quietly, and a failed toast or edit is logged, never
+raised to the person. A reply that cannot be sent goes to the error handler (a rate limit is
+let go there, anything else gets a kind "please try again"); a blocked chat ends it.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 
 from telegram import Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import TelegramError
 
 from bot.services.outcome import Outcome
-from bot.telegram.mapping import TOAST_LIMIT, clip_utf16, keyboard, split_text
+from bot.telegram.sender import ChatSender, Refusal, judge
 
 log = logging.getLogger(__name__)
-HARMLESS = ("message is not modified", "query is too old", "message to edit not found")
 
 
-def _harmless(error: BadRequest) -> bool:
-    return any(part in error.message.lower() for part in HARMLESS)
+class _Blocked(Exception):
+    """The chat blocked the bot while we replied: nothing more to send there."""
 
 
 async def apply_outcome(update: Update, outcome: Outcome) -> None:
@@ -27,40 +29,34 @@ async def apply_outcome(update: Update, outcome: Outcome) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    bot = update.get_bot()
+    sender = ChatSender(update.get_bot())
     try:
         if query is not None:
-            toast = clip_utf16(outcome.toast, TOAST_LIMIT) if outcome.toast else None
-            await _safe(query.answer(toast))
+            await _softly(sender.answer_button(query.id, outcome.toast))
         if outcome.edit is not None:
             message_id = outcome.edit_message_id
             if message_id is None and query is not None and query.message is not None:
                 message_id = query.message.message_id
             if message_id is not None:
-                await _safe(
-                    bot.edit_message_text(
-                        outcome.edit.text,
-                        chat_id=chat.id,
-                        message_id=message_id,
-                        reply_markup=keyboard(outcome.edit.buttons),
-                    )
-                )
+                await _softly(sender.edit(chat.id, message_id, outcome.edit))
         for reply in outcome.replies:
-            *head, last = split_text(reply.text)
-            for piece in head:
-                await bot.send_message(chat.id, piece)
-            await bot.send_message(chat.id, last, reply_markup=keyboard(reply.buttons))
-    except Forbidden:
+            try:
+                await sender.send(chat.id, reply)
+            except TelegramError as error:
+                if judge(error).refusal == Refusal.BLOCKED:
+                    raise _Blocked from error
+                raise
+    except _Blocked:
         log.info("chat %s blocked the bot while we replied", chat.id)
 
 
-async def _safe(awaitable) -> None:  # type: ignore[no-untyped-def]
+async def _softly(step: Awaitable[object]) -> None:
+    """A toast or an edit: a refusal is logged unless harmless, and only a block stops us."""
     try:
-        await awaitable
-    except BadRequest as error:
-        if not _harmless(error):
-            log.warning("Telegram refused a reply step: %s", error.message)
-    except Forbidden:
-        raise
+        await step
     except TelegramError as error:
-        log.warning("reply step failed: %s", error)
+        verdict = judge(error)
+        if verdict.refusal == Refusal.BLOCKED:
+            raise _Blocked from error
+        if verdict.refusal != Refusal.NOTHING_TO_DO:
+            log.warning("Telegram refused a reply step: %s", verdict.reason)

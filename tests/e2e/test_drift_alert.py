@@ -4,7 +4,6 @@ is alerted in Telegram, acknowledges the alert and adds a case note."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
 import pytest
@@ -12,8 +11,8 @@ from sqlalchemy import select
 
 from bot.adapters.db.models import Alert, CaseNote, Checkin, ChildProfile, Person
 from bot.domain.alerting import SPARKS, sparkline
-from bot.emulator import BotAPIEmulator, EmulatedUser, EmulatorLimits
-from tests.e2e.conftest import Harness, invite_code, listen
+from bot.emulator import EmulatedUser, EmulatorLimits
+from tests.e2e.conftest import Harness, invite_code, listen, loose_chat_limits
 from tests.e2e.test_journey import bootstrap_coordinator, enrol_child
 
 NICKNAME = "xiaoming"  # the child enrol_child makes
@@ -51,14 +50,11 @@ TREND = re.compile(rf"Recent check-ins \(loneliness[^)]*\): ([{SPARKS}·]+)")
 
 
 @pytest.fixture
-async def emulator() -> AsyncIterator[BotAPIEmulator]:
-    """The conftest emulator with a looser per-chat flood limit. Every tap edits the check-in
-    message, so a check-in costs six sends in the child's chat; at Telegram's one a second per
-    chat the twenty check-ins here would take two minutes of 429s and retries. The global limit
-    (30/s) and every other emulator rule stay as they are."""
-    limits = EmulatorLimits(per_chat_per_second=200, per_chat_burst=200)
-    async with BotAPIEmulator(limits=limits) as emu:
-        yield emu
+def emulator_limits() -> EmulatorLimits:
+    """A looser per-chat limit, for the emulator and the bot's own pacing alike: every tap
+    edits the check-in message, so a check-in costs six sends in the child's chat, and the
+    dozen or more check-ins here would wait over a minute at Telegram's one a second."""
+    return loose_chat_limits()
 
 
 async def _program(h: Harness) -> tuple[EmulatedUser, EmulatedUser, EmulatedUser]:

@@ -8,7 +8,6 @@ stopping), not exact counts."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
 import pytest
@@ -16,8 +15,8 @@ from sqlalchemy import select
 
 from bot.adapters.db.models import Alert, Checkin, ChildProfile
 from bot.domain.checkin_rules import CheckinKind, CheckinStatus
-from bot.emulator import BotAPIEmulator, EmulatedUser, EmulatorLimits
-from tests.e2e.conftest import Harness, invite_code
+from bot.emulator import EmulatedUser, EmulatorLimits
+from tests.e2e.conftest import Harness, invite_code, loose_chat_limits
 from tests.e2e.test_drift_alert import NICKNAME, _answer_scheduled, _program
 
 FLAG_LINE = "Consistently lonely: consider for a peer group"
@@ -32,12 +31,11 @@ CARER_TG = 2002
 
 
 @pytest.fixture
-async def emulator() -> AsyncIterator[BotAPIEmulator]:
-    """A looser per-chat flood limit (as in test_drift_alert): each check-in edits its message
-    six times, and a dozen check-ins at one a second would mostly wait on 429s."""
-    limits = EmulatorLimits(per_chat_per_second=200, per_chat_burst=200)
-    async with BotAPIEmulator(limits=limits) as emu:
-        yield emu
+def emulator_limits() -> EmulatorLimits:
+    """A looser per-chat limit, for the emulator and the bot's own pacing alike: every tap
+    edits the check-in message, so a check-in costs six sends in the child's chat, and the
+    dozen or more check-ins here would wait over a minute at Telegram's one a second."""
+    return loose_chat_limits()
 
 
 async def _rows(h: Harness, model, *where):

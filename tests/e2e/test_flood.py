@@ -11,8 +11,12 @@ from __future__ import annotations
 import asyncio
 import secrets
 
+import pytest
+
 from tests.e2e.conftest import Harness, listen
 from tests.e2e.test_alerts import _with_volunteer
+
+pytestmark = pytest.mark.timing  # latencies: run alone, not beside another worker (Makefile)
 
 MAX_ALERT_SECONDS = 1.0  # unflooded it takes about 0.15 s here
 ENROLLED_FLOOD_SECONDS = 5.0

@@ -5,15 +5,24 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.adapters.db.models import Answer, ChildProfile
+from bot.emulator import EmulatorLimits
 from tests.conftest import SHANGHAI
-from tests.e2e.conftest import Harness
+from tests.e2e.conftest import Harness, loose_chat_limits
 from tests.e2e.test_journey import bootstrap_coordinator, enrol_child
 
 FIRST_SUNDAY = datetime(2026, 11, 29, 19, 0, 1, tzinfo=SHANGHAI)
 SECRET = "my secret: I broke grandma's blue teapot"
+
+
+@pytest.fixture
+def emulator_limits() -> EmulatorLimits:
+    """A week of check-ins in the child's chat (a send and five edits each) is the point here,
+    not Telegram's pace of one a second per chat: looser for the emulator and the bot alike."""
+    return loose_chat_limits()
 
 
 async def answer_next(h: Harness, child, face: str, words: str | None = None) -> None:

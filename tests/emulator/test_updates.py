@@ -15,6 +15,7 @@ from bot.emulator import BotAPIEmulator
 from .helpers import Api
 
 
+@pytest.mark.timing
 async def test_long_poll_wakes_on_a_user_message(emu: BotAPIEmulator, api: Api) -> None:
     user = emu.user(20, "小明")
     started = time.monotonic()
@@ -65,6 +66,7 @@ async def test_a_newer_poll_ends_the_older_with_409(emu: BotAPIEmulator, api: Ap
     assert status == 409 and body["description"].startswith("Conflict: terminated by other")
 
 
+@pytest.mark.timing
 async def test_stop_releases_a_pending_long_poll(api: Api, emu: BotAPIEmulator) -> None:
     poll = asyncio.create_task(api("getUpdates", timeout=30))
     await asyncio.sleep(0.1)

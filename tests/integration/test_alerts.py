@@ -148,8 +148,7 @@ async def test_a_coordinators_caseload_shows_each_childs_own_trend(core, clock):
     """The caseload is read in a few queries for all children; each row must stay its own."""
     ming = await program_with_volunteer(core)
     hong = await enrol_consented_child(core, "xiaohong", child_tg=1002, parent_tg=2002)
-    for _ in range(3):
-        await answer_checkin(core, clock, ming, 1001, mood=2, items=(3, 3, 3))
+    await very_lonely_twice(core, clock, ming)  # an open alert: the level rule's
     await miss_checkin(core, clock, hong)
     caseload = await router.handle_command(core.deps, sender(COORDINATOR, "en"), "mychildren", "")
     text = caseload.replies[0].text

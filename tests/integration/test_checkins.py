@@ -6,7 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.adapters.db import outbox_repo
 from bot.adapters.db.models import Answer, ChildProfile
+from bot.domain.outgoing import Verb
 from bot.services import delivery, router
 from bot.services.due import collect_due
 from tests.helpers import checkins_of, enrol_consented_child, outbox_rows, sender
@@ -113,7 +115,9 @@ async def test_reminder_once_then_missed_with_message_closed(core, clock):
     assert missed.status == "missed"
     closing = [r for r in await outbox_rows(core) if r.kind == "checkin_closed"]
     reminder = next(r for r in await outbox_rows(core) if r.kind == "reminder")
-    assert closing[0].body["edit_message_id"] == 100 + reminder.id  # the newest copy
+    closed = outbox_repo.outgoing_of(closing[0])
+    assert closed.verb == Verb.EDIT
+    assert closed.target_message_id == 100 + reminder.id  # the newest copy
     late = await router.handle_button(core.deps, sender(1001), f"c:{checkin.id}:mood:3")
     assert late.edit is not None and not late.edit.buttons
 
@@ -161,9 +165,7 @@ async def test_checkin_now_in_school_hours_waits_for_the_bell(core, clock):
         core, InviteRequest(Role.CHILD, name="notyet", age_band="7-9", guardianship="other")
     )
     result = await router.handle_command(core.deps, sender(5001), "checkin_now", "all")
-    assert (
-        result.outbox_changed and "2" in result.replies[0].text and "1" in result.replies[0].text
-    )
+    assert result.due_now and "2" in result.replies[0].text and "1" in result.replies[0].text
     assert await checkins_of(core, child_id) == []  # the tick opens it, in batches
     assert (await collect_due(core.deps)).opened == 2
     assert (await collect_due(core.deps)).opened == 0
@@ -267,3 +269,22 @@ async def _open_checkins(core):
 
     async with core.deps.sessions() as session:
         return list((await session.scalars(select(Checkin).order_by(Checkin.id))).all())
+
+
+async def test_an_extra_ask_still_open_ends_when_the_scheduled_checkin_opens(core, clock):
+    """Two check-ins never overlap: the scheduled one, which silence is counted on, goes out,
+    and the extra ask (a silence retry or a coordinator's, opened the day before) lapses."""
+    child_id = await enrol_consented_child(core)
+    clock.set(MONDAY_1730_UTC - timedelta(hours=23))  # Sunday 18:30 in Shanghai
+    async with core.deps.sessions.begin() as session:
+        (await session.get(ChildProfile, child_id)).adhoc_requested_at = clock.now()
+    assert (await collect_due(core.deps)).opened == 1
+    await _deliver_all(core)  # the extra ask reached the child's chat
+    clock.set(MONDAY_1730_UTC)  # the extra ask is open until Monday 18:30
+    report = await collect_due(core.deps)
+    assert report.opened == 1 and report.skipped_open == 0
+    extra, scheduled = await checkins_of(core, child_id)
+    assert (extra.kind, extra.status) == ("adhoc", "missed")
+    assert (scheduled.kind, scheduled.status) == ("scheduled", "open")
+    closed = [r for r in await outbox_rows(core) if r.kind == "checkin_closed"]
+    assert [r.checkin_id for r in closed] == [extra.id]  # its buttons are retired

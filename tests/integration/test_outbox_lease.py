@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.adapters.db import outbox_repo
+from bot.domain.outgoing import Message, Outgoing, Verb
 from bot.services import delivery
 from bot.services.due import collect_due
 from tests.helpers import checkins_of, enrol_consented_child, outbox_rows
@@ -68,8 +69,11 @@ async def test_a_resend_after_a_lost_answer_takes_the_buttons_off_the_stray(core
     await delivery.delivered(core.deps, again, 43)
     (checkin,) = await checkins_of(core, child_id)
     assert checkin.message_id == 43
-    strips = [r.body for r in await outbox_rows(core) if r.kind == "retire_copy"]
-    assert strips == [{"strip_markup_message_id": 42}, {"strip_markup_message_id": 41}]
+    strips = [
+        outbox_repo.outgoing_of(r) for r in await outbox_rows(core) if r.kind == "retire_copy"
+    ]
+    assert [s.verb for s in strips] == [Verb.STRIP_BUTTONS, Verb.STRIP_BUTTONS]
+    assert [s.target_message_id for s in strips] == [42, 41]
 
 
 async def test_a_first_send_disarms_nothing(core, clock):
@@ -91,15 +95,14 @@ async def _recorded_send(core, clock, chat_id: int, message_id: int) -> None:
     async with core.deps.sessions.begin() as session:
         (row,) = [r for r in await outbox_rows(core) if r.chat_id == chat_id][:1] or [None]
         person_id = row.person_id
-        await outbox_repo.enqueue(
-            session,
+        earlier = Outgoing(
             person_id=person_id,
             chat_id=chat_id,
             kind="notice",
-            body={"text": "earlier"},
             send_after=now + timedelta(days=1),
-            now=now,
+            message=Message("earlier"),
         )
+        await outbox_repo.enqueue(session, earlier, now)
     async with core.deps.sessions.begin() as session:
         (notice,) = [r for r in await outbox_rows(core) if r.kind == "notice"]
         await outbox_repo.mark_sent(session, notice.id, message_id, now)

@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 from bot.adapters.dialogs import load_crisis_model
-from bot.services import crisis_path, router
+from bot.services import router
 from tests.helpers import (
     COORDINATOR_TG,
     VOLUNTEER_TG,
@@ -26,8 +26,9 @@ UNSURE = dataclasses.replace(load_crisis_model(), low=1e-9, high=1 - 1e-9)
 
 
 @pytest.fixture
-def unsure_screen(monkeypatch):
-    monkeypatch.setattr(crisis_path, "load_crisis_model", lambda: UNSURE)
+def unsure_screen(core):
+    """The screen's data is handed to the core at start: this core gets the unsure model."""
+    core.deps.dialogs = dataclasses.replace(core.deps.dialogs, crisis_model=UNSURE)
 
 
 async def test_middle_band_words_go_to_the_volunteer_to_read_and_nothing_urgent(

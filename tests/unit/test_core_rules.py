@@ -1,4 +1,5 @@
-"""Pure rules: questionnaire walking and scoring, button encoding, consent, tap verdicts."""
+"""Pure rules: questionnaire walking and scoring, consent, tap verdicts (buttons:
+`test_button_actions.py`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.adapters.dialogs import load_questionnaire
-from bot.domain import actions
 from bot.domain.alerting import invites_parent_to_write
 from bot.domain.checkin_rules import (
     SKIP,
@@ -49,48 +49,6 @@ def test_three_item_score_range_and_cut_off(answers, score, lonely):
 
 def test_score_waits_for_all_items():
     assert Q.score({"companionship": 3, "left_out": 3}) is None
-
-
-@pytest.mark.parametrize(
-    "action",
-    [
-        actions.CheckinAnswer(2**40, "companionship", 3),
-        actions.CheckinAnswer(1, "words", SKIP),
-        actions.GuardianConsent(7, True),
-        actions.ChildAssent(7, False),
-        actions.ChooseLanguage("zh_CN"),
-        actions.RelayChoice(2**40, 0),
-        actions.QuickReply(5, "miss"),
-        actions.QuickReply(5, "write"),
-        actions.MuteRelay(9, 7),
-    ],
-)
-def test_actions_round_trip_within_64_bytes(action):
-    data = actions.encode(action)
-    assert len(data.encode()) <= 64
-    assert actions.decode(data) == action
-
-
-@pytest.mark.parametrize(
-    "data",
-    [
-        None,
-        "",
-        "c:1:mood",
-        "c:x:mood:1",
-        "c:1:MOOD:1",
-        "g:1:maybe",
-        "z:1",
-        "l:" + "x" * 70,
-        "c:1:mood:1:extra",
-        "小明" * 20,
-        "q:1:hug",
-        "r:1",
-        "m:x:1",
-    ],
-)
-def test_malformed_callback_data_decodes_to_nothing(data):
-    assert actions.decode(data) is None
 
 
 def _view(step="mood", status=CheckinStatus.OPEN, expires=NOW + timedelta(hours=24)):

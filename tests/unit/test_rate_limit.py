@@ -94,6 +94,7 @@ async def _send(limiter, telegram, chat, priority=None, endpoint="sendMessage", 
     return await limiter.process_request(callback, (), {}, endpoint, data, priority)
 
 
+@pytest.mark.timing
 async def test_a_429_pauses_only_that_chat():
     limiter = TongbanRateLimiter(max_retries=3)
     telegram = FakeTelegram(limited={1: 1})
@@ -115,6 +116,7 @@ async def test_retries_are_bounded():
     assert len(telegram.calls) == 2
 
 
+@pytest.mark.timing  # a stall of 20 ms (one refill) while the six line up changes the order
 async def test_urgent_requests_overtake_waiting_ones_for_the_global_budget():
     limiter = TongbanRateLimiter(PaceLimits(per_second=50, burst=1))
     telegram = FakeTelegram()
@@ -128,6 +130,7 @@ async def test_urgent_requests_overtake_waiting_ones_for_the_global_budget():
     assert order[1:3] == ["p2", "p1"]
 
 
+@pytest.mark.timing
 async def test_methods_telegram_does_not_count_are_not_paced():
     limiter = TongbanRateLimiter(PaceLimits(per_second=1, burst=1, chat_burst=1))
     telegram = FakeTelegram()
@@ -164,6 +167,7 @@ def test_a_slow_first_message_of_a_burst_delays_the_next_by_its_flight():
     assert pacer.next_wake(0.3) == pytest.approx(1.3)
 
 
+@pytest.mark.timing
 async def test_a_flooded_chat_refuses_ordinary_requests_at_once_but_never_urgent_ones():
     limiter = TongbanRateLimiter(PaceLimits(chat_burst=1, chat_backlog=3))
     telegram = FakeTelegram()

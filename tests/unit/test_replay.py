@@ -78,3 +78,13 @@ def test_children_are_followed_separately():
 def test_bad_line_is_named():
     with pytest.raises(ReplayError, match="line 2"):
         list(replay([_line(0), "{not json"]))
+
+
+def test_an_extra_ask_is_read_from_the_optional_key():
+    steady = [_line(n) for n in range(20)]
+    silent = [_line(20 + n, missed=True, mood=None, items=None) for n in range(2)]
+    asks = [_line(22 + n, missed=True, mood=None, items=None, extra=True) for n in range(4)]
+    alone = list(replay(steady + silent))
+    with_asks = list(replay(steady + silent + asks))
+    assert len(with_asks) > len(alone)  # unanswered extra asks count within a silence
+    assert list(replay(steady + asks)) == []  # and outside one they say nothing

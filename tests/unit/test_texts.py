@@ -83,17 +83,6 @@ def test_rendering_uses_the_person_language_and_falls_back_to_default():
     assert texts.render("stranger", "xx") == chinese
 
 
-def test_only_the_telegram_package_imports_telegram():
-    offenders = []
-    for path in (ROOT / "bot").rglob("*.py"):
-        if "telegram" in path.relative_to(ROOT / "bot").parts[:1]:
-            continue
-        source = path.read_text(encoding="utf-8")
-        if re.search(r"^\s*(from|import) telegram\b", source, re.MULTILINE):
-            offenders.append(str(path.relative_to(ROOT)))
-    assert offenders == []
-
-
 def test_a_hard_cut_never_splits_an_html_escape() -> None:
     from bot.telegram.mapping import split_text
 

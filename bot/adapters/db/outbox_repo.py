@@ -1,4 +1,9 @@
-"""The outbox: messages decided on and not yet confirmed sent."""
+"""The outbox: messages decided on and not yet confirmed sent.
+
+The only place an `Outgoing` envelope becomes stored JSON and back. The body is versioned
+(`"v": 2`); rows written before it (no "v": `edit_message_id`, `delete_message_id` or
+`strip_markup_message_id` beside the text) are still read, so an upgrade sends what was queued.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapters.db.models import Outbox
+from bot.domain.outgoing import WITH_MESSAGE, Button, Delivery, Media, Message, Outgoing, Verb
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 # Per message, and short: a live sender renews the lease of what it still holds (see
@@ -20,6 +26,67 @@ LEASE = timedelta(seconds=10)
 FLOORED_KINDS = ("checkin", "reminder")
 KnownId = Callable[[int], int | None]
 QUEUED = "outbox_queued"
+BODY_VERSION = 2
+# The first layout named the target by what was done to it.
+_OLD_TARGETS = {
+    "edit_message_id": Verb.EDIT,
+    "delete_message_id": Verb.DELETE,
+    "strip_markup_message_id": Verb.STRIP_BUTTONS,
+}
+
+
+def body_of(item: Outgoing) -> dict[str, Any]:
+    body: dict[str, Any] = {"v": BODY_VERSION, "verb": item.verb.value}
+    if item.target_message_id is not None:
+        body["target"] = item.target_message_id
+    if item.relay_id is not None:
+        body["relay_id"] = item.relay_id
+    message = item.message
+    if message is not None:
+        body["text"] = message.text
+        body["buttons"] = [[[b.label, b.data] for b in row] for row in message.buttons]
+        if message.media is not None:
+            body["media"] = {"kind": message.media.kind, "file_id": message.media.file_id}
+        if message.fades_to is not None:
+            body["fades_to"] = message.fades_to
+    return body
+
+
+def _verb_and_target(body: dict[str, Any]) -> tuple[Verb, int | None]:
+    if body.get("v", 1) >= BODY_VERSION:
+        target = body.get("target")
+        return Verb(body["verb"]), int(target) if target is not None else None
+    for key, verb in _OLD_TARGETS.items():
+        if body.get(key):
+            return verb, int(body[key])
+    return Verb.SEND, None
+
+
+def outgoing_of(row: Outbox) -> Outgoing:
+    """The envelope a stored row holds, in either layout."""
+    body = row.body
+    verb, target = _verb_and_target(body)
+    message = None
+    if verb in WITH_MESSAGE:
+        buttons = tuple(
+            tuple(Button(label, data) for label, data in line) for line in body.get("buttons", [])
+        )
+        media = Media(**body["media"]) if body.get("media") else None
+        message = Message(body["text"], buttons, media, body.get("fades_to"))
+    relay_id = body.get("relay_id")
+    return Outgoing(
+        person_id=row.person_id,
+        chat_id=row.chat_id,
+        kind=row.kind,
+        send_after=row.send_after,
+        message=message,
+        verb=verb,
+        target_message_id=target,
+        priority=row.priority,
+        dedupe_key=row.dedupe_key,
+        checkin_id=row.checkin_id,
+        relay_id=int(relay_id) if relay_id is not None else None,
+    )
 
 
 def queued_in(session: AsyncSession) -> bool:
@@ -27,36 +94,24 @@ def queued_in(session: AsyncSession) -> bool:
     return bool(session.info.get(QUEUED))
 
 
-async def enqueue(
-    session: AsyncSession,
-    *,
-    person_id: int,
-    chat_id: int,
-    kind: str,
-    body: dict[str, Any],
-    send_after: datetime,
-    now: datetime,
-    checkin_id: int | None = None,
-    dedupe_key: str | None = None,
-    priority: int = 0,
-) -> bool:
-    """Queue a message; False (and nothing queued) if `dedupe_key` was queued before."""
-    if dedupe_key is not None:
-        seen = await session.scalar(select(Outbox.id).where(Outbox.dedupe_key == dedupe_key))
+async def enqueue(session: AsyncSession, item: Outgoing, now: datetime) -> bool:
+    """Queue a message; False (and nothing queued) if its dedupe key was queued before."""
+    if item.dedupe_key is not None:
+        seen = await session.scalar(select(Outbox.id).where(Outbox.dedupe_key == item.dedupe_key))
         if seen is not None:
             return False
     session.info[QUEUED] = True  # tells the caller's channel to send now, not at the next tick
     session.add(
         Outbox(
-            person_id=person_id,
-            chat_id=chat_id,
-            kind=kind,
-            body=body,
-            checkin_id=checkin_id,
-            dedupe_key=dedupe_key,
+            person_id=item.person_id,
+            chat_id=item.chat_id,
+            kind=item.kind,
+            body=body_of(item),
+            checkin_id=item.checkin_id,
+            dedupe_key=item.dedupe_key,
             status=PENDING,
-            send_after=send_after,
-            priority=priority,
+            send_after=item.send_after,
+            priority=item.priority,
             attempts=0,
             created_at=now,
         )
@@ -66,7 +121,7 @@ async def enqueue(
 
 async def claim_due(
     session: AsyncSession, now: datetime, limit: int, known: KnownId | None = None
-) -> Sequence[Outbox]:
+) -> list[Delivery]:
     """Take up to `limit` messages that are due, urgent first, each leased for LEASE.
 
     A lease that ran out (the process died mid-send) makes a message due again; SKIP LOCKED
@@ -85,11 +140,16 @@ async def claim_due(
         )
     ).all()
     await _note_floors(session, [r for r in rows if r.kind in FLOORED_KINDS], known)
+    claimed = []
     for row in rows:
+        outgoing = outgoing_of(row)  # before the lease moves `send_after`
         row.status = SENDING
         row.send_after = now + LEASE
         row.attempts += 1
-    return rows
+        claimed.append(
+            Delivery(row.id, outgoing, row.attempts, row.message_id, row.floor_message_id)
+        )
+    return claimed
 
 
 async def _note_floors(

@@ -195,6 +195,14 @@ async def is_linked(session: AsyncSession, kind: LinkKind, adult_id: int, child_
     return found is not None
 
 
+async def link_kinds(session: AsyncSession, adult_id: int, child_id: int) -> set[str]:
+    """Every way this adult is tied to the child ("parent", "carer", "volunteer")."""
+    kinds = await session.scalars(
+        select(Link.kind).where(Link.adult_id == adult_id, Link.child_id == child_id)
+    )
+    return set(kinds.all())
+
+
 async def coordinators(session: AsyncSession) -> Sequence[Person]:
     result = await session.scalars(
         select(Person).where(

@@ -8,10 +8,13 @@ are masked first so everyday speech does not fire.
 The words are data, `dialogs/crisis_lexicon.yaml`, read and checked by the dialogs adapter and
 given to the screen as a `CrisisLexicon`: this module stays pure.
 
-`assess` adds a second reader, a small n-gram model (crisis_model.py) that recognises meaning
-said in other words: urgent when the lexicon fires or the model is sure; "please read" (the
-volunteer reads the words, not urgently) when the model is unsure, so an unsure screen never
-loses a crisis.
+`assess` adds a second reader, a small model over character n-grams and word classes
+(crisis_model.py) that recognises meaning said in other words: urgent when the model is sure;
+a lexicon hit is urgent when its words are of a kind the model file names as always urgent
+(`lexicon_sure`, chosen in training), or when the model does not find the message plainly
+everyday (`lexicon_floor`), and is otherwise sent to be read: "in the game I jumped off the
+building" is read, not raised. "Please read" (the volunteer reads the words, not urgently)
+also when the model is unsure, so an unsure screen never loses a crisis.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ class CrisisFinding:
     method: bool  # a method (pills, pesticide, rope, jumping, cutting) was named
     matches: tuple[str, ...]  # the words that fired, for the alert and the audit log
     categories: tuple[str, ...]  # every category that fired, most serious first
+    kinds: tuple[str, ...] = ()  # the lexicon kinds of those words (method, intent, ...)
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,9 @@ def assess(text: str, lexicon: CrisisLexicon, model: CrisisModel) -> Assessment:
     finding = _lexicon_screen(clean, lexicon)
     scored = crisis_model.score(clean, model)
     if finding is not None:
-        return Assessment(URGENT, finding.category, scored.score, finding)
+        floor = min(model.lexicon_floor, model.high)  # never below what any message needs
+        sure = bool(set(finding.kinds) & model.lexicon_sure) or scored.score >= floor
+        return Assessment(URGENT if sure else PLEASE_READ, finding.category, scored.score, finding)
     if scored.score >= model.high:
         return Assessment(URGENT, scored.category, scored.score, None)
     if scored.score >= model.low:
@@ -92,18 +98,19 @@ def screen(text: str, lexicon: CrisisLexicon) -> CrisisFinding | None:
 def _lexicon_screen(clean: str, lexicon: CrisisLexicon) -> CrisisFinding | None:
     for mask in lexicon.masks:
         clean = mask.sub(" ", clean)
-    fired: list[tuple[str, int, bool, tuple[str, ...]]] = []
+    fired: list[tuple[str, int, tuple[str, ...], tuple[str, ...]]] = []
     for category in lexicon.categories:
-        score, method, matches = 0, False, []
+        score, kinds, matches = 0, [], []
         for term in category.terms:
             found = term.pattern.search(clean)
             if found:
                 score += term.weight
-                method = method or term.kind == "method"
+                kinds.append(term.kind)
                 matches.append(found.group(0).strip())
         if score >= lexicon.threshold:
-            fired.append((category.name, score, method, tuple(matches)))
+            fired.append((category.name, score, tuple(dict.fromkeys(kinds)), tuple(matches)))
     if not fired:
         return None
-    category, score, method, matches = fired[0]
-    return CrisisFinding(category, score, method, matches, tuple(name for name, *_ in fired))
+    category, score, kinds, matches = fired[0]
+    names = tuple(name for name, *_ in fired)
+    return CrisisFinding(category, score, "method" in kinds, matches, names, kinds)

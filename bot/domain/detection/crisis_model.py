@@ -1,13 +1,16 @@
 """The crisis screen's second reader: a small linear model over character n-grams.
 
-The lexicon knows its own words; this model has read the development probes and scores what a
+The lexicon knows its own words; this model has read the training probes and scores what a
 message means when it is said in other words. It is data,
 `dialogs/crisis_model.json`, trained by `bench/train_crisis_model.py` with scikit-learn and
 scored here in plain Python: no numpy or scikit-learn at run time.
 
-Scoring: the distinct 1..n character n-grams of the normalised text (crisis.normalise), each
-worth 1/sqrt(how many distinct n-grams the text has), are summed into one logit per category
-against "everyday" (a multinomial logistic regression with the everyday class as reference).
+Scoring: two kinds of features of the normalised text (crisis.normalise): its distinct 1..n
+character n-grams, and the 1..3-grams of the word classes it contains (word_classes.py: "a
+family member - hits - me", with the class map copied into the model file). Each kind's
+features are worth 1/sqrt(how many that kind has); their weights are summed into one logit per
+category against "everyday" (a multinomial logistic regression with the everyday class as
+reference).
 The score is the probability that the message is not everyday; its category is the likeliest
 crisis category. The file also says the two thresholds: above `high` the message is urgent,
 between `low` and `high` the volunteer is asked to read it.
@@ -21,11 +24,33 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from bot.domain.detection.crisis_lexicon import CATEGORIES
+from bot.domain.detection.crisis_lexicon import CATEGORIES, KINDS
+from bot.domain.detection.word_classes import (
+    PAIR,
+    WordClassError,
+    WordClasses,
+    class_features,
+    parse_word_classes,
+)
 
 _KEYS = frozenset(
-    {"version", "categories", "ngram_max", "bias", "weights", "low", "high", "training_sha256"}
+    {
+        "version",
+        "categories",
+        "ngram_max",
+        "bias",
+        "weights",
+        "word_classes",
+        "class_weights",
+        "low",
+        "high",
+        "lexicon_floor",
+        "lexicon_sure",
+        "training_sha256",
+    }
 )
+CLASS_PREFIX = "\x01"  # marks a word-class feature among character n-grams (training only)
+CLASS_NGRAM_MAX = 3
 _KEYS_OPTIONAL = frozenset({"about", "params"})  # for people and the bench; not scored
 
 
@@ -41,8 +66,14 @@ class CrisisModel:
     ngram_max: int  # n-grams of 1..ngram_max characters
     bias: tuple[float, ...]  # per category, against everyday
     weights: Mapping[str, tuple[float, ...]]  # n-gram -> one weight per category
+    word_classes: WordClasses  # the class map the model was trained with
+    class_weights: Mapping[str, tuple[float, ...]]  # class 1..3-gram -> one weight per category
     low: float  # at or above: the volunteer is asked to read the words (not urgent)
     high: float  # at or above: urgent, as a lexicon finding
+    # A lexicon hit whose words are of no `lexicon_sure` kind, with a model score below this,
+    # asks the volunteer to read rather than raising an alarm (crisis.assess).
+    lexicon_floor: float
+    lexicon_sure: frozenset[str]  # lexicon kinds that are urgent whatever the model says
     training_sha256: str  # of the probe files it was trained on
 
 
@@ -69,14 +100,26 @@ def features(clean: str, ngram_max: int) -> dict[str, float]:
     return dict.fromkeys(grams, value)
 
 
+def all_features(clean: str, ngram_max: int, classes: WordClasses) -> dict[str, float]:
+    """Character n-grams and prefixed word-class n-grams: the training script's view."""
+    grams = features(clean, ngram_max)
+    for gram, value in class_features(clean, classes, CLASS_NGRAM_MAX).items():
+        grams[CLASS_PREFIX + gram] = value
+    return grams
+
+
 def score(clean: str, model: CrisisModel) -> ModelScore:
     """Score normalised text; n-grams the model does not know add nothing."""
     logits = list(model.bias)
-    for gram, value in features(clean, model.ngram_max).items():
-        weights = model.weights.get(gram)
-        if weights is not None:
-            for i, weight in enumerate(weights):
-                logits[i] += weight * value
+    for table, grams in (
+        (model.weights, features(clean, model.ngram_max)),
+        (model.class_weights, class_features(clean, model.word_classes, CLASS_NGRAM_MAX)),
+    ):
+        for gram, value in grams.items():
+            weights = table.get(gram)
+            if weights is not None:
+                for i, weight in enumerate(weights):
+                    logits[i] += weight * value
     # p(everyday) = 1 / (1 + sum(exp(logit))), computed around the largest term so that no
     # exp() overflows.
     top = max(0.0, *logits)
@@ -113,7 +156,16 @@ def parse_model(data: Any) -> CrisisModel:
         if not isinstance(gram, str) or not 1 <= len(gram) <= ngram_max:
             raise ModelError(f"weights: {gram!r} is not an n-gram of 1..{ngram_max} characters")
         weights[gram] = _numbers(row, len(categories), f"weights[{gram!r}]")
+    try:
+        word_classes = parse_word_classes(data["word_classes"])
+    except WordClassError as error:
+        raise ModelError(f"word_classes: {error}") from None
+    class_weights = _class_weights(data["class_weights"], word_classes, len(categories))
     low, high = _probability(data["low"], "low"), _probability(data["high"], "high")
+    floor = _probability(data["lexicon_floor"], "lexicon_floor")
+    sure = data["lexicon_sure"]
+    if not isinstance(sure, list) or not set(sure) <= KINDS:
+        raise ModelError(f"lexicon_sure: expected a list of lexicon kinds {sorted(KINDS)}")
     if low > high:
         raise ModelError(f"low ({low}) must not be above high ({high})")
     for key in ("version", "training_sha256"):
@@ -125,10 +177,27 @@ def parse_model(data: Any) -> CrisisModel:
         ngram_max=ngram_max,
         bias=bias,
         weights=MappingProxyType(weights),
+        word_classes=word_classes,
+        class_weights=MappingProxyType(class_weights),
         low=low,
         high=high,
+        lexicon_floor=floor,
+        lexicon_sure=frozenset(sure),
         training_sha256=data["training_sha256"],
     )
+
+
+def _class_weights(raw: Any, classes: WordClasses, count: int) -> dict[str, tuple[float, ...]]:
+    if not isinstance(raw, Mapping):
+        raise ModelError("class_weights: expected an object of class n-gram -> weights")
+    known, weights = set(classes.names), {}
+    for gram, row in raw.items():
+        names = gram.split(PAIR if PAIR in gram else " ") if isinstance(gram, str) else []
+        most = 2 if PAIR in gram else CLASS_NGRAM_MAX
+        if not 1 <= len(names) <= most or not set(names) <= known:
+            raise ModelError(f"class_weights: {gram!r} is not 1..3 known class names or a pair")
+        weights[gram] = _numbers(row, count, f"class_weights[{gram!r}]")
+    return weights
 
 
 def _numbers(raw: Any, count: int, where: str) -> tuple[float, ...]:

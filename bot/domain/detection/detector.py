@@ -1,24 +1,21 @@
 """The per-child detector: one check-in in, a new state and any signals out.
 
 Rules, each independent (a check-in may raise several signals):
-- drift: has the child's own composite stepped up against its own past? A likelihood ratio
-  for a step, on its answers prewhitened with its own autocorrelation and scaled by its own
-  SD, with the level before the step profiled out of all its answers (changepoint.py). After
-  a drift alert the answers before the step are dropped: the new level is the child's usual.
+- drift: has the child's own composite stepped up against its own past? A self-starting
+  CUSUM of each answer's prediction error, prewhitened with the child's own autocorrelation
+  and scaled by its own SD, the level's uncertainty included (changepoint.py). After a drift
+  alert the answers before the run are dropped: the new level is the child's usual.
 - high_loneliness: 9 of 9 on consecutive answered check-ins, for a child whose usual score
   (from at least `level_min_answered` complete check-ins before the run) is low.
 - low_mood: the saddest face on consecutive answered check-ins, for a usually happy child.
-- silence: consecutive missed check-ins; first a retry to the child, then a short word to the
-  carer at home, then a volunteer task.
+- silence: missed check-ins judged against the child's own answer rate (silence.py); first a
+  retry to the child, then a short word to the carer at home, then a volunteer task.
 - consistently lonely: a standing flag, raised once per child, when its usual score over the
   recent complete check-ins is above the lonely line by more than its own standard error;
   while it holds, the high-loneliness alert is held back (a steadily lonely child is not a
   rise: alerts are about change and danger); drift still speaks.
 Missed check-ins neither move the statistics nor break answer streaks; they only count silence
 (and the gap the autocorrelation is taken over).
-
-The silence steps are a PLACEHOLDER rule (issue 10, item 2): fixed counts (`_silence`, numbers
-in params.py), there so the bot can act on the signal end to end now.
 """
 
 from __future__ import annotations
@@ -29,6 +26,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from statistics import fmean, pstdev
 
+from bot.domain.detection import silence
 from bot.domain.detection.baseline import composite, prior_spread
 from bot.domain.detection.changepoint import Drift, cusum_step, drift, estimate_phi
 from bot.domain.detection.params import DEFAULT_PARAMS, DetectionParams
@@ -43,9 +41,10 @@ def step(
 ) -> tuple[DetectorState, list[Signal]]:
     """Feed one check-in (in time order); returns the state to store and the signals raised."""
     if not observation.answered:
-        return _silence(state, observation.at, params)
-    gap = state.gap + state.missed_run + 1
-    state = replace(state, missed_run=0, missed_since=None)
+        return _silence(state, observation, params)
+    # scheduled check-ins since the last complete answer (an extra ask is not one of them)
+    gap = max(1, state.gap + state.missed_run + (0 if observation.extra else 1))
+    state = silence.answered(state, observation, params)
     signals: list[Signal] = []
     before = state.history  # the usual the level rules compare with: as it stood
     if observation.loneliness is None or observation.mood is None:
@@ -77,21 +76,13 @@ def run(
 
 
 def _silence(
-    state: DetectorState, at: datetime, params: DetectionParams
+    state: DetectorState, observation: Observation, params: DetectionParams
 ) -> tuple[DetectorState, list[Signal]]:
-    missed = state.missed_run + 1
-    since = state.missed_since or at
-    state = replace(state, missed_run=missed, missed_since=since)
-    beyond = missed - params.silence_task_after
-    if missed == params.silence_retry_after:
-        signal = Signal(at, Reason.SILENCE_RETRY, Severity.WATCH, since, f"{missed} missed")
-    elif missed == params.silence_carer_after:
-        signal = Signal(at, Reason.SILENCE_CARER, Severity.WATCH, since, f"{missed} missed")
-    elif beyond >= 0 and beyond % params.silence_task_every == 0:
-        signal = Signal(at, Reason.SILENCE_TASK, Severity.ALERT, since, f"{missed} missed")
-    else:
-        return state, []
-    return _fired(state, signal), [signal]
+    """A missed check-in: silence.py judges the run against the child's own habit."""
+    state, signals = silence.missed(state, observation, params)
+    for signal in signals:
+        state = _fired(state, signal)
+    return state, signals
 
 
 def _steadily_high(state: DetectorState, params: DetectionParams) -> str | None:

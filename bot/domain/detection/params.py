@@ -129,19 +129,57 @@ class DetectionParams:
     low_mood_run: int = 2
     """Consecutive answered check-ins (with mood) with the saddest face."""
 
-    # --- silence (placeholder numbers: issue 10's new statistics replace them) -------------
-    silence_retry_after: int = 2
-    """Consecutive missed check-ins before a gentle retry to the child (a placeholder; it was 3,
-    one week at three a week). With 70% answered a short run happens by chance, so this step
-    is automatic and cheap."""
-    silence_carer_after: int = 3
-    """Consecutive missed check-ins (the retry counts when it is missed too) before the carer
-    at home gets a short, warm word: a grandparent can hand over the phone, which no volunteer
-    task can do as quickly. Placeholder."""
-    silence_task_after: int = 4
-    """Consecutive missed check-ins before the volunteer gets a task (placeholder; it was 6,
-    two weeks): early non-response predicts later non-response (DOMAIN_NOTES), so silence is
-    not left to drift. With the retry counted this is the third scheduled check-in missed."""
+    # --- silence: a run of misses against the child's own habit (silence.py) -----------------
+    # `bench/silence.py --children 500 --seed 1,2` (README "Silence"; designs tried: silence.py):
+    # steady children tasked within a year 0.5-8.5% (rates 50-90%), drift 2.8%, new 2.4%,
+    # clustered misses 23.3% (over 10%); stopped ones tasked within 4 scheduled check-ins 15%
+    # (50% answered) to 97% (90%), drift 65%, clustered 23%, new 77%; carer first 98.7-100%.
+    # At low rates 4 check-ins cannot be met with answers alone: 4 scheduled misses and 4 extra
+    # asks at most fit in them, and a child answering half the time misses 8 in a row 0.3 times
+    # a year by chance, where 10% allows about 0.1 (10 misses).
+    silence_prior_rate: float = 0.7
+    """Answer rate a new child is assumed to have (child EMA compliance 70-78%, DOMAIN_NOTES)."""
+    silence_prior_weight: float = 3.0
+    """Check-ins the prior counts for: weak, so the child's own rate soon takes over. Both
+    weights 10 (B, no new-child rule): new 56% within 4 (12%), 50% world 24.5% tasked (11%)."""
+    silence_run_weight: float = 3.0
+    """Run steps the child's miss rate counts for as the prior of q, the probability that a
+    miss follows a miss (q is the miss rate when misses are independent). B alone: 1 learns
+    clusters sooner (15% tasked) but slows all (70%: 46% within 4); 8 the reverse (32%, 61%)."""
+    silence_clustered_prior: float = 0.5
+    """Prior probability that a child's runs go on by their own q, not by its miss rate."""
+    silence_forgetting: float = 0.98
+    """Older check-ins count less (memory about 50), so a drifting habit is followed. 0.99 (B):
+    70% within 4 60% (54%), clustered tasked 23.7% (20.7%), 50% world 10.0% (8.3%)."""
+    silence_checkins_a_year: float = 156.0
+    """Scheduled check-ins a year (three a week): a child's chances to start a run."""
+    silence_extra_answer: float = 1.0
+    """How readily a child missing at random answers an extra ask, against its rate."""
+    silence_extra_cap: int = 4
+    """Unanswered extra asks per silence: at most four free days fit in four scheduled ones."""
+    silence_retry_budget: float = 30.0
+    silence_carer_budget: float = 1.0
+    silence_task_budget: float = 0.05
+    """Silences a year this unusual that a child missing at random may reach each step with.
+    The retry at about a 70% child's second miss, so the extra asks begin early (60, asks after
+    nearly every miss, doubles them, 17-88 a year, for 10 points within 4). The carer about
+    once a year, always a check-in before the task. The task at 0.05, so every world of steady
+    children at random stays under 10% (with the caps and new-child rule the 50% world sits at
+    8.5%); 0.1 (B) finds 70% within 4 at 70% (against 54%) but tasks 15% of the 50% world."""
+    silence_plug_in_share: float = 0.2
+    silence_new_child: float = 8.0
+    """A child with fewer scheduled check-ins than this behind it (older ones counting less)
+    also reaches a step when the count at the posterior means, without their uncertainty, is
+    within this share of the budget; otherwise the uncertainty of a child with almost no
+    history keeps long silences "likely" (answered once, then stopped: the task at 13 misses).
+    0.3 over 12: new 89% within 4, 50% world 14% tasked; 0.1 over 12: 69%, 9.7%; 0.2 over 8:
+    88%, 8.7%. A child who never answered reaches the task by its fifth scheduled check-in."""
+    silence_retry_cap: int = 5
+    silence_carer_cap: int = 14
+    silence_task_cap: int = 15
+    """Scheduled misses in a row that reach each step whatever the habit (five weeks for the
+    task), the bound for children who rarely answer; a task cap of 12 tasks 9.7% of the 50%
+    world against 8.3% (children answering 30% miss 12 in a row about twice a year)."""
     silence_task_every: int = 6
     """While the silence goes on, the task is raised again every this many further misses."""
 
@@ -169,7 +207,7 @@ class DetectionParams:
     def __post_init__(self) -> None:
         if min(self.spread_floor, self.prior_spread, self.spread_at_floor) <= 0:
             raise ValueError("spreads must be positive")
-        if not 0 < self.silence_retry_after < self.silence_carer_after < self.silence_task_after:
+        if not 0 < self.silence_retry_cap < self.silence_carer_cap < self.silence_task_cap:
             raise ValueError("silence steps must come in order: retry, carer, task")
         if self.lonely_flag_window < self.lonely_flag_min or self.lonely_flag_min < 2:
             raise ValueError("lonely flag out of range")

@@ -34,12 +34,16 @@ class Observation:
     `items` are the three loneliness answers (1-3 each) in questionnaire order, None when the
     child stopped before them; `mood` is 1-5 with 5 the happiest. A missed check-in carries no
     answers (any given are ignored); an observation with no answers at all counts as missed.
+    `extra` marks an extra ask (the silence retry, a coordinator's check-in now) rather than
+    one of the child's scheduled check-ins: its answers count as any, its silence only within
+    a silence that scheduled check-ins began (silence.py).
     """
 
     at: datetime
     mood: int | None = None
     items: tuple[int, int, int] | None = None
     missed: bool = False
+    extra: bool = False
 
     def __post_init__(self) -> None:
         if self.at.utcoffset() is None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-STATE_VERSION = 2  # 2: history holds (score, mood, gap); no CUSUM or held-out run
+STATE_VERSION = 2  # 2: history holds (score, mood, gap, when); no held-out run
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,16 @@ class DetectorState:
     missed_since: datetime | None = None
     last_signal: dict[str, datetime] = field(default_factory=dict)  # reason -> when it last fired
     flagged_at: datetime | None = None  # when "consistently lonely" was raised: once per child
+    # silence (silence.py): the answer rate's forgotten counts beyond the program's prior, and
+    # the current silence's unanswered extra asks, the step it reached (0 none, 1 retry, 2 the
+    # carer, 3 the task) and the scheduled misses at its last task
+    answer_hits: float = 0.0
+    answer_misses: float = 0.0
+    run_continues: float = 0.0  # past runs' misses that followed a miss, and the runs' ends
+    run_ends: float = 0.0
+    extras_missed: int = 0
+    silence_step: int = 0
+    task_run: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"version": STATE_VERSION}

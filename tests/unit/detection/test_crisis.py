@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.crisis_probes import CRISIS_POSITIVES, HYPERBOLE_NEGATIVES
 from bot.adapters.dialogs import DIALOGS_DIR, extract_yaml, load_crisis_lexicon
 from bot.domain.detection import crisis
 from bot.domain.detection.crisis_lexicon import CrisisLexicon, LexiconError
-from bot.domain.detection.probes import CRISIS_POSITIVES, HYPERBOLE_NEGATIVES
 
 LEXICON_FILE = DIALOGS_DIR / "crisis_lexicon.yaml"
 
@@ -121,9 +121,13 @@ def test_the_lexicon_is_data_in_dialogs_read_once_most_serious_first():
 
 
 def test_no_chinese_words_in_the_screens_python():
-    detection = Path(__file__).resolve().parents[3] / "bot" / "domain" / "detection"
-    for name in ("crisis.py", "crisis_lexicon.py", "crisis_model.py", "probes.py"):
-        assert not CJK.search((detection / name).read_text(encoding="utf-8")), name
+    root = Path(__file__).resolve().parents[3]
+    detection = root / "bot" / "domain" / "detection"
+    screen_files = [
+        detection / name for name in ("crisis.py", "crisis_lexicon.py", "crisis_model.py")
+    ]
+    for path in [*screen_files, root / "bench" / "crisis_probes.py"]:
+        assert not CJK.search(path.read_text(encoding="utf-8")), path.name
 
 
 def test_a_lexicon_passed_in_is_the_one_used(tmp_path):

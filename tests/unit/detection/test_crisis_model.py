@@ -7,19 +7,18 @@ import json
 
 import pytest
 
-from bench.train_crisis_model import (
-    DEV_FILE,
-    MODEL_FILE,
-    Params,
-    fit,
-    old_probes,
-    read_probe_file,
-    training_sha256,
-)
+from bench.crisis_training_data import training_probes, training_sha256
+from bench.train_crisis_model import MODEL_FILE, fit, load_word_classes
 from bot.adapters.dialogs import load_crisis_lexicon, load_crisis_model
 from bot.domain.detection import EVERYDAY, PLEASE_READ, URGENT, assess
 from bot.domain.detection.crisis import normalise
-from bot.domain.detection.crisis_model import CrisisModel, ModelError, features, score
+from bot.domain.detection.crisis_model import (
+    CrisisModel,
+    ModelError,
+    all_features,
+    features,
+    score,
+)
 
 TEXTS = [
     "我不想活了",
@@ -47,17 +46,16 @@ def test_the_pure_python_scores_are_the_trained_models():
     pytest.importorskip("sklearn")
     lexicon, shipped = load_crisis_lexicon(), load_crisis_model()
     params = json.loads(MODEL_FILE.read_text(encoding="utf-8"))["params"]
-    data, pipeline = fit(
-        read_probe_file(DEV_FILE) + old_probes(),
-        Params(params["c"], params["ngram_max"]),
-        lexicon,
-    )
+    sources, classes = load_word_classes()
+    data, pipeline = fit(training_probes(), params["c"], lexicon, classes, sources)
     assert data["weights"] == {g: list(w) for g, w in shipped.weights.items()}  # deterministic
+    assert data["class_weights"] == {g: list(w) for g, w in shipped.class_weights.items()}
     assert data["bias"] == list(shipped.bias)
     everyday = list(pipeline.classes_).index(EVERYDAY)
     for text in TEXTS:
         clean = normalise(text, lexicon)
-        expected = 1 - pipeline.predict_proba([features(clean, shipped.ngram_max)])[0][everyday]
+        grams = all_features(clean, shipped.ngram_max, shipped.word_classes)
+        expected = 1 - pipeline.predict_proba([grams])[0][everyday]
         assert score(clean, shipped).score == pytest.approx(expected, abs=1e-9), text
 
 
@@ -84,6 +82,21 @@ def test_the_lexicon_is_urgent_and_the_model_adds_its_bands():
     assert assess("今天和奶奶一起包饺子，很开心！", lexicon, sure).level == URGENT
 
 
+def test_a_lexicon_hit_of_no_sure_kind_is_urgent_only_at_or_above_the_floor():
+    import dataclasses
+
+    lexicon, model = load_crisis_lexicon(), load_crisis_model()
+    assert "method" in model.lexicon_sure  # a named method is always urgent
+    bare = assess("自杀", lexicon, model).finding  # the bare word, no method or intent
+    assert bare is not None and bare.kinds == ("word",)
+    trusting = dataclasses.replace(model, lexicon_floor=1e-9, lexicon_sure=frozenset())
+    assert assess("自杀", lexicon, trusting).level == URGENT
+    doubting = dataclasses.replace(model, lexicon_floor=1 - 1e-9)
+    assert assess("自杀", lexicon, doubting).level == PLEASE_READ  # read, never lost
+    method = assess("我偷偷喝了农药", lexicon, doubting)
+    assert method.level == URGENT and method.finding is not None and method.finding.method
+
+
 @pytest.mark.parametrize(
     ("change", "error"),
     [
@@ -96,6 +109,10 @@ def test_the_lexicon_is_urgent_and_the_model_adds_its_bands():
         (lambda d: d["weights"].update({"死": [1, 2]}), r"weights\['死'\]: expected 4"),
         (lambda d: d["weights"].update({"toolong": [0, 0, 0, 0]}), r"not an n-gram of 1..4"),
         (lambda d: d.update(ngram_max=True), r"ngram_max: expected a whole number"),
+        (lambda d: d.update(lexicon_floor=0), r"lexicon_floor: expected a number between"),
+        (lambda d: d["word_classes"].update(x="("), r"word_classes: x: not a valid regular"),
+        (lambda d: d["class_weights"].update(nope=[0, 0, 0, 0]), r"'nope' is not 1\.\.3 known"),
+        (lambda d: d["class_weights"].update(self=[0]), r"class_weights\['self'\]: expected 4"),
     ],
 )
 def test_a_malformed_model_is_refused_naming_the_file_and_field(tmp_path, change, error):

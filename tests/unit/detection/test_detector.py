@@ -77,40 +77,6 @@ def test_a_new_child_who_starts_high_gets_no_drift_before_a_baseline():
     assert Reason.DRIFT not in reasons(run(high))
 
 
-def test_all_missed_steps_up_in_order_and_does_not_repeat_every_time():
-    signals = run(missed(20))
-    assert reasons(signals) == [
-        Reason.SILENCE_RETRY,
-        Reason.SILENCE_CARER,
-        Reason.SILENCE_TASK,
-        Reason.SILENCE_TASK,
-        Reason.SILENCE_TASK,
-    ]
-    # placeholder rule: retry after 2, the carer after 3, task after 4, again every 6 more
-    expected = [2, 3, 4, 10, 16]
-    assert [s.at for s in signals] == [at(n - 1) for n in expected]
-    assert [s.severity for s in signals][:3] == [Severity.WATCH, Severity.WATCH, Severity.ALERT]
-    assert all(s.since == at(0) for s in signals)
-
-
-def test_the_carer_is_told_once_per_silence_between_the_retry_and_the_task():
-    history = missed(8) + answers(STEADY[:1], first=8) + missed(3, first=9)
-    carer = [s for s in run(history) if s.reason == Reason.SILENCE_CARER]
-    assert [s.at for s in carer] == [at(2), at(11)]  # once in each silence, never repeated
-    assert [s.since for s in carer] == [at(0), at(9)]  # each names the start of its silence
-
-
-def test_an_answer_ends_the_silence_and_the_ladder_starts_again():
-    history = missed(4) + answers(STEADY[:1], first=4) + missed(3, first=5)
-    assert reasons(run(history)) == [
-        Reason.SILENCE_RETRY,
-        Reason.SILENCE_CARER,
-        Reason.SILENCE_TASK,
-        Reason.SILENCE_RETRY,
-        Reason.SILENCE_CARER,
-    ]
-
-
 def test_an_observation_without_any_answer_counts_as_missed():
     state, _ = step(DetectorState(), Observation(at(0)))
     assert state.missed_run == 1
@@ -223,8 +189,8 @@ def test_params_refuse_an_h_one_bad_day_could_reach():
         {"low_mood_run": 0},
         {"level_min_answered": 0},
         {"phi_max": 1.0},
-        {"silence_carer_after": 2},  # not after the retry
-        {"silence_carer_after": 4},  # not before the task
+        {"silence_carer_cap": 5},  # not after the retry's cap
+        {"silence_carer_cap": 15},  # not before the task's
         {"lonely_flag_window": 8},  # fewer than the flag needs
         {"lonely_flag_z": -1.0},
     ],

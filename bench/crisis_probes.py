@@ -1,8 +1,9 @@
 """Crisis probe sets for the bench and the tests: what must fire, and what must not.
 
 The probes are data, `tests/data/crisis_probes.yaml` (see its comments for where they come
-from); this module only reads them, for tests/unit/detection/test_crisis.py and
-bench/detector.py. The bot never imports it.
+from); this module only reads them, for tests/unit/detection/test_crisis.py, bench/detector.py and
+bench/train_crisis_model.py. It lives in bench/, not in the bot: nothing in bot/domain reads
+files.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-PROBES_FILE = Path(__file__).resolve().parents[3] / "tests" / "data" / "crisis_probes.yaml"
+PROBES_FILE = Path(__file__).resolve().parents[1] / "tests" / "data" / "crisis_probes.yaml"
 
 
 def load_probes(

@@ -1,0 +1,164 @@
+"""Layer checks: the seams between the packages, read from each module's imports (with `ast`,
+so a word in a docstring or a string is not an import, and an import inside a function or under
+TYPE_CHECKING is one)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BOT = ROOT / "bot"
+
+# Services that still import SQLAlchemy (AsyncSession, select, update ...). Moving their SQL
+# behind repositories in bot/adapters/db (issue 11, "storage behind repositories") empties this
+# list. It may only shrink: a new module with SQL fails, and so does a listed module that no
+# longer has any (take it off the list, so the list stays true).
+SQL_IN_SERVICES_TODAY = frozenset(
+    {
+        "bot/services/access.py",
+        "bot/services/alert_view.py",
+        "bot/services/alerts.py",
+        "bot/services/button_table.py",
+        "bot/services/calls.py",
+        "bot/services/carer_word.py",
+        "bot/services/casework.py",
+        "bot/services/checkins.py",
+        "bot/services/child_words.py",
+        "bot/services/command_table.py",
+        "bot/services/consent_flow.py",
+        "bot/services/coordinator_commands.py",
+        "bot/services/crisis_path.py",
+        "bot/services/delivery.py",
+        "bot/services/departures.py",
+        "bot/services/deps.py",
+        "bot/services/due.py",
+        "bot/services/enrolment.py",
+        "bot/services/highlights.py",
+        "bot/services/monitoring.py",
+        "bot/services/nudges.py",
+        "bot/services/parent_settings.py",
+        "bot/services/peer_flag.py",
+        "bot/services/person_commands.py",
+        "bot/services/program_settings.py",
+        "bot/services/reachability.py",
+        "bot/services/relay.py",
+        "bot/services/relay_controls.py",
+        "bot/services/router.py",
+        "bot/services/scheduling.py",
+        "bot/services/settle.py",
+        "bot/services/voice_notes.py",
+        "bot/services/weekly_update.py",
+    }
+)
+# The modules that read dialogs/ files; only bot/bootstrap.py (through dialog_bundle) and the
+# adapters themselves call them, so services get dialog data from Deps.dialogs, read once.
+DIALOG_LOADERS = (
+    "bot.adapters.dialogs",
+    "bot.adapters.contact_dialogs",
+    "bot.adapters.family_dialogs",
+    "bot.adapters.dialog_bundle",
+)
+# What reading a file takes; the domain holds pure rules and is handed its data.
+FILE_ACCESS = ("pathlib", "os", "io", "shutil", "yaml", "json", "tomllib", "importlib.resources")
+FILE_CALLS = frozenset({"open", "read_text", "read_bytes", "write_text", "write_bytes"})
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported(path: Path) -> set[str]:
+    """Every module `path` imports, with relative imports resolved (`from x import y` counts as
+    both x and x.y, since y may be a module)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    package = module_name(path).split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package[: len(package) - node.level + 1]
+                base = ".".join([*anchor, *([base] if base else [])])
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return names
+
+
+def imports_any(path: Path, modules: Iterable[str]) -> list[str]:
+    """Which of `modules` (or their submodules) `path` imports."""
+    found = imported(path)
+    return sorted(
+        m for m in modules if any(name == m or name.startswith(f"{m}.") for name in found)
+    )
+
+
+def modules_under(*folder: str) -> Iterator[Path]:
+    yield from sorted(BOT.joinpath(*folder).rglob("*.py"))
+
+
+def relative(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+def test_the_import_reader_sees_what_a_text_search_would_miss():
+    source = BOT / "services" / "deps.py"
+    assert "sqlalchemy.ext.asyncio" in imported(source)
+    assert imports_any(BOT / "emulator" / "methods_edit.py", ["bot.emulator.content"])
+    assert not imports_any(BOT / "domain" / "detection" / "crisis_lexicon.py", ["bot.adapters"])
+
+
+def test_only_the_telegram_package_imports_telegram():
+    offenders = [
+        relative(path)
+        for path in modules_under()
+        if "telegram" not in path.relative_to(BOT).parts[:1] and imports_any(path, ["telegram"])
+    ]
+    assert offenders == []
+
+
+def test_the_domain_imports_no_services_adapters_telegram_or_sqlalchemy():
+    layers = ("bot.services", "bot.adapters", "bot.telegram", "bot.emulator", "sqlalchemy")
+    found = {relative(path): imports_any(path, layers) for path in modules_under("domain")}
+    assert {path: names for path, names in found.items() if names} == {}
+
+
+def test_nothing_in_the_domain_reads_files():
+    """The domain is handed its data (Deps.dialogs, built in bootstrap); it opens nothing."""
+    found = {}
+    for path in modules_under("domain"):
+        calls = ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        opened = [f"{_called(n)}() line {n.lineno}" for n in calls if _called(n) in FILE_CALLS]
+        found[relative(path)] = imports_any(path, FILE_ACCESS) + opened
+    assert {path: names for path, names in found.items() if names} == {}
+
+
+def _called(node: ast.AST) -> str:
+    """The name a call calls (`open`, `path.read_text` -> read_text); "" for anything else."""
+    if not isinstance(node, ast.Call):
+        return ""
+    func = node.func
+    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+
+
+def test_services_take_dialog_data_from_deps_not_from_the_loaders():
+    offenders = {
+        relative(path): imports_any(path, DIALOG_LOADERS) for path in modules_under("services")
+    }
+    assert {path: found for path, found in offenders.items() if found} == {}
+
+
+def test_services_import_no_sqlalchemy_beyond_todays_list_which_only_shrinks():
+    offenders = {
+        relative(path) for path in modules_under("services") if imports_any(path, ["sqlalchemy"])
+    }
+    new = sorted(offenders - SQL_IN_SERVICES_TODAY)
+    assert new == [], "SQL belongs in a repository in bot/adapters/db, not in a service"
+    cleaned = sorted(SQL_IN_SERVICES_TODAY - offenders)
+    assert cleaned == [], "these no longer import sqlalchemy: take them off the list"
