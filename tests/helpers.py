@@ -105,6 +105,17 @@ async def answer_checkin(
     return checkin
 
 
+async def very_lonely_twice(
+    core: Core, clock, child_id: int, child_tg: int = 1001, mood: int = 2
+) -> None:
+    """Eight calm check-ins (a level rule waits for the child's usual), then 9 of 9 twice:
+    the high-loneliness alert (bot/domain/detection/params.py)."""
+    for _ in range(8):
+        await answer_checkin(core, clock, child_id, child_tg, mood=4, items=(1, 1, 1))
+    for _ in range(2):
+        await answer_checkin(core, clock, child_id, child_tg, mood=mood, items=(3, 3, 3))
+
+
 async def miss_checkin(core: Core, clock, child_id: int) -> None:
     """Open the child's next check-in and let it expire unanswered."""
     from datetime import timedelta

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.adapters.db.models import Alert, CaseNote, ChildProfile
+from bot.emulator import BotAPIEmulator, EmulatorLimits
 from tests.e2e.conftest import Harness, invite_code, listen
 from tests.e2e.test_journey import bootstrap_coordinator, enrol_child
+
+HAPPY = "\U0001f604"
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotAPIEmulator]:
+    """A looser per-chat flood limit (as in test_drift_alert): ten check-ins of six edits each
+    would otherwise mostly wait on 429s."""
+    limits = EmulatorLimits(per_chat_per_second=200, per_chat_burst=200)
+    async with BotAPIEmulator(limits=limits) as emu:
+        yield emu
 
 
 async def _with_volunteer(h: Harness):
@@ -20,7 +34,9 @@ async def _with_volunteer(h: Harness):
     return coordinator, child, volunteer
 
 
-async def _answer_next(h: Harness, child, items: tuple[str, str, str]) -> None:
+async def _answer_next(
+    h: Harness, child, items: tuple[str, str, str], face: str = "\U0001f622"
+) -> None:
     async with h.core.deps.sessions() as session:
         due = (await session.scalars(select(ChildProfile))).one().next_checkin_at
     h.clock.set(due + timedelta(seconds=1))
@@ -28,7 +44,7 @@ async def _answer_next(h: Harness, child, items: tuple[str, str, str]) -> None:
     checkin = await child.wait_until(
         lambda m: "quick check-in" in (m.text or "") and bool(m.buttons()) and not m.deleted
     )
-    await child.tap_button("😢", checkin.message_id)
+    await child.tap_button(face, checkin.message_id)
     for position, label in zip((3, 4, 5), items, strict=True):
         await child.wait_until(lambda m, p=position - 1: f"{p}/5" in (m.text or ""))
         await child.tap_button(label, checkin.message_id)
@@ -37,11 +53,18 @@ async def _answer_next(h: Harness, child, items: tuple[str, str, str]) -> None:
     await child.wait_until(lambda m: "See you next time" in (m.text or "") and not m.buttons())
 
 
+async def _usual_first(h: Harness, child) -> None:
+    """Eight calm, happy check-ins: a level rule speaks only once the child's usual is known."""
+    for _ in range(8):
+        await _answer_next(h, child, ("Hardly ever",) * 3, face=HAPPY)
+
+
 async def test_saddest_faces_reach_the_volunteer_who_acknowledges_and_notes(harness):
     """Two saddest faces in a row raise the low-mood concern (the drift path, many check-ins
     long, is tests/e2e/test_drift_alert.py)."""
     h = harness
     _coordinator, child, volunteer = await _with_volunteer(h)
+    await _usual_first(h, child)
     await _answer_next(h, child, ("Often", "Often", "Sometimes"))
     await _answer_next(h, child, ("Often", "Often", "Often"))
     alert = await volunteer.wait_until(
@@ -63,6 +86,7 @@ async def test_saddest_faces_reach_the_volunteer_who_acknowledges_and_notes(harn
 async def test_unacknowledged_alert_escalates_to_the_coordinator(harness):
     h = harness
     coordinator, child, volunteer = await _with_volunteer(h)
+    await _usual_first(h, child)
     await _answer_next(h, child, ("Often", "Often", "Often"))
     await _answer_next(h, child, ("Often", "Often", "Often"))
     await volunteer.wait_until(lambda m: "xiaoming" in (m.text or "") and bool(m.buttons()))

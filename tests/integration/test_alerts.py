@@ -26,6 +26,7 @@ from tests.helpers import (
     program_with_volunteer,
     sender,
     staff,
+    very_lonely_twice,
 )
 
 VOLUNTEER, COORDINATOR, OTHER_VOLUNTEER = VOLUNTEER_TG, COORDINATOR_TG, 3002
@@ -33,8 +34,7 @@ VOLUNTEER, COORDINATOR, OTHER_VOLUNTEER = VOLUNTEER_TG, COORDINATOR_TG, 3002
 
 async def test_very_lonely_twice_alerts_the_volunteer_once(core, clock):
     child_id = await program_with_volunteer(core)
-    for _ in range(2):
-        await answer_checkin(core, clock, child_id, 1001, mood=3, items=(3, 3, 3))
+    await very_lonely_twice(core, clock, child_id, mood=3)
     (alert,) = [a for a in await all_alerts(core) if a.reason == "high_loneliness"]
     assert alert.status == "open" and alert.severity == "alert"
     rows = await outbox_rows(core)
@@ -47,8 +47,7 @@ async def test_very_lonely_twice_alerts_the_volunteer_once(core, clock):
 
 async def test_unacknowledged_alert_escalates_once_per_step(core, clock):
     child_id = await program_with_volunteer(core)
-    for _ in range(2):
-        await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
+    await very_lonely_twice(core, clock, child_id, mood=2)
     (alert,) = await all_alerts(core)
     clock.set(alert.opened_at + timedelta(hours=23))
     assert (await collect_due(core.deps)).escalated == 0
@@ -61,8 +60,7 @@ async def test_unacknowledged_alert_escalates_once_per_step(core, clock):
 
 async def test_acknowledge_stops_escalation_and_contacted_closes_with_a_note(core, clock):
     child_id = await program_with_volunteer(core)
-    for _ in range(2):
-        await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
+    await very_lonely_twice(core, clock, child_id, mood=2)
     (alert,) = await all_alerts(core)
     me = sender(VOLUNTEER, "en")
     acked = await router.handle_button(core.deps, me, f"v:{alert.id}:ack")
@@ -82,8 +80,7 @@ async def test_acknowledge_stops_escalation_and_contacted_closes_with_a_note(cor
 
 async def test_an_acknowledged_concern_does_not_silence_the_next_one(core, clock):
     child_id = await program_with_volunteer(core)
-    for _ in range(2):
-        await answer_checkin(core, clock, child_id, 1001, mood=3, items=(3, 3, 3))
+    await very_lonely_twice(core, clock, child_id, mood=3)
     (alert,) = [a for a in await all_alerts(core) if a.reason == "high_loneliness"]
     await router.handle_button(core.deps, sender(VOLUNTEER, "en"), f"v:{alert.id}:ack")
     before = len(alert_rows(await outbox_rows(core), VOLUNTEER))
@@ -100,9 +97,8 @@ async def test_another_volunteer_cannot_see_or_act_on_the_child(core, clock):
     child_id = await program_with_volunteer(core)
     await enrol_consented_child(core, "xiaohong", child_tg=1002, parent_tg=2002)
     await staff(core, Role.VOLUNTEER, "Zhao", OTHER_VOLUNTEER, child="xiaohong")
-    for _ in range(2):
-        await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
-    (alert,) = await all_alerts(core)
+    await very_lonely_twice(core, clock, child_id, mood=2)
+    (alert,) = [a for a in await all_alerts(core) if a.reason == "high_loneliness"]
     other = sender(OTHER_VOLUNTEER, "en")
     theirs = await router.handle_command(core.deps, other, "child", "xiaoming")
     nobody = await router.handle_command(core.deps, other, "child", "nobody")
@@ -139,8 +135,7 @@ async def test_a_case_note_keeps_its_line_breaks_and_is_escaped(core, clock):
 
 async def test_coordinator_sees_every_open_alert_urgent_first(core, clock):
     child_id = await program_with_volunteer(core)
-    for _ in range(2):
-        await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
+    await very_lonely_twice(core, clock, child_id, mood=2)
     await router.handle_command(core.deps, sender(1001), "sos", "")
     listing = await router.handle_command(core.deps, sender(COORDINATOR, "en"), "alerts", "")
     text = listing.replies[0].text
@@ -153,8 +148,7 @@ async def test_a_coordinators_caseload_shows_each_childs_own_trend(core, clock):
     """The caseload is read in a few queries for all children; each row must stay its own."""
     ming = await program_with_volunteer(core)
     hong = await enrol_consented_child(core, "xiaohong", child_tg=1002, parent_tg=2002)
-    for _ in range(3):
-        await answer_checkin(core, clock, ming, 1001, mood=2, items=(3, 3, 3))
+    await very_lonely_twice(core, clock, ming)  # an open alert: the level rule's
     await miss_checkin(core, clock, hong)
     caseload = await router.handle_command(core.deps, sender(COORDINATOR, "en"), "mychildren", "")
     text = caseload.replies[0].text
@@ -198,8 +192,7 @@ async def test_silence_retries_then_tasks_the_volunteer(core, clock):
 async def test_with_no_volunteer_the_coordinators_get_the_alert(core, clock):
     await staff(core, Role.COORDINATOR, "Li", COORDINATOR)
     child_id = await enrol_consented_child(core)
-    for _ in range(2):
-        await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
+    await very_lonely_twice(core, clock, child_id, mood=2)
     assert alert_rows(await outbox_rows(core), COORDINATOR)
 
 
@@ -207,6 +200,8 @@ async def test_a_concern_raised_at_night_waits_for_the_morning_but_urgent_does_n
     from datetime import UTC, datetime
 
     child_id = await program_with_volunteer(core)
+    for _ in range(8):  # the child's usual first: a level rule waits for it
+        await answer_checkin(core, clock, child_id, 1001, mood=4, items=(1, 1, 1))
     await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
     checkin = await next_checkin(core, clock, child_id)
     clock.set(datetime(2026, 11, 25, 14, 0, tzinfo=UTC))  # 22:00 in Shanghai: quiet hours
@@ -223,8 +218,7 @@ async def test_a_concern_raised_at_night_waits_for_the_morning_but_urgent_does_n
 
 async def test_snooze_puts_a_concern_off_and_escalate_reaches_coordinators(core, clock):
     child_id = await program_with_volunteer(core)
-    for _ in range(2):
-        await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
+    await very_lonely_twice(core, clock, child_id, mood=2)
     (alert,) = await all_alerts(core)
     me = sender(VOLUNTEER, "en")
     clock.set(alert.opened_at + timedelta(hours=20))
@@ -240,8 +234,7 @@ async def test_snooze_puts_a_concern_off_and_escalate_reaches_coordinators(core,
 
 async def test_a_forgotten_outcome_note_does_not_swallow_later_text(core, clock):
     child_id = await program_with_volunteer(core)
-    for _ in range(2):
-        await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
+    await very_lonely_twice(core, clock, child_id, mood=2)
     (alert,) = await all_alerts(core)
     me = sender(VOLUNTEER, "en")
     await router.handle_button(core.deps, me, f"v:{alert.id}:done")
@@ -254,8 +247,7 @@ async def test_a_forgotten_outcome_note_does_not_swallow_later_text(core, clock)
 
 async def test_an_over_long_outcome_note_is_refused_whole_and_still_awaited(core, clock):
     child_id = await program_with_volunteer(core)
-    for _ in range(2):
-        await answer_checkin(core, clock, child_id, 1001, mood=2, items=(3, 3, 3))
+    await very_lonely_twice(core, clock, child_id, mood=2)
     (alert,) = await all_alerts(core)
     me = sender(VOLUNTEER, "en")
     await router.handle_button(core.deps, me, f"v:{alert.id}:ack")

@@ -17,14 +17,14 @@ from tests.helpers import (
 )
 
 FLAG_LINE = "consistently lonely: consider for a peer group"
-# Score 7 or 8 of 9 with a neutral face: above the flag's median bar (7), below the bars of
-# the high-loneliness alert for a new child (8.1 twice), so only the flag can come.
+# Score 7 or 8 of 9 with a neutral face: usual 7.5, well above the flag's line (6), never the
+# high-loneliness alert (9 of 9, and only for a usually calm child), so only the flag can come.
 STEADILY_LONELY = [(3, (3, 2, 2)), (3, (3, 3, 2))]
 
 
 async def _flagged_child(core, clock) -> int:
     child_id = await program_with_volunteer(core)
-    for n in range(10):
+    for n in range(12):  # the flag needs twelve complete check-ins
         mood, items = STEADILY_LONELY[n % 2]
         await answer_checkin(core, clock, child_id, 1001, mood=mood, items=items)
     return child_id

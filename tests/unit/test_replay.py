@@ -30,11 +30,12 @@ def test_steady_child_raises_nothing():
 
 
 def test_very_lonely_twice_is_an_alert():
-    lines = [_line(0), _line(1, items=[3, 3, 3]), _line(2, items=[3, 3, 3])]
+    # eight calm check-ins first: a level rule speaks once the child's usual is known
+    lines = [_line(n) for n in range(8)] + [_line(n, items=[3, 3, 3]) for n in (8, 9)]
     alerts = list(replay(lines))
     assert {
         "child": "c1",
-        "at": json.loads(lines[2])["at"],
+        "at": json.loads(lines[9])["at"],
         "reason": "high_loneliness",
         "severity": "alert",
     } in alerts
@@ -57,7 +58,7 @@ def test_a_steadily_lonely_child_is_reported_as_flagged_once():
     assert alerts == [
         {
             "child": "c1",
-            "at": json.loads(lines[7])["at"],
+            "at": json.loads(lines[11])["at"],  # the flag needs twelve complete check-ins
             "reason": "consistently_lonely",
             "severity": "watch",
         }
@@ -65,10 +66,11 @@ def test_a_steadily_lonely_child_is_reported_as_flagged_once():
 
 
 def test_children_are_followed_separately():
-    lines = [
-        _line(0, child="a", items=[3, 3, 3]),
-        _line(0, child="b", items=[3, 3, 3]),
-        _line(1, child="a", items=[3, 3, 3]),
+    lines = [_line(n, child=child) for n in range(8) for child in "ab"]
+    lines += [
+        _line(8, child="a", items=[3, 3, 3]),
+        _line(8, child="b", items=[3, 3, 3]),
+        _line(9, child="a", items=[3, 3, 3]),
     ]
     assert [a["child"] for a in replay(lines)] == ["a"]
 

@@ -1,39 +1,38 @@
 """The per-child detector: one check-in in, a new state and any signals out.
 
 Rules, each independent (a check-in may raise several signals):
-- drift: one-sided CUSUM of the composite standardised against the child's own robust,
-  prior-shrunk, floored baseline (baseline.py); only answered check-ins move it.
-- high_loneliness: the three-item score at or above a bar on consecutive answered check-ins;
-  the bar is the child's usual score plus a margin (never below an absolute floor), the usual
-  being shrunk toward the program's, so a new child meets the program's bar (params.py).
-- low_mood: mood at or below a bar, set the same way below the child's usual mood, on
-  consecutive answered check-ins.
-- silence: consecutive missed check-ins; first a retry to the child, then a short word to the
-  carer at home, then a volunteer task.
-- consistently lonely: a standing flag, raised once per child, when its recent complete
-  check-ins are steadily high; while they are, the high-loneliness alert is held back (a
-  steadily lonely child is not a rise: alerts are about change and danger).
-Missed check-ins neither move the statistics nor break answer streaks; they only count silence.
-
-The silence steps and the flag are PLACEHOLDER rules (issue 10): fixed counts and a median over
-a fixed window (`_silence`, `_steadily_high`; numbers in params.py), there so the bot can act on
-the two signals end to end now. The new statistics replace them; the signals stay.
+- drift: has the child's own composite stepped up against its own past? A self-starting
+  CUSUM of each answer's prediction error, prewhitened with the child's own autocorrelation
+  and scaled by its own SD, the level's uncertainty included (changepoint.py). After a drift
+  alert the answers before the run are dropped: the new level is the child's usual.
+- high_loneliness: 9 of 9 on consecutive answered check-ins, for a child whose usual score
+  (from at least `level_min_answered` complete check-ins before the run) is low.
+- low_mood: the saddest face on consecutive answered check-ins, for a usually happy child.
+- silence: missed check-ins judged against the child's own answer rate (silence.py); first a
+  retry to the child, then a short word to the carer at home, then a volunteer task.
+- consistently lonely: a standing flag, raised once per child, when its usual score over the
+  recent complete check-ins is above the lonely line by more than its own standard error;
+  while it holds, the high-loneliness alert is held back (a steadily lonely child is not a
+  rise: alerts are about change and danger); drift still speaks.
+Missed check-ins neither move the statistics nor break answer streaks; they only count silence
+(and the gap the autocorrelation is taken over).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import datetime
-from statistics import median
+from datetime import UTC, datetime
+from statistics import fmean, pstdev
 
 from bot.domain.detection import silence
-from bot.domain.detection.baseline import Baseline, composite, estimate, usual_answers
+from bot.domain.detection.baseline import composite, prior_spread
+from bot.domain.detection.changepoint import Drift, cusum_step, drift, estimate_phi
 from bot.domain.detection.params import DEFAULT_PARAMS, DetectionParams
 from bot.domain.detection.signals import Observation, Reason, Severity, Signal
 from bot.domain.detection.state import DetectorState
 
-_EPS = 1e-9  # bars are compared with integer answers; keep a bar of exactly 7.0 reachable by 7
 _NEVER = 10**9  # a run length no child reaches: the rule counts but does not fire
 
 
@@ -43,18 +42,24 @@ def step(
     """Feed one check-in (in time order); returns the state to store and the signals raised."""
     if not observation.answered:
         return _silence(state, observation, params)
+    # scheduled check-ins since the last complete answer (an extra ask is not one of them)
+    gap = max(1, state.gap + state.missed_run + (0 if observation.extra else 1))
     state = silence.answered(state, observation, params)
-    base = estimate(state.history, params)  # both as they stood before this check-in
-    bars = _bars(state, params)
     signals: list[Signal] = []
-    state = _drift(state, observation, base, params, signals)
+    before = state.history  # the usual the level rules compare with: as it stood
+    if observation.loneliness is None or observation.mood is None:
+        state = replace(state, gap=gap)  # partly answered: counted as a gap, not an answer
+    else:
+        entry = (observation.loneliness, observation.mood, gap, int(observation.at.timestamp()))
+        state = replace(state, gap=0, history=(*state.history, entry)[-params.window :])
+        state = _drift(state, observation.at, params, signals)
     steady = _steadily_high(state, params)
     if steady is not None and state.flagged_at is None:
         state = replace(state, flagged_at=observation.at)
         signals.append(
             Signal(observation.at, Reason.CONSISTENTLY_LONELY, Severity.WATCH, detail=steady)
         )
-    state = _streaks(state, observation, bars, params, signals, alert_high=steady is None)
+    state = _streaks(state, observation, before, params, signals, alert_high=steady is None)
     return state, signals
 
 
@@ -81,111 +86,105 @@ def _silence(
 
 
 def _steadily_high(state: DetectorState, params: DetectionParams) -> str | None:
-    """PLACEHOLDER: the reason the child counts as consistently lonely now, or None.
-
-    The newest `lonely_flag_window` complete check-ins (the baseline history, then those of a
-    run still held out of it: together in time order) with a median score at the bar.
-    """
-    recent = [score for score, _ in (*state.history, *state.pending)][-params.lonely_flag_window :]
-    if len(recent) < params.lonely_flag_window:
+    """The reason the child counts as consistently lonely now, or None: its usual score over
+    the newest `lonely_flag_window` complete check-ins is above `lonely_flag_score` by
+    `lonely_flag_z` standard errors (its own SD; its autocorrelation leaves fewer effective
+    answers)."""
+    recent = state.history[-params.lonely_flag_window :]
+    if len(recent) < params.lonely_flag_min:
         return None
-    middle = median(recent)
-    if middle < params.lonely_flag_median - _EPS:
+    scores = [float(score) for score, *_ in recent]
+    phi = estimate_phi(scores, [gap for _, _, gap, _ in recent], params)
+    usual = fmean(scores)
+    error = pstdev(scores) / math.sqrt(len(scores) * (1 - phi) / (1 + phi))
+    if usual - params.lonely_flag_z * error <= params.lonely_flag_score:
         return None
-    return f"median score {middle:g} over the last {len(recent)} complete check-ins"
+    return f"usual score {usual:.1f} +- {error:.1f} over the last {len(scores)} complete check-ins"
 
 
 def _drift(
-    state: DetectorState,
-    obs: Observation,
-    base: Baseline,
-    params: DetectionParams,
-    signals: list[Signal],
+    state: DetectorState, at: datetime, params: DetectionParams, signals: list[Signal]
 ) -> DetectorState:
-    """One CUSUM step against the baseline as it stood before this check-in."""
-    pending = (*state.pending, *_complete(obs))
-    if base.count < params.min_answered:  # still learning the child: no statistic yet
-        return _settle(state, pending, len(pending), params)
-    # a partly answered check-in counts what it shows; the missing part is taken as usual
-    score = obs.loneliness if obs.loneliness is not None else base.loneliness
-    mood = obs.mood if obs.mood is not None else base.mood
-    value = composite(score, mood, params)
-    z = min(max((value - base.mean) / base.spread, -params.z_cap), params.z_cap)
-    up = max(0.0, state.cusum + z - params.cusum_k)
-    down = max(0.0, state.cusum_low - z - params.cusum_k)
-    since = (state.cusum_since or obs.at) if up > 0 else None
-    if up >= params.cusum_h and _cool(state, Reason.DRIFT, obs.at, params):
-        detail = f"usual {base.mean:.1f} +- {base.spread:.1f}, now {value:.0f}; cusum {up:.1f}"
-        signal = Signal(obs.at, Reason.DRIFT, Severity.ALERT, since, detail)
-        signals.append(signal)
-        state = replace(state, cusum=0.0, cusum_low=0.0, cusum_since=None)
-        return _fired(_settle(state, pending, len(pending), params), signal)
-    state = replace(state, cusum=up, cusum_low=down, cusum_since=since)
-    if up > 0 or down > 0:  # a run either way: hold its check-ins out of the baseline
-        return _settle(state, pending, len(pending) - params.hold_max, params)
-    return _settle(state, pending, len(pending), params)
-
-
-def _complete(obs: Observation) -> tuple[tuple[int, int], ...]:
-    """The (score, mood) pair of a fully answered check-in; only these enter the baseline."""
-    if obs.loneliness is None or obs.mood is None:
-        return ()
-    return ((obs.loneliness, obs.mood),)
-
-
-def _settle(
-    state: DetectorState, pending: tuple[tuple[int, int], ...], move: int, params: DetectionParams
-) -> DetectorState:
-    """Move the oldest `move` of `pending` into the baseline history; keep the rest waiting."""
-    move = max(0, move)
-    history = (*state.history, *pending[:move])[-params.window :]
-    return replace(state, history=history, pending=pending[move:])
-
-
-def _bars(state: DetectorState, params: DetectionParams) -> tuple[float, float]:
-    """The high-loneliness and low-mood bars for the next check-in, set from the child's usual
-    answers before the current runs (shrunk toward the program's usual, so a new child meets
-    the program's bars) and held to the absolute limits."""
-    score, _ = usual_answers(_before_run(state, state.high_run), params)
-    _, mood = usual_answers(_before_run(state, state.low_mood_run), params)
-    return (
-        max(params.high_score, score + params.high_margin),
-        min(params.low_mood, mood - params.low_mood_margin),
+    """The drift statistic after this complete check-in (already in the history)."""
+    history = state.history
+    if len(history) <= params.min_answered:  # still learning the child: no statistic yet
+        return state
+    values = [composite(score, mood, params) for score, mood, *_ in history]
+    gaps = [gap for _, _, gap, _ in history]
+    if params.drift_design == "cusum":
+        start = int(state.cusum_since.timestamp()) if state.cusum_since else None
+        held = sum(1 for e in history[:-1] if start is not None and e[3] >= start)
+        expected = _expected_sd(values, params)
+        moved = cusum_step(values, gaps, expected, held, params)
+        cusum = moved.advance(state.cusum, params.drift_shift)
+        since = (state.cusum_since or at) if cusum > 0 else None
+        state = replace(state, cusum=cusum, cusum_since=since)
+        if since is None:
+            return state
+        after = sum(1 for entry in history if entry[3] >= int(since.timestamp()))
+        found = Drift(cusum, after, moved.level, moved.sd, moved.phi)
+    else:
+        found = drift(values, gaps, _expected_sd(values, params), params)
+    if found.statistic < params.drift_h or not _cool(state, Reason.DRIFT, at, params):
+        return state
+    start = history[-found.after]
+    since = datetime.fromtimestamp(start[3], tz=UTC)
+    now = fmean(values[-found.after :])
+    detail = (
+        f"usual {found.level:.1f} +- {found.sd:.1f}, since then {now:.1f}; "
+        f"evidence {found.statistic:.1f}"
     )
+    state = replace(state, cusum=0.0, cusum_since=None)
+    signal = Signal(at, Reason.DRIFT, Severity.ALERT, since, detail)
+    signals.append(signal)
+    # the child's usual is now the level since the step: the answers before it are dropped
+    return _fired(replace(state, history=history[-found.after :]), signal)
 
 
-def _before_run(state: DetectorState, run: int) -> tuple[tuple[int, int], ...]:
-    """The baseline history without the current run's own check-ins (the newest `run` complete
-    check-ins, wherever they wait), so a run does not raise its own bar."""
-    kept = len(state.history) + len(state.pending) - run
-    return state.history[: max(0, min(len(state.history), kept))]
+def _expected_sd(values: list[float], params: DetectionParams) -> float:
+    return prior_spread(fmean(values), params)
+
+
+def _usual(history: tuple[tuple[int, int, int, int], ...], run: int) -> tuple[float, float] | None:
+    """Usual score and mood before the current run (its check-ins left out, so a run does not
+    move its own yardstick), or None while fewer than `level_min_answered` remain."""
+    kept = history[: max(0, len(history) - run)]
+    if not kept:
+        return None
+    return fmean(s for s, *_ in kept), fmean(m for _, m, *_ in kept)
 
 
 def _streaks(
     state: DetectorState,
     obs: Observation,
-    bars: tuple[float, float],
+    before: tuple[tuple[int, int, int, int], ...],
     params: DetectionParams,
     signals: list[Signal],
     alert_high: bool = True,
 ) -> DetectorState:
     """Level rules on consecutive answered check-ins; a check-in without the item neither
-    extends nor breaks the run. With `alert_high` False (a steadily lonely child) the
-    high-loneliness run is still counted, but raises nothing."""
-    high_bar, low_bar = bars
+    extends nor breaks the run. Only at the extremes, and only for a child whose usual answers
+    (before the run) are known and far from them. With `alert_high` False (a steadily lonely
+    child) the high-loneliness run is still counted, but raises nothing."""
+    known = len(before) >= params.level_min_answered
     if obs.loneliness is not None:
-        hit = obs.loneliness >= high_bar - _EPS
-        detail = f"score at or above {high_bar:.1f}"
-        needed = params.high_run if alert_high else _NEVER
+        usual = _usual(before, state.high_run) if known else None
+        far = usual is not None and usual[0] <= params.high_usual_max
+        hit = obs.loneliness >= params.high_score
+        needed = params.high_run if alert_high and far else _NEVER
+        detail = f"score {params.high_score} (usual {usual[0]:.1f})" if usual else ""
         state, signal = _streak(
             state, "high", hit, needed, Reason.HIGH_LONELINESS, obs.at, detail, params
         )
         signals.extend(signal)
     if obs.mood is not None:
-        hit = obs.mood <= low_bar + _EPS
-        detail = f"mood at or below {low_bar:.1f}"
+        usual = _usual(before, state.low_mood_run) if known else None
+        far = usual is not None and usual[1] >= params.low_mood_usual_min
+        hit = obs.mood <= params.low_mood
+        needed = params.low_mood_run if far else _NEVER
+        detail = f"mood {params.low_mood} (usual {usual[1]:.1f})" if usual else ""
         state, signal = _streak(
-            state, "low_mood", hit, params.low_mood_run, Reason.LOW_MOOD, obs.at, detail, params
+            state, "low_mood", hit, needed, Reason.LOW_MOOD, obs.at, detail, params
         )
         signals.extend(signal)
     return state

@@ -1,26 +1,15 @@
 """Every tunable number of the detector in one place, each with the reason for its default.
 
 Sources: DOMAIN_NOTES.md "Measures" and "Monitoring a child over time" (Hughes et al. 2004;
-CUSUM k about 0.5 SD and h 4-5, EWMA lambda 0.1-0.2, as in Montgomery's Introduction to
-Statistical Quality Control; child EMA compliance 70-78%), issue 3 ("Detection (core, no
-Telegram)"), and `bench/detector.py`, which simulates a field-like cohort and prints what these
-values reach. There are no published day-to-day norms for this scale in Chinese children, so
-the prior below is a placeholder: replace it with the program's pooled figures after a term.
-Composite units are "points": three-item loneliness score (3-9) plus inverted mood (6 - mood).
-
-What the defaults reach (`bench/detector.py --seed 20260302,11,3`: three cohorts of 400 a
-group pooled, latent AR(1) 0.15 per check-in, the world calibrated so the bench's oracle
-reproduces issue 3's "about 18 and 6"): all volunteer-facing alerts (drift, high loneliness,
-low mood) reach 9.4% of steady children a year (target <= 10%; the three cohorts alone 9.2%,
-8.0% and 11.0%: one cohort of 400 moves this share by about 1.5 points, so settings are
-compared pooled); a +1 SD rise is found after a median 22 scheduled check-ins, 86% within the
-year (target <= 20 and >= 90%); a +2 SD rise after 8 (target <= 7). The previous defaults
-(hold_max 10, a fixed prior weight) reach 22 / 86%, 9 at the same share (scratch runs
-mirroring the bench). The delay targets are not met at that false-alert share (see
-`cusum_h`); the trade-off chosen keeps the false-alert target, since volunteers who are often
-sent alerts about children who are fine stop reading them. In the harsher world (phi 0.4,
-printed as a sensitivity line) the same defaults alert 21.2% of steady children (the previous
-ones about 17%), +1 SD 20 / 88%, +2 SD 8.
+CUSUM k about 0.5 SD, Montgomery's Introduction to Statistical Quality Control; child EMA
+compliance 70-78%; day-level autocorrelation 0.2-0.5 in children's diary studies), issues 3
+and 10, and the benches: `bench/detector_threshold.py` sets the one drift threshold on standard
+noise, `bench/detector.py --grid` measures everything on 14 simulated worlds (issue 10: lag-1
+autocorrelation 0-0.45, 50-90% answered and drifting rates, item noise, children who vary
+little or a lot, near the floor and the ceiling of the scales) beside an oracle told each
+child's true mean, SD and autocorrelation. Composite units are "points": three-item loneliness
+score (3-9) plus inverted mood (6 - mood). What the defaults reach, and what was tried: see
+`drift_h` (and the README's grid table).
 """
 
 from __future__ import annotations
@@ -37,22 +26,7 @@ class DetectionParams:
     three-item score (3-9) vary by a similar number of points (bench cohort: 0.7 and 0.9), so
     equal points are close to equal standardised weights, and volunteers can read the sum."""
 
-    # --- program-wide prior (new children borrow it) -----------------------------------------
-    prior_loneliness: float = 4.6
-    """Three-item score a new child is assumed to have (3-9, "lonely" from 6, Hughes 2004;
-    14-18% of rural grade 3-6 children read as lonely, DOMAIN_NOTES; bench cohort mean)."""
-    prior_mood: float = 3.9
-    """Mood (1-5) a new child is assumed to have: most children tap a happy face most days."""
-    prior_mean_weight: float = 2.0
-    """Pseudo-check-ins the prior level counts for, for a child whose spread is `prior_spread`.
-    Children differ about as much from each other as one child does from day to day (ICC about
-    0.5), so the Bayesian weight is about 1; 2 keeps the first one or two answers from setting
-    the level alone. The weight scales with the child's own variance (spread / prior_spread,
-    squared), as Bayes' rule has it: a steady child's few answers say more about its level
-    than a changeable child's, so a child near the floor of the scales (usual composite 4-5,
-    spread 0.4-0.8) is no longer pulled up toward the program's usual 6.7, which made its
-    baseline too high and hid its rises (three cohorts pooled, hold 10, 9.5% alerted: +1 SD
-    found 86% -> 88%, delays unchanged)."""
+    # --- the child's own SD: expected by level, learnt from its answers ----------------------
     prior_spread: float = 1.65
     """Within-child SD of the composite expected away from the floor of the scales (score
     about 0.9 and mood 0.7 points, correlated; bench cohort, children with usual composite > 6)."""
@@ -61,150 +35,99 @@ class DetectionParams:
     """Expected SD near the bottom of the scales, and how fast it grows per point of usual
     level until `prior_spread`: a child who nearly always answers "hardly ever" and the happiest
     face has little room to vary (floor effect of bounded scales; fits the bench cohort)."""
-    prior_spread_weight: float = 12.0
-    """Pseudo-check-ins the expected SD counts for. A child's own SD from a few coarse answers is
-    very noisy, and an underestimated SD is what makes textbook charts alert 25-50% of steady
-    children a year (DOMAIN_NOTES)."""
-    spread_floor: float = 0.75
-    """Smallest SD used, in points (half the typical spread): a child who always answers the
-    same has SD 0, and one bad day must not count as many SDs (issue 3)."""
+    prior_spread_weight: float = 3.0
+    """Pseudo-answers the expected SD counts for beside the child's own (prewhitened) residuals.
+    A child's own SD from a few coarse answers is very noisy, and an underestimated SD is what
+    makes textbook charts alert 25-50% of steady children a year (DOMAIN_NOTES)."""
+    spread_floor: float = 0.5
+    """Smallest SD used, in points: a child who always answers the same has SD 0, and one bad
+    day must not count as many SDs (issue 3)."""
 
-    # --- baseline -----------------------------------------------------------------------------
+    # --- the child's own autocorrelation ----------------------------------------------------
+    phi_prior: float = 0.1
+    """Lag-1 autocorrelation of the composite between scheduled check-ins that a child's own
+    estimate is shrunk toward. Diary studies find 0.2-0.5 for the day-level factor; the
+    composite's is lower, as item noise and rounding do not carry over (latent 0.15 gives
+    composite 0.09-0.10 in the bench's original world)."""
+    phi_prior_weight: float = 10.0
+    """Pseudo-pairs the prior counts for: a child's own estimate from a few dozen pairs has a
+    standard error about 0.15, so it takes over after about a month of answers."""
+    phi_min: float = 0.0
+    phi_max: float = 0.6
+    """Range the estimate is held to: negative estimates are noise in a mood series, and above
+    0.6 prewhitening would discard most of each answer."""
+    phi_max_gap: int = 3
+    """Answered pairs further apart than this many scheduled check-ins are not used for phi."""
+
+    # --- the drift statistic (changepoint.py) ------------------------------------------------
     min_answered: int = 8
-    """Complete check-ins in the baseline before the CUSUM runs (about four weeks at three a
-    week, 70% answered). Earlier, a child who starts high is the absolute rule's job."""
+    """Complete check-ins before a candidate start of a rise (about four weeks at three a week,
+    70% answered): before that the level rules and the standing flag speak for a new child."""
     window: int = 100
-    """Complete check-ins kept for the baseline (about a school year at 70% answered): the
-    level's and the spread's errors shrink with every answer kept (bench)."""
-    hold_max: int = 3
-    """Check-ins of a run (the upward or downward CUSUM above zero) wait outside the baseline,
-    so a rise is not averaged into the child's "usual" before the CUSUM sees it; holding both
-    directions keeps the baseline unbiased. Beyond this many, the oldest join anyway. A short
-    hold is nearly a self-starting CUSUM (each answer joins the level at once): with a level
-    resting on 20-50 answers one risen answer moves it by 2-5% of the rise, while a long hold
-    lets the errors of a steady child's level last through a whole run. At phi 0.15 with the
-    same 9.5% of steady children alerted (scratch runs mirroring the bench, three cohorts
-    pooled): hold 0 21 / 84%, 8; 3 21 / 86%, 8; 10 22 / 88%, 9 (one cohort: hold 1, 3, 5, 7
-    and 10 give 21 / 87-89% and 8, 8, 9, 9, 10). The cost is robustness to autocorrelation:
-    at phi 0.4 a short hold alerts more steady children (19-23% against 15-19%)."""
-    mean_uncertainty: float = 2.0
-    """The SD is widened by sqrt(1 + this / (check-ins behind the level)): a level from few,
-    autocorrelated answers is itself uncertain, which matters most for new children."""
-    winsor: float = 2.5
-    """Baseline values are clipped to median +- winsor x SD before averaging: a robust mean for
-    coarse integer answers, where a plain median jumps by whole points."""
-
-    # --- one-sided CUSUM on the standardised composite ---------------------------------------
-    cusum_k: float = 0.4
-    """Reference value in SDs. The textbook choice is half the smallest rise worth finding (0.5
-    for 1 SD, DOMAIN_NOTES). Here the level is estimated from a few dozen answers, so part of a
-    +1 SD rise is hidden by the level's own error or learnt into the baseline before the CUSUM
-    reaches h; a smaller k keeps more slow rises in reach. At the same 9% of steady children
-    alerted (bench, phi 0.4), k 0.4 (h 12.75) finds 81% of +1 SD rises within the year against
-    76% with 0.5 (h 11), median delay 28 either way, for one check-in more on +2 SD rises (12
-    against 11). 0.25-0.35 find 84-86% at 12% but are slower on +2 SD rises (12-14); 0.6-0.75
-    are quicker on them (9) and miss a quarter to a third of +1 SD rises."""
-    cusum_h: float = 8.6
-    """Decision interval in SDs. 8.6 (with `hold_max` 3 and the variance-scaled prior weight)
-    keeps all volunteer-facing alerts at 9.5% of steady children a year in the calibrated
-    world (three bench cohorts pooled); the history below was measured with hold_max 10, where
-    one cohort needed 10.1 for 9%. Starting the CUSUM later (`min_answered` 16, h 8.0) reaches
-    19 / 89%, 8 at 9.8%, but only because the bench's rises start after week 8: it leaves a
-    child's first seven weeks, often those right after a parent leaves, to the level rules.
-    Where the remaining loss lies (scratch runs at phi 0.15, drift alone at 9.5%, hold 0): a
-    CUSUM told each child's true SD, with its level estimated as here, reaches 18 / 94%, 7; one
-    whose SD is learnt only from the check-ins before the rise (which no real detector can
-    know) 19 / 90%, 7; the SD as estimated here 20 / 87%, 8. So with a short hold the level's
-    error costs little and the spread's error (a few dozen coarse answers, and a rise inflating
-    it) is most of the gap. Spreads from successive differences or the moving range (robust to
-    a step), from older check-ins only, frozen after 40 or 60 answers, or held out during runs
-    did no better (20-22 / 87-88%, 7-8); neither did a run statistic deflated for the level's
-    uncertainty (the CUSUM sum over the last m check-ins divided by sqrt(1 + m/n) or 1 + m/n:
-    20-27 / 80-88%, 9), a second fast CUSUM (k 1.0) beside a self-starting one, a threshold
-    that grows for young baselines (h x (1 + a/n) or (1 + (a/n)^2)), or scoring each answer by
-    its mid-rank among the child's own answers (normal scores, no spread needed: 20-22 /
-    80-93%, 8-10 for k 0.3-0.5).
-    Textbook h 4-5 assumes independent answers and a known level; with a level estimated from
-    a few dozen answers it alerts a third or more of steady children a year. Before, 10.1 was
-    set with `bench/detector.py` in its calibrated world (phi 0.15)
-    so that all volunteer-facing alerts together (drift about 8%, the level rules below about
-    2%) stay within issue 3's 10% of steady children a year. At phi 0.4 the same h alerts 19%
-    (12.75 would keep 9% there). At phi 0.15 with the same 9-10% (bench): k 0.5 needs h 8.4
-    (+1 SD 21 / 84% found, +2 SD 9), k 0.6 h 7.4 (22 / 78%, 8), k 0.75 h 6.05 (26 / 69%, 8);
-    k 0.4 keeps the most +1 SD rises in reach. The 10% is kept: a volunteer who is often sent
-    children who are fine stops reading the alerts.
-    Also tried at phi 0.15 (same budget), none better: a short-window rule beside the CUSUM
-    (the mean standardised composite of the last 2 or 3 complete check-ins at least 2-2.5 SDs
-    over the usual) brings +2 SD to 4-6 but alone alerts 12-43% of steady children, as coarse
-    answers of low-variance children reach 2.5 SDs by chance; the level rules switched off
-    (drift alone at 9.5%: 20 / 86%, 8); hold_max 20-40, spread floor 0.5, spread prior at the
-    floor 0.3, spread prior weight 6 or 30, mean_uncertainty 0: 21-27 / 82-86%, 9-11. Most
-    +1 SD rises not found are in children who vary little (true SD 0.7-1.2 points, near the
-    floor of the scales), whose rise is about one point.
-    Earlier tuning at phi 0.4 (h 12.75, 9% alerted): the delay targets (+1 SD median <= 20 with >=
-    90% found, +2 SD <= 7) are out of reach in that world: even a CUSUM told each child's true mean
-    and SD needs about 20-21 and 7-8 check-ins at 9-10% (the k that brings +2 SD to 7 puts +1 SD at
-    21). The loss against it is the error of a level learnt from 15-50 autocorrelated answers,
-    which no prior weight, spread prior or floor, hold length, window, z cap or allowance for the
-    level's uncertainty tried in the bench recovered; weighting items and mood differently cannot
-    help much either, as the day-to-day factor they share is most of the noise.
-    Also tried against the bench at the same 9% (phi 0.4), none better than these defaults
-    (+1 SD median / found, +2 SD median): the CUSUM told the child's true mean but its own
-    estimated SD 22 / 98%, 9, and told both 21 / 99%, 9, so the level's error is nearly all the
-    loss; mood weighted 0.6 or 1.4 against the items 29 / 76-82%, 12; a reference value that
-    grows with the level's uncertainty (k 0.2-0.4 + 1-2 / sqrt(check-ins)) 29-33 / 71-79%,
-    11-12; holding runs out of the baseline for 0, 3, 6, 20, 40 or all check-ins (a frozen
-    baseline) 29-63 / 69-80%, 11-25, as a long hold lets a steady child's high run bias its
-    own baseline low; a second, fast CUSUM (k 1.0-1.25) beside this one brings +2 SD to 7 only
-    at 21-22% of steady children alerted; a change-point scan that tests the recent mean
-    against the earlier one with the uncertainty of both (no plug-in level) 63 / 57%, 12; and a
-    plain or more tightly winsorised mean, prior weights 4, spread prior weight 24-40, floor 1.0,
-    mean_uncertainty 0 or 5: 28-33 / 78-80%, 12-13."""
+    """Complete check-ins kept (about a school year at 70% answered; a kilobyte of JSON)."""
+    hold: int = 3
+    """The newest complete check-ins left out of the SD and phi estimates (not of the level,
+    which the statistic profiles out of all answers): a rise would inflate both and hide
+    itself."""
     z_cap: float = 3.0
-    """Largest step one check-in adds or removes, in SDs: one extreme day never reaches h alone,
-    and one good day does not wipe out a sustained rise."""
+    """Largest residual one check-in counts for, in own SDs: one extreme day never carries a
+    run alone."""
+    drift_shift: float = 0.6
+    """The step, in own SDs, the likelihood ratio is written for: +1 SD is the smallest rise
+    worth finding (issue 3); larger ones pass the threshold sooner anyway."""
+    drift_design: str = "cusum"
+    """"glr": the profile likelihood ratio over candidate starts (changepoint.drift); "cusum":
+    the prewhitened self-starting CUSUM (changepoint.cusum_step). Compared on the grid: see
+    `drift_h`."""
+    level_penalty: float = 1.0
+    """How much of the level's own uncertainty the statistic charges a long run for: 1 is the
+    full profile likelihood, 0 treats the level all answers imply as known."""
+    drift_h: float = 9.85
+    """Threshold of the drift CUSUM, in its own z units: set by bench/detector_threshold.py on
+    standard noise (4,000 steady children, 156 scheduled check-ins, 70% answered) so that 3% get
+    a drift alert within a year: a design choice, not tuned to any world (1,000 children: 2%
+    10.39, 3% 9.85, 5% 9.17, 10% 7.84).
+    Designs compared on the grid (tuning seed 20260302, 150 children a group on the worlds named,
+    300 for the first line; +1 SD found / ratio of median delays to the oracle's, +2 SD ratio):
+    - main's plug-in CUSUM (k 0.4, h 8.6, prior-shrunk floored spread, relative level bars),
+      all 14 worlds: steady alerted 5.7-21.3% (mean 12.9%; phi .45 21%, ceiling 20%, issue
+      cohort 19%, vary a lot 21%), +1 SD 71-95% / 1.24-1.78 (mean 1.41), +2 SD mean 1.23;
+    - the profile likelihood ratio over candidate starts (drift_design "glr", shift 1, hold 10,
+      h 5.7-6.0 from the same noise bench), original, phi .45, vary little, floor, ceiling,
+      issue cohort: alerted 5-13%, +1 SD 69-85% / 1.53-2.14, +2 SD 1.0-1.29. Profiling the
+      level out is principled but charges a long run for the level's uncertainty (its evidence
+      times n_before / (n_before + n_after)), which is where +1 SD rises are found: slower;
+      `level_penalty` 0.5 or 0 (the level before each start plugged in) only raises h (8.0,
+      39) and was not better;
+    - this CUSUM with k half a +1 SD step (shift 1.0, h 7.06): alerted 5-15%, +1 SD 70-81% /
+      mean 1.47, +2 SD mean 1.06; hold 10 (h 8.3-8.9) 1.50-1.59 and +2 SD 1.25; phi prior 0.15
+      with weight 5: unchanged; the SD from successive differences of the prewhitened
+      residuals (a rise does not inflate it) instead of their spread: +1 SD found +1-3 points;
+    - shift 0.6 (these defaults; original, phi .45, vary little, floor): alerted 6-13%, +1 SD
+      79-88% / mean 1.34, +2 SD mean 1.27: the small k keeps more +1 SD rises in reach at the
+      cost of +2 SD; spread prior weight 1 instead of 3: the same;
+    - a companion CUSUM for +2 SD (shift 2, h 3.97 at 1% alone, slow h 10.12): +2 SD mean
+      1.14 but steady alerted 11-29% (phi .45 29%): a fast CUSUM on few answers is not pivotal
+      under autocorrelation and coarse answers; rejected.
+    Held-out figures at 1,000 a group: README ("Detection")."""
 
-    # --- level rules: high loneliness and low mood on consecutive answered check-ins ---------
-    high_score: int = 7
-    """Lowest three-item score that can count as high, whatever the child's usual: 6 or more
-    is commonly read as lonely (Hughes 2004, DOMAIN_NOTES); 7 asks for more than the cut-off."""
-    high_margin: float = 3.5
-    """A score counts as high when it is at least this many points above the child's usual
-    score (shrunk toward the program's `prior_loneliness` by `level_prior_weight`) and not
-    below `high_score`. The bar is fixed from the check-ins before the run, so a run does not
-    raise its own bar. A brand-new child's bar is 4.6 + 3.5 = 8.1: two 9s in a row ("often" to
-    all three questions) alert, 7 7 and 8 8 do not. A child usually at 4.4 has bar 7.9 (8 8
-    alerts), at 5.5 bar 9, and from about 5.6 up the rule is silent: such a child was already
-    lonely at the start, its volunteer sees the trend, and a further rise is the drift rule's
-    job.
-    Trade-off (bench, phi 0.4): the old absolute rule (7 twice, at any time) alerted 39% of
-    steady children a year, the usually lonely ones again after every cooldown; the relative
-    bar with margin 3 (a new child: 8 twice) 5%, with 3.5 2%. 3.5 keeps the three
-    volunteer-facing rules within 10% together; the level rule adds little to the delays
-    (the drift CUSUM finds the same rises at a lower cost), so it is kept as a safety net."""
+    # --- level rules: only at the extremes, only once the child's usual is known ------------
+    level_min_answered: int = 8
+    """Complete check-ins before the level rules speak (the child's usual must be known)."""
+    high_score: int = 9
+    """Three-item score that counts as very lonely: "often" to all three questions."""
+    high_usual_max: float = 4.5
+    """The high-loneliness rule speaks only for a child whose usual score is at most this:
+    for such a child 9 of 9 is far outside its range (about four own SDs). A child who is
+    usually lonelier is the drift rule's (a rise) and the standing flag's (steadily lonely)."""
     high_run: int = 2
-    """Consecutive answered check-ins (with items) at or above the bar (issue 3's example)."""
-    low_mood: int = 2
-    """Highest mood that can count as low (the two sad faces), whatever the child's usual."""
-    low_mood_margin: float = 2.5
-    """Mood counts as low when it is also at least this far below the child's usual mood
-    (shrunk toward `prior_mood` like the score): for a new child (usual 3.9) and most children
-    only the saddest face counts, for a child usually at 4.5 or happier both sad faces do, and
-    a child usually below 3.5 is left to the drift rule (its low mood is its usual, and a
-    further fall moves the composite). Trade-off (bench): the old rule (mood <= 2 three times,
-    at any time) alerted 22% of steady children a year, nearly all usually sad ones; the
-    relative bar alerts under 1%. Margin 2 (both sad faces for a new child) alerts about 6%
-    with two in a row; a floor that always counts the saddest face twice costs 4 points."""
+    """Consecutive answered check-ins (with items) at the high score (issue 3's example)."""
+    low_mood: int = 1
+    """Mood that counts as low: the saddest face."""
+    low_mood_usual_min: float = 4.0
+    """The low-mood rule speaks only for a usually happy child (usual mood at least this)."""
     low_mood_run: int = 2
-    """Consecutive answered check-ins (with mood) with low mood. Two, as the bar already asks
-    for the saddest face in most children; three would wait a further check-in for little
-    saving (under 1 point of steady children)."""
-    level_prior_weight: float = 2.0
-    """Pseudo-check-ins the program's usual answers count for in the usual score and mood
-    behind the two bars: a brand-new child is held to the program's bars, and its own answers
-    take over within a few check-ins, so a child who is lonely from the start is not alerted
-    again every two weeks. A weight of 4 keeps new children on the program's bar longer and
-    alerts more usually lonely children (bench, margin 3: 8% against 5%)."""
+    """Consecutive answered check-ins (with mood) with the saddest face."""
 
     # --- silence: a run of misses against the child's own habit (silence.py) -----------------
     # `bench/silence.py --children 500 --seed 1,2` (README "Silence"; designs tried: silence.py):
@@ -260,39 +183,43 @@ class DetectionParams:
     silence_task_every: int = 6
     """While the silence goes on, the task is raised again every this many further misses."""
 
-    # --- standing flag: consistently lonely (placeholder rule) -------------------------------
-    lonely_flag_window: int = 8
-    """Latest complete check-ins the "consistently lonely" flag looks at (about four weeks at
-    three a week, 70% answered). Placeholder."""
-    lonely_flag_median: float = 7.0
-    """The flag is raised when the median three-item score of those check-ins is at least this
-    (6 or more is commonly read as lonely, Hughes 2004; 7 asks for more). Such a child is not
-    rising but steadily lonely: a peer group helps more than an alert, so the flag is shown
-    in the volunteer's and coordinators' views, once, and the repeated high-loneliness alert
-    is held back while it holds. Placeholder."""
+    # --- standing flag: consistently lonely -------------------------------------------------
+    lonely_flag_window: int = 24
+    """Latest complete check-ins the "consistently lonely" flag looks at (about eleven weeks
+    at three a week, 70% answered)."""
+    lonely_flag_min: int = 12
+    """Complete check-ins before the flag can be raised (about a month and a half)."""
+    lonely_flag_score: float = 6.0
+    """The flag is raised when the child's usual three-item score over the window is above
+    this (6 or more is commonly read as lonely, Hughes 2004) by `lonely_flag_z` standard
+    errors (its own SD and autocorrelation: n / (1 + 2 phi / (1 - phi)) effective answers).
+    Such a child is not rising but steadily lonely: a peer group helps more than an alert, so
+    the flag is shown in the volunteer's and coordinators' views, once, and the high-loneliness
+    alert is held back while it holds (drift still works: getting lonelier is a change)."""
+    lonely_flag_z: float = 1.645
+    """One-sided 95%: about one steady child in twenty at exactly 6 would be flagged."""
 
     # --- cooldowns ---------------------------------------------------------------------------
     cooldown: timedelta = timedelta(days=14)
     """After a drift, high-loneliness or low-mood signal the same reason stays quiet this long,
     so a volunteer is not sent the same news every check-in (issue 3: cooldowns)."""
 
-    @property
-    def prior_mean(self) -> float:
-        """Composite a new child is assumed to have."""
-        return self.prior_loneliness + self.mood_weight * (6 - self.prior_mood)
-
     def __post_init__(self) -> None:
         if min(self.spread_floor, self.prior_spread, self.spread_at_floor) <= 0:
             raise ValueError("spreads must be positive")
         if not 0 < self.silence_retry_cap < self.silence_carer_cap < self.silence_task_cap:
             raise ValueError("silence steps must come in order: retry, carer, task")
-        if self.lonely_flag_window < 1 or not 3 <= self.lonely_flag_median <= 9:
+        if self.lonely_flag_window < self.lonely_flag_min or self.lonely_flag_min < 2:
             raise ValueError("lonely flag out of range")
-        if self.silence_task_every < 1 or self.min_answered < 2 or self.hold_max < 0:
+        if not 3 <= self.lonely_flag_score <= 9 or self.lonely_flag_z < 0:
+            raise ValueError("lonely flag out of range")
+        if self.silence_task_every < 1 or self.min_answered < 2 or self.hold < 0:
             raise ValueError("counts out of range")
-        if self.high_run < 1 or self.low_mood_run < 1 or self.level_prior_weight <= 0:
+        if self.high_run < 1 or self.low_mood_run < 1 or self.level_min_answered < 1:
             raise ValueError("level rules out of range")
-        if self.cusum_h <= self.z_cap - self.cusum_k:
+        if not self.phi_min <= self.phi_prior <= self.phi_max < 1 or self.phi_prior_weight < 0:
+            raise ValueError("autocorrelation out of range")
+        if self.drift_h <= self.drift_shift * self.z_cap - self.drift_shift**2 / 2:
             raise ValueError("h must exceed one capped step, or one bad day could alert")
 
 

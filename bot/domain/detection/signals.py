@@ -12,23 +12,17 @@ class Severity(StrEnum):
 
     WATCH = "watch"  # the bot acts itself (a gentle retry); shown in the caseload, no push
     ALERT = "alert"  # a volunteer should look within the day (issue 3: 24 h before escalation)
-    URGENT = (
-        "urgent"  # someone may be in danger now: volunteer and coordinators, quiet hours ignored
-    )
+    URGENT = "urgent"  # someone may be in danger now: volunteer and coordinators, day or night
 
 
 class Reason(StrEnum):
-    DRIFT = "drift"  # sustained rise of the child's own composite (CUSUM)
-    HIGH_LONELINESS = "high_loneliness"  # absolute rule on the three-item score
+    DRIFT = "drift"  # sustained rise of the child's own composite (changepoint.py)
+    HIGH_LONELINESS = "high_loneliness"  # 9 of 9 twice for a usually calm child
     LOW_MOOD = "low_mood"  # several sad check-ins in a row
     SILENCE_RETRY = "silence_retry"  # first silence step: a gentle retry to the child
     SILENCE_TASK = "silence_task"  # second step: the volunteer reaches the carer or visits
-    SILENCE_CARER = (
-        "silence_carer"  # silence step between retry and task: a short word to the carer
-    )
-    CONSISTENTLY_LONELY = (
-        "consistently_lonely"  # standing flag, not an alert: consider for a peer group
-    )
+    SILENCE_CARER = "silence_carer"  # between retry and task: a short word to the carer
+    CONSISTENTLY_LONELY = "consistently_lonely"  # standing flag, not an alert: a peer group?
     CRISIS = "crisis"  # crisis words in free text (see crisis.py); never from statistics
     PLEASE_READ = "please_read"  # words the crisis screen was unsure of: a volunteer reads them
 

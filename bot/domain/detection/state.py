@@ -6,25 +6,25 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: history holds (score, mood, gap, when); no held-out run
 
 
 @dataclass(frozen=True)
 class DetectorState:
     """One child's detector memory; `to_dict` gives plain JSON types, `from_dict` reads them back.
 
-    `history` holds (loneliness score, mood) of the complete check-ins that form the baseline,
-    oldest first, at most `DetectionParams.window` of them (about a kilobyte as JSON);
-    `pending` holds those of the current run (either CUSUM above zero), kept out of the
-    baseline until the run ends or grows past `hold_max`, so a rise is not averaged into the
-    child's "usual" before the CUSUM has seen it.
+    `history` holds (loneliness score, mood, gap, when) of the complete check-ins since the
+    last drift alert, oldest first, at most `DetectionParams.window` of them (about two
+    kilobytes as JSON): `gap` is how many scheduled check-ins passed since the previous complete
+    one (1: the one just before), which the child's autocorrelation needs, and `when` its time
+    (Unix seconds), so an alert can say since when. The field `gap` counts the scheduled
+    check-ins since the last complete one up to the current silence (`missed_run` counts that).
     """
 
-    history: tuple[tuple[int, int], ...] = ()
-    pending: tuple[tuple[int, int], ...] = ()
-    cusum: float = 0.0
-    cusum_low: float = 0.0  # the downward CUSUM: only to tell when an excursion has ended
-    cusum_since: datetime | None = None  # first check-in of the current run above zero
+    history: tuple[tuple[int, int, int, int], ...] = ()
+    gap: int = 0
+    cusum: float = 0.0  # the self-starting CUSUM (drift_design "cusum" only)
+    cusum_since: datetime | None = None  # first check-in of its current run above zero
     high_run: int = 0
     high_since: datetime | None = None
     low_mood_run: int = 0
@@ -48,8 +48,8 @@ class DetectorState:
         out: dict[str, Any] = {"version": STATE_VERSION}
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name in ("history", "pending"):
-                value = [list(pair) for pair in value]
+            if f.name == "history":
+                value = [list(entry) for entry in value]
             elif f.name == "last_signal":
                 value = {reason: at.isoformat() for reason, at in sorted(value.items())}
             elif isinstance(value, datetime):
@@ -67,8 +67,8 @@ class DetectorState:
             if f.name not in data:
                 continue
             value = data[f.name]
-            if f.name in ("history", "pending"):
-                value = tuple((int(score), int(mood)) for score, mood in value)
+            if f.name == "history":
+                value = tuple(tuple(int(part) for part in entry) for entry in value)
             elif f.name == "last_signal":
                 value = {reason: datetime.fromisoformat(at) for reason, at in value.items()}
             elif f.name.endswith(("_since", "_at")) and value is not None:
