@@ -16,6 +16,7 @@ from tests.helpers import (
     COORDINATOR_TG,
     VOLUNTEER_TG,
     alert_rows,
+    answer_checkin,
     enrol_consented_child,
     next_checkin,
     outbox_rows,
@@ -164,6 +165,8 @@ async def test_a_voice_note_brings_a_quiet_notice_at_the_volunteers_good_hour(co
 
 async def test_alert_cards_show_the_words_and_log_the_look(core, clock):
     child_id = await program_with_volunteer(core)
+    for _ in range(8):  # a level rule waits for the child's usual: eight happy check-ins first
+        await answer_checkin(core, clock, child_id, CHILD_TG, mood=4, items=(1, 1, 1))
     await finish_with(core, clock, child_id, "today was <hard>", mood=1)
     await finish_with(core, clock, child_id, voice="AwACAgVoice4", mood=1)
     (card,) = alert_rows(await outbox_rows(core), VOLUNTEER_TG)
