@@ -2,12 +2,13 @@
 
 "My uncle slapped me" and a Chinese "dad hit me again" share no character, but both
 read "someone in the family - hits - me". The map (`dialogs/crisis_word_classes.yaml`,
-copied into the model file by the training script) names such classes; this module turns normalised text into the
-sequence of classes it contains, in order, and that sequence's 1..3-grams, and its ordered
-pairs a few classes apart ("parent~self": a parent, then words, then me: who did what to
-whom across "yesterday night again with a belt"), become features beside the character
-n-grams (crisis_model.features). Cross-validation preferred the pairs (worst category 0.83
--> 0.87 of urgent-or-read on the training probes). No I/O here.
+copied into the model file by the training script) names such classes; this module turns
+normalised text into the sequence of classes it contains, in order, and that sequence's
+1..3-grams, and its ordered pairs a few classes apart ("parent~self": a parent, then
+words, then me: who did what to whom across "yesterday night again with a belt"), become
+features beside the character n-grams (crisis_model.features). Cross-validation preferred
+the pairs (worst category 0.83 -> 0.87 of urgent-or-read on the training probes).
+No I/O here.
 """
 
 from __future__ import annotations
