@@ -48,7 +48,7 @@ ANSWERS = ("😢", "Often", "Often", "Often", "Skip")
 
 async def add_volunteers(core, children: int) -> None:
     now = DUE_AT
-    async with core.engine.begin() as connection:
+    async with core.deps.stores.engine.begin() as connection:
         people = [
             {
                 "id": 100_000 + n,

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 
-from bot.adapters.db import outbox_repo
 from bot.adapters.db.models import ChildProfile, Consent, Person
+from bot.adapters.db.store import Store
 from bot.bootstrap import Core
 from bot.clock import FakeClock
 from bot.config import Settings
@@ -58,7 +58,7 @@ async def enrol_children(
     seconds it took."""
     started = perf_counter()
     schedule = core.deps.settings.checkin_schedule
-    async with core.engine.begin() as connection:
+    async with core.deps.stores.engine.begin() as connection:
         for offset in range(0, len(telegram_ids), ROWS_PER_INSERT):
             ids = telegram_ids[offset : offset + ROWS_PER_INSERT]
             chunk = list(enumerate(ids, first_id + offset))
@@ -135,8 +135,8 @@ async def start_after_first_tick(bot: TongbanBot, seconds: float = 30.0) -> None
 
 
 async def outbox_pending(core: Core) -> bool:
-    async with core.deps.sessions() as session:
-        return await outbox_repo.next_due_at(session) is not None
+    async with core.deps.stores.sessions() as session:
+        return await Store(session).outbox.next_due_at() is not None
 
 
 async def tick_until_delivered(

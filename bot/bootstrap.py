@@ -8,9 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from bot.adapters.db.engine import make_engine, make_sessionmaker, migrate
+from bot.adapters.db.store import Stores
 from bot.adapters.dialog_bundle import load_dialogs
 from bot.adapters.texts import Texts
 from bot.clock import Clock, SystemClock
@@ -29,10 +27,9 @@ def shared_texts(default_locale: str, warm_up: bool = True) -> Texts:
 @dataclass
 class Core:
     deps: Deps
-    engine: AsyncEngine
 
     async def close(self) -> None:
-        await self.engine.dispose()
+        await self.deps.stores.close()
 
 
 async def build_core(
@@ -45,14 +42,9 @@ async def build_core(
     # Every data file in dialogs/, read and checked first: a malformed one stops the start with
     # the file named (before the database is touched), instead of failing a tick hours later.
     dialogs = load_dialogs()
-    engine = make_engine(settings.database_url)
-    try:
-        await migrate(engine)
-    except Exception:
-        await engine.dispose()
-        raise
+    stores = await Stores.open(settings.database_url)
     deps = Deps(
-        sessions=make_sessionmaker(engine),
+        stores=stores,
         clock=clock or SystemClock(),
         settings=settings,
         texts=shared_texts(settings.default_locale, warm_up),
@@ -64,4 +56,4 @@ async def build_core(
             settings.invite_tries_per_hour,
         ),
     )
-    return Core(deps=deps, engine=engine)
+    return Core(deps=deps)

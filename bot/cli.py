@@ -100,8 +100,8 @@ async def _invite(core: Core, args: argparse.Namespace) -> int:
         village=args.village,
         school=args.school,
     )
-    async with core.deps.sessions.begin() as session:
-        issued = await create_invite(core.deps, session, request, None)
+    async with core.deps.stores.begin() as store:
+        issued = await create_invite(core.deps, store, request, None)
     print(issued.link)
     return 0
 

@@ -105,10 +105,10 @@ async def import_roster(
 ) -> list[tuple[int, IssuedInvite]]:
     """Create every invite in one transaction; the first bad row rolls all of them back."""
     issued = []
-    async with deps.sessions.begin() as session:
+    async with deps.stores.begin() as store:
         for number, request in requests:
             try:
-                issued.append((number, await create_invite(deps, session, request, None)))
+                issued.append((number, await create_invite(deps, store, request, None)))
             except UserError as error:
                 raise RosterError(number, error) from None
     return issued

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.adapters.db.models import Checkin, Outbox
+from bot.adapters.db.store import Store
 from bot.bootstrap import Core
 from bot.domain.invites import looks_like_code
 from bot.domain.people import Role
@@ -18,8 +19,8 @@ def sender(user_id: int, language_code: str | None = "zh-hans") -> Sender:
 
 
 async def invite(core: Core, request: InviteRequest) -> str:
-    async with core.deps.sessions.begin() as session:
-        issued = await create_invite(core.deps, session, request, None)
+    async with core.deps.stores.sessions.begin() as session:
+        issued = await create_invite(core.deps, Store(session), request, None)
     code = issued.link.rsplit("=", 1)[1]
     assert looks_like_code(code)
     return code
@@ -61,7 +62,7 @@ async def enrol_consented_child(
 
 
 async def outbox_rows(core: Core) -> list[Outbox]:
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         return list((await session.scalars(select(Outbox).order_by(Outbox.id))).all())
 
 
@@ -73,7 +74,7 @@ async def durable_replies(core: Core, chat_id: int) -> list[str]:
 
 
 async def checkins_of(core: Core, child_id: int) -> list[Checkin]:
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         result = await session.scalars(
             select(Checkin).where(Checkin.child_id == child_id).order_by(Checkin.id)
         )
@@ -85,7 +86,7 @@ async def next_checkin(core: Core, clock, child_id: int) -> Checkin:
     from bot.adapters.db.models import ChildProfile
     from bot.services.due import collect_due
 
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         profile = await session.get(ChildProfile, child_id)
         due = profile.next_checkin_at
     clock.set(due)
@@ -147,7 +148,7 @@ async def program_with_volunteer(core: Core) -> int:
 async def all_alerts(core: Core) -> list:
     from bot.adapters.db.models import Alert
 
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         return list((await session.scalars(select(Alert).order_by(Alert.id))).all())
 
 

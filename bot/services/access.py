@@ -19,10 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.adapters.db import people_repo
 from bot.adapters.db.models import Person
+from bot.adapters.db.store import Store
 from bot.domain.people import LinkKind, Role
 
 
@@ -76,24 +74,24 @@ class Access:
         return self.standing == Standing.COORDINATOR
 
 
-async def standings(session: AsyncSession, person: Person, child_id: int) -> tuple[Standing, ...]:
+async def standings(store: Store, person: Person, child_id: int) -> tuple[Standing, ...]:
     """How one person stands to the child, strongest first (empty: a stranger to them)."""
     role = Role(person.role)
     if role == Role.CHILD:
         return (Standing.CHILD,) if person.id == child_id else ()
-    child = await session.get(Person, child_id)
+    child = await store.get(Person, child_id)
     if child is None or child.role != Role.CHILD:
         return ()  # no such child, or one who has left the program
     if role == Role.COORDINATOR:
         return (Standing.COORDINATOR,)
-    kinds = await people_repo.link_kinds(session, person.id, child_id)
+    kinds = await store.people.link_kinds(person.id, child_id)
     if role == Role.VOLUNTEER:
         return (Standing.VOLUNTEER,) if LinkKind.VOLUNTEER.value in kinds else ()
     return tuple(s for s in (Standing.PARENT, Standing.CARER) if s.value in kinds)
 
 
 async def act_for(
-    session: AsyncSession, people: Sequence[Person], child_id: int, right: Right
+    store: Store, people: Sequence[Person], child_id: int, right: Right
 ) -> Access | None:
     """The person on this account who may act for the child with this right, and how; None
     when nobody on it may."""
@@ -101,7 +99,7 @@ async def act_for(
     for order, person in enumerate(people):
         if not (_POSSIBLE[Role(person.role)] & right):
             continue
-        held = [s for s in await standings(session, person, child_id) if s in right]
+        held = [s for s in await standings(store, person, child_id) if s in right]
         if held:
             rank = (_STRENGTH[held[0]], order)
             if best is None or rank < best[:2]:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.adapters.db import alert_repo
 from bot.adapters.db.models import Alert, Person
+from bot.adapters.db.store import Store
 from bot.domain.actions import AlertAction, encode
 from bot.domain.alerting import AlertStatus, AlertVerb, sparkline, verb_allowed
 from bot.domain.child_words import ALERT_WORDS_SHOWN
@@ -50,7 +48,7 @@ def _buttons(deps: Deps, alert: Alert, reader: Person) -> Keyboard:
 
 async def alert_message(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     alert: Alert,
     child: Person,
     reader: Person,
@@ -59,15 +57,15 @@ async def alert_message(
     """Which child, why, since when, the recent trend, the last check-in, the child's latest
     words and a next step. Showing the words is a look at them: it is logged for the reader."""
     locale = reader.locale
-    recent = await alert_repo.recent_checkins(session, child.id, TREND_LENGTH)
+    recent = await store.alerts.recent_checkins(child.id, TREND_LENGTH)
     last = recent[-1] if recent else None
     texts = deps.dialogs.alert_texts[alert.reason]
     excerpt = alert.detail.get("excerpt")
     words = await child_words.recent_words(
-        deps, session, child.id, reader, ALERT_WORDS_SHOWN, leave_out=excerpt
+        deps, store, child.id, reader, ALERT_WORDS_SHOWN, leave_out=excerpt
     )
     if words:
-        alert_repo.log_access(session, reader.id, child.id, "alert_words", deps.clock.now())
+        store.alerts.log_access(reader.id, child.id, "alert_words", deps.clock.now())
     text = deps.texts.render(
         "alert",
         locale,

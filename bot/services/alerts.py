@@ -11,17 +11,15 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.adapters.db import alert_repo, outbox_repo, people_repo
 from bot.adapters.db.models import Alert, Person
+from bot.adapters.db.store import Store
 from bot.domain.actions import AlertAction
 from bot.domain.alerting import NOTE_LIMIT, WORDS_REASONS, AlertStatus, AlertVerb, verb_allowed
 from bot.domain.awaiting import awaited, awaiting
 from bot.domain.outgoing import Outgoing
 from bot.domain.people import LinkKind, Role
 from bot.domain.schedule import next_allowed
+from bot.domain.storage import Conflict
 from bot.services.access import CASEWORK, act_for
 from bot.services.alert_view import alert_message
 from bot.services.deps import Deps
@@ -38,27 +36,27 @@ OUTCOME_NOTE_WAIT = timedelta(hours=12)
 
 
 async def recipients(
-    session: AsyncSession, child_id: int, urgent: bool = False, escalated: bool = False
+    store: Store, child_id: int, urgent: bool = False, escalated: bool = False
 ) -> list[Person]:
     """Who hears about a child: the volunteer, or coordinators when none can be reached (and
     everyone for urgent or escalated matters)."""
-    volunteers = list(await people_repo.linked_adults(session, child_id, LinkKind.VOLUNTEER))
+    volunteers = list(await store.people.linked_adults(child_id, LinkKind.VOLUNTEER))
     volunteers = [v for v in volunteers if v.telegram_id is not None and not v.unreachable_since]
     if volunteers and not (urgent or escalated):
         return volunteers
-    coordinators = list(await people_repo.coordinators(session))
+    coordinators = list(await store.people.coordinators())
     return volunteers + [c for c in coordinators if c.id not in {v.id for v in volunteers}]
 
 
 async def notify(
-    deps: Deps, session: AsyncSession, alert: Alert, child: Person, escalated: bool = False
+    deps: Deps, store: Store, alert: Alert, child: Person, escalated: bool = False
 ) -> int:
     """Queue the alert for everyone who should read it now; returns how many were queued."""
     urgent = alert.severity == "urgent"
     now = deps.clock.now()
     queued = 0
-    for reader in await recipients(session, child.id, urgent, escalated):
-        message = await alert_message(deps, session, alert, child, reader, escalated)
+    for reader in await recipients(store, child.id, urgent, escalated):
+        message = await alert_message(deps, store, alert, child, reader, escalated)
         send_at = (
             now
             if urgent
@@ -76,7 +74,7 @@ async def notify(
                 f"{alert.detail.get('repeats', 0)}:{reader.id}"
             ),
         )
-        queued += await outbox_repo.enqueue(session, card, now)
+        queued += await store.outbox.enqueue(card, now)
     if not queued:
         log.error(
             "alert %s for child %s reached nobody: no volunteer or coordinator", alert.id, child.id
@@ -86,7 +84,7 @@ async def notify(
 
 async def raise_alert(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     child: Person,
     reason: str,
     severity: str,
@@ -102,7 +100,7 @@ async def raise_alert(
     when detection fires again (after its cooldown, so the child is still, or again, struggling).
     An acknowledgement must never silence what comes after it.
     """
-    existing = await alert_repo.open_alert(session, child.id, reason)
+    existing = await store.alerts.open_alert(child.id, reason)
     if (
         existing is not None
         and severity != "urgent"
@@ -115,7 +113,7 @@ async def raise_alert(
     if existing is not None:
         _reopen(deps, existing, since or now, detail or {}, now)
         log.info("alert %s raised again for child %s: %s", existing.id, child.id, reason)
-        return await notify(deps, session, existing, child)
+        return await notify(deps, store, existing, child)
     alert = Alert(
         child_id=child.id,
         reason=reason,
@@ -128,15 +126,14 @@ async def raise_alert(
         escalate_at=now + deps.settings.escalation_times.after(reason, severity),
     )
     try:
-        async with session.begin_nested():
-            session.add(alert)
-            await session.flush()
-    except IntegrityError:  # another message raised it a moment ago: treat as a repeat
-        if alert in session:  # the rollback usually removed it already
-            session.expunge(alert)
-        return await raise_alert(deps, session, child, reason, severity, since, detail)
+        async with store.savepoint():
+            store.add(alert)
+            await store.flush()
+    except Conflict:  # another message raised it a moment ago: treat as a repeat
+        store.forget(alert)  # the rollback usually removed it already
+        return await raise_alert(deps, store, child, reason, severity, since, detail)
     log.info("alert %s raised for child %s: %s (%s)", alert.id, child.id, reason, severity)
-    return await notify(deps, session, alert, child)
+    return await notify(deps, store, alert, child)
 
 
 def _reopen(
@@ -164,9 +161,9 @@ async def escalate_due(deps: Deps) -> int:
     """
     now = deps.clock.now()
     count = 0
-    async with deps.sessions.begin() as session:
-        for alert in await alert_repo.escalations_due(session, now, BATCH):
-            child = await session.get(Person, alert.child_id)
+    async with deps.stores.begin() as store:
+        for alert in await store.alerts.escalations_due(now, BATCH):
+            child = await store.get(Person, alert.child_id)
             if child is None:
                 continue
             if alert.severity != "urgent":
@@ -174,29 +171,27 @@ async def escalate_due(deps: Deps) -> int:
                 if morning > now:
                     alert.escalate_at = morning
                     continue
-            await _escalate(deps, session, alert, child, now)
+            await _escalate(deps, store, alert, child, now)
             count += 1
     return count
 
 
-async def _escalate(
-    deps: Deps, session: AsyncSession, alert: Alert, child: Person, now: datetime
-) -> None:
+async def _escalate(deps: Deps, store: Store, alert: Alert, child: Person, now: datetime) -> None:
     alert.escalation_level += 1
     next_step = now + deps.settings.escalation_times.after(alert.reason, alert.severity)
     alert.escalate_at = next_step if alert.escalation_level < MAX_ESCALATIONS else None
     if alert.escalate_at is None:
         log.error("alert %s: nobody acknowledged after %s steps", alert.id, MAX_ESCALATIONS)
     log.info("alert %s escalated to step %s", alert.id, alert.escalation_level)
-    await notify(deps, session, alert, child, escalated=True)
+    await notify(deps, store, alert, child, escalated=True)
 
 
 async def on_button(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: AlertAction
+    deps: Deps, store: Store, sender: Sender, people: list[Person], action: AlertAction
 ) -> Outcome:
-    alert = await session.get(Alert, action.alert_id)
-    access = await act_for(session, people, alert.child_id, CASEWORK) if alert else None
-    child = await session.get(Person, alert.child_id) if alert else None
+    alert = await store.get(Alert, action.alert_id)
+    access = await act_for(store, people, alert.child_id, CASEWORK) if alert else None
+    child = await store.get(Person, alert.child_id) if alert else None
     if alert is None or access is None or child is None:
         return Outcome.refusal()
     actor = access.person
@@ -204,14 +199,14 @@ async def on_button(
     if alert.status == AlertStatus.CLOSED:
         return Outcome(
             toast=deps.texts.label("already_noted", locale),
-            edit=await alert_message(deps, session, alert, child, actor),
+            edit=await alert_message(deps, store, alert, child, actor),
         )
     now = deps.clock.now()
     verb = AlertVerb(action.verb)
     if not verb_allowed(alert.reason, alert.severity, verb, Role(actor.role), alert.detail):
         return Outcome(
             toast=deps.texts.label("not_allowed", locale),
-            edit=await alert_message(deps, session, alert, child, actor),
+            edit=await alert_message(deps, store, alert, child, actor),
         )
     replies: list[Message] = []
     if verb in (AlertVerb.ACKNOWLEDGE, AlertVerb.CONTACTED):
@@ -226,22 +221,20 @@ async def on_button(
         )
     elif verb == AlertVerb.ESCALATE:
         alert.detail = {**alert.detail, "escalated_by": actor.id}
-        await _escalate(deps, session, alert, child, now)
+        await _escalate(deps, store, alert, child, now)
     elif verb == AlertVerb.SNOOZE:
         alert.escalate_at = now + timedelta(hours=deps.settings.alert_snooze_hours)
     log.info("alert %s: %s by person %s", alert.id, verb.value, actor.id)
-    alert_repo.log_access(session, actor.id, alert.child_id, f"alert_{verb.value}", now)
+    store.alerts.log_access(actor.id, alert.child_id, f"alert_{verb.value}", now)
     return Outcome(
         toast=deps.texts.label("noted", locale),
-        edit=await alert_message(deps, session, alert, child, actor),
+        edit=await alert_message(deps, store, alert, child, actor),
         replies=replies,
         outbox_changed=verb == AlertVerb.ESCALATE,
     )
 
 
-async def record_outcome(
-    deps: Deps, session: AsyncSession, actor: Person, text: str
-) -> Outcome | None:
+async def record_outcome(deps: Deps, store: Store, actor: Person, text: str) -> Outcome | None:
     """The note a volunteer writes after "I contacted the child": saved, and the alert closed."""
     now = deps.clock.now()
     alert_id = awaited(actor.awaiting, "outcome", now, OUTCOME_NOTE_WAIT)
@@ -253,11 +246,11 @@ async def record_outcome(
         )
         return Outcome.reply(error)
     actor.awaiting = None
-    alert = await session.get(Alert, alert_id)
+    alert = await store.get(Alert, alert_id)
     if alert is None:
         return None
-    alert_repo.add_note(session, alert.child_id, actor.id, text, now, alert.id)
-    child = await session.get(Person, alert.child_id)
+    store.alerts.add_note(alert.child_id, actor.id, text, now, alert.id)
+    child = await store.get(Person, alert.child_id)
     nickname = child.display_name if child else ""
     if alert.status != AlertStatus.ACKNOWLEDGED:
         # Reopened since "I contacted the child" (new words, a new episode) or closed already:

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.adapters.db.models import Person
+from bot.adapters.db.store import Store
 from bot.domain import actions
 from bot.services import (
     alerts,
@@ -31,7 +30,7 @@ from bot.services.deps import Deps
 from bot.services.outcome import Outcome, Sender
 from bot.services.strangers import reader_locale
 
-ButtonHandler = Callable[[Deps, AsyncSession, Sender, list[Person], Any], Awaitable[Outcome]]
+ButtonHandler = Callable[[Deps, Store, Sender, list[Person], Any], Awaitable[Outcome]]
 
 BUTTONS: dict[type, ButtonHandler] = {
     actions.CheckinAnswer: checkins.record_tap,
@@ -52,7 +51,7 @@ BUTTONS: dict[type, ButtonHandler] = {
 
 
 async def press(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], data: str | None
+    deps: Deps, store: Store, sender: Sender, people: list[Person], data: str | None
 ) -> Outcome:
     """A tap. Every refusal (garbled, forged, stale, someone else's, a stranger's) reads the
     same, in the reader's language, so nobody learns whether forged data decoded."""
@@ -61,7 +60,7 @@ async def press(
     if handler is None or not people:
         outcome = Outcome.refusal()
     else:
-        outcome = await handler(deps, session, sender, people, action)
+        outcome = await handler(deps, store, sender, people, action)
     if outcome.refused and outcome.toast is None:
         outcome.toast = deps.texts.label("button_unknown", reader_locale(sender, people))
     return outcome

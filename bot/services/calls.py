@@ -15,11 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from babel.dates import format_time, get_day_names
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.adapters.db import family_repo, outbox_repo, people_repo
 from bot.adapters.db.models import CallRecord, ContactPlan, Person
+from bot.adapters.db.store import Store
 from bot.domain.actions import CallHappened, CallProposalAnswer, encode
 from bot.domain.call_rules import (
     CallStatus,
@@ -71,16 +69,16 @@ def _call_words(schedule: WeeklySchedule, locale: str) -> dict[str, str]:
     }
 
 
-async def _may_call(session: AsyncSession, plan: ContactPlan, child: Person) -> bool:
+async def _may_call(store: Store, plan: ContactPlan, child: Person) -> bool:
     """A joined child whose consents stand, and a parent not paused for safeguarding."""
     if plan.relay_paused or child.telegram_id is None:
         return False
-    return (await people_repo.consent_state(session, child.id)).complete
+    return (await store.people.consent_state(child.id)).complete
 
 
 async def _enqueue(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     person: Person,
     kind: str,
     message: Message,
@@ -97,20 +95,20 @@ async def _enqueue(
         message=message,
         dedupe_key=dedupe_key,
     )
-    return int(await outbox_repo.enqueue(session, item, deps.clock.now()))
+    return int(await store.outbox.enqueue(item, deps.clock.now()))
 
 
 # ---- a parent proposes, shows or stops a call ---------------------------------------------
 
 
 async def call_command(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+    deps: Deps, store: Store, sender: Sender, people: list[Person], args: list[str]
 ) -> Outcome:
     """`/call [NICK] DAY HH:MM` proposes; `/call [NICK]` shows; `/call [NICK] off` stops."""
     pairs = [
         _Pair(plan, parent, child)
         for parent in people
-        for plan, child in await family_repo.plans_of_parent(session, parent.id)
+        for plan, child in await store.family.plans_of_parent(parent.id)
     ]
     if not pairs:
         raise UserError("call_no_children")
@@ -134,10 +132,10 @@ async def call_command(
     if not rest:
         return Outcome.reply(_status_text(deps, reader, [chosen]))
     if len(rest) == 1 and rest[0].casefold() == OFF:
-        return await _stop(deps, session, chosen)
+        return await _stop(deps, store, chosen)
     if len(rest) != 2:
         raise UserError("call_usage")
-    return await _propose(deps, session, chosen, rest[0], rest[1])
+    return await _propose(deps, store, chosen, rest[0], rest[1])
 
 
 def _status_text(deps: Deps, reader: Person, pairs: list[_Pair]) -> str:
@@ -157,7 +155,7 @@ def _status_text(deps: Deps, reader: Person, pairs: list[_Pair]) -> str:
     return deps.texts.render("call_status", reader.locale, rows=rows)
 
 
-async def _propose(deps: Deps, session: AsyncSession, pair: _Pair, day: str, at: str) -> Outcome:
+async def _propose(deps: Deps, store: Store, pair: _Pair, day: str, at: str) -> Outcome:
     plan, parent, child = pair.plan, pair.parent, pair.child
     try:
         schedule = parse_call_time(day, at)
@@ -165,7 +163,7 @@ async def _propose(deps: Deps, session: AsyncSession, pair: _Pair, day: str, at:
         raise UserError("call_usage") from None
     if plan.relay_paused:
         raise UserError("call_paused", child=child.display_name)
-    if not await _may_call(session, plan, child):
+    if not await _may_call(store, plan, child):
         raise UserError("call_not_yet", child=child.display_name)
     if is_blocked(schedule, deps.settings.blocked_times):
         raise UserError("call_blocked", child=child.display_name)
@@ -173,7 +171,7 @@ async def _propose(deps: Deps, session: AsyncSession, pair: _Pair, day: str, at:
     now = deps.clock.now()
     code = encode_call_time(schedule)
     asked = []
-    family = await people_repo.family_of(session, child.id)
+    family = await store.people.family_of(child.id)
     carers = [adult for adult, kind in family if kind == LinkKind.CARER.value]
     answering = [(p, p is not child) for p in (child, *carers) if _reachable(p)]
     if not answering:  # blocked the bot: the volunteer has been told; nothing would arrive
@@ -203,7 +201,7 @@ async def _propose(deps: Deps, session: AsyncSession, pair: _Pair, day: str, at:
         send_after = (
             adult_good_hour(deps, person, now) if for_carer else child_allowed(deps, person, now)
         )
-        await _enqueue(deps, session, person, "call_proposal", Message(text, buttons), send_after)
+        await _enqueue(deps, store, person, "call_proposal", Message(text, buttons), send_after)
         asked.append(person.display_name)
     first = next_occurrence(schedule, now, deps.tz_of(child.timezone))
     text = deps.texts.render(
@@ -217,11 +215,11 @@ async def _propose(deps: Deps, session: AsyncSession, pair: _Pair, day: str, at:
     return Outcome.reply(text)
 
 
-async def _stop(deps: Deps, session: AsyncSession, pair: _Pair) -> Outcome:
+async def _stop(deps: Deps, store: Store, pair: _Pair) -> Outcome:
     plan, parent, child = pair.plan, pair.parent, pair.child
     agreed = plan.call_schedule
     plan.call_schedule = plan.next_call_at = plan.call_proposal = None
-    await _cancel_upcoming(session, plan.id)
+    await _cancel_upcoming(store, plan.id)
     if agreed:
         words = _call_words(WeeklySchedule.parse(agreed), child.locale)
         text = deps.texts.render(
@@ -229,7 +227,7 @@ async def _stop(deps: Deps, session: AsyncSession, pair: _Pair) -> Outcome:
         )
         now = deps.clock.now()
         await _enqueue(
-            deps, session, child, "call_stopped", Message(text), child_allowed(deps, child, now)
+            deps, store, child, "call_stopped", Message(text), child_allowed(deps, child, now)
         )
     text = deps.texts.render(
         "call_stopped", parent.locale, child=child.display_name, for_child=False, had=bool(agreed)
@@ -237,9 +235,9 @@ async def _stop(deps: Deps, session: AsyncSession, pair: _Pair) -> Outcome:
     return Outcome.reply(text)
 
 
-async def _cancel_upcoming(session: AsyncSession, plan_id: int) -> None:
+async def _cancel_upcoming(store: Store, plan_id: int) -> None:
     """A call reminded but not yet asked about is dropped when the parent stops or moves it."""
-    upcoming = await family_repo.upcoming_call(session, plan_id)
+    upcoming = await store.family.upcoming_call(plan_id)
     if upcoming is not None:
         upcoming.status = CallStatus.CANCELLED.value
 
@@ -249,31 +247,31 @@ async def _cancel_upcoming(session: AsyncSession, plan_id: int) -> None:
 
 async def on_proposal_answer(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     sender: Sender,
     people: list[Person],
     action: CallProposalAnswer,
 ) -> Outcome:
     """The child, or a carer at home, answers for them."""
-    plan = await session.get(ContactPlan, action.plan_id)
-    access = await act_for(session, people, plan.child_id, CALL_ANSWER) if plan else None
+    plan = await store.get(ContactPlan, action.plan_id)
+    access = await act_for(store, people, plan.child_id, CALL_ANSWER) if plan else None
     schedule = decode_call_time(action.call_time)
     if plan is None or access is None or schedule is None:
         return Outcome.refusal()
     answering = access.person
     locale = answering.locale
-    child = await session.get(Person, plan.child_id)
-    parent = await session.get(Person, plan.parent_id)
+    child = await store.get(Person, plan.child_id)
+    parent = await store.get(Person, plan.parent_id)
     assert child is not None and parent is not None
-    still_open = await _may_call(session, plan, child) and await _take_proposal(
-        session, plan, schedule
+    still_open = await _may_call(store, plan, child) and await _take_proposal(
+        store, plan, schedule
     )
     if not still_open:
         text = deps.texts.render("call_answered", locale, outcome="gone")
         return Outcome(edit=Message(text), toast=_label(deps, "proposal_gone", locale))
     now = deps.clock.now()
     if action.agree:
-        await _cancel_upcoming(session, plan.id)
+        await _cancel_upcoming(store, plan.id)
         plan.call_schedule = schedule.format()
         plan.next_call_at = next_occurrence(schedule, now, deps.tz_of(child.timezone))
     parent_text = deps.texts.render(
@@ -291,7 +289,7 @@ async def on_proposal_answer(
     )
     kind = "call_agreed" if action.agree else "call_declined"
     await _enqueue(
-        deps, session, parent, kind, Message(parent_text), adult_good_hour(deps, parent, now)
+        deps, store, parent, kind, Message(parent_text), adult_good_hour(deps, parent, now)
     )
     text = deps.texts.render(
         "call_answered",
@@ -304,20 +302,12 @@ async def on_proposal_answer(
     return Outcome(edit=Message(text), toast=toast)
 
 
-async def _take_proposal(
-    session: AsyncSession, plan: ContactPlan, schedule: WeeklySchedule
-) -> bool:
+async def _take_proposal(store: Store, plan: ContactPlan, schedule: WeeklySchedule) -> bool:
     """Clear the open proposal if it is the one answered; False if it changed or was taken.
 
     A conditional update, so a child and a grandparent tapping at once decide only once.
     """
-    result = await session.execute(
-        update(ContactPlan)
-        .where(ContactPlan.id == plan.id, ContactPlan.call_proposal == schedule.format())
-        .values(call_proposal=None)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    if not await store.family.take_call_proposal(plan.id, schedule.format()):
         return False
     plan.call_proposal = None
     return True
@@ -341,8 +331,8 @@ async def _remind(deps: Deps, timing: CallTiming) -> int:
     now = deps.clock.now()
     queued = 0
     while True:
-        async with deps.sessions.begin() as session:
-            rows = await family_repo.calls_to_remind(session, now + timing.reminder_before, BATCH)
+        async with deps.stores.begin() as store:
+            rows = await store.family.calls_to_remind(now + timing.reminder_before, BATCH)
             for plan, parent, child in rows:
                 call_at = plan.next_call_at
                 assert call_at is not None
@@ -353,21 +343,21 @@ async def _remind(deps: Deps, timing: CallTiming) -> int:
                 schedule = WeeklySchedule.parse(plan.call_schedule)
                 plan.next_call_at = next_occurrence(schedule, call_at, tz)
                 too_late = now > call_at + timing.ask_after + timing.answer_within
-                if too_late or not await _may_call(session, plan, child):
+                if too_late or not await _may_call(store, plan, child):
                     continue  # the bot was down all along, or the call is off for now
-                if not await _open_record(session, plan, call_at):
+                if not await _open_record(store, plan, call_at):
                     continue
                 if now < call_at:
-                    queued += await _send_reminders(deps, session, plan, parent, child, call_at)
+                    queued += await _send_reminders(deps, store, plan, parent, child, call_at)
         if len(rows) < BATCH:
             return queued
 
 
-async def _open_record(session: AsyncSession, plan: ContactPlan, call_at: datetime) -> bool:
+async def _open_record(store: Store, plan: ContactPlan, call_at: datetime) -> bool:
     """The call's record, as upcoming; False if this occurrence was already handled."""
-    existing = await family_repo.call_at(session, plan.id, call_at)
+    existing = await store.family.call_at(plan.id, call_at)
     if existing is None:
-        session.add(
+        store.add(
             CallRecord(
                 plan_id=plan.id,
                 child_id=plan.child_id,
@@ -384,7 +374,7 @@ async def _open_record(session: AsyncSession, plan: ContactPlan, call_at: dateti
 
 async def _send_reminders(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     plan: ContactPlan,
     parent: Person,
     child: Person,
@@ -406,7 +396,7 @@ async def _send_reminders(
         ),
     )
     queued = await _enqueue(
-        deps, session, parent, "call_reminder", Message(parent_text), now, f"{key}:p"
+        deps, store, parent, "call_reminder", Message(parent_text), now, f"{key}:p"
     )
     tz = deps.tz_of(child.timezone)
     when = child_reminder_at(call_at, timing.reminder_before, tz, deps.settings.blocked_times)
@@ -419,7 +409,7 @@ async def _send_reminders(
             time=format_time(call_at, "short", tzinfo=tz, locale=child.locale),
         )
         queued += await _enqueue(
-            deps, session, child, "call_reminder", Message(child_text), max(now, when), f"{key}:c"
+            deps, store, child, "call_reminder", Message(child_text), max(now, when), f"{key}:c"
         )
     return queued
 
@@ -429,21 +419,21 @@ async def _ask(deps: Deps, timing: CallTiming) -> int:
     now = deps.clock.now()
     queued = 0
     while True:
-        async with deps.sessions.begin() as session:
-            records = await family_repo.calls_to_ask(session, now - timing.ask_after, BATCH)
+        async with deps.stores.begin() as store:
+            records = await store.family.calls_to_ask(now - timing.ask_after, BATCH)
             for record in records:
                 record.status = CallStatus.ASKED.value
-                plan = await session.get(ContactPlan, record.plan_id)
-                child = await session.get(Person, record.child_id)
-                parent = await session.get(Person, plan.parent_id) if plan else None
+                plan = await store.get(ContactPlan, record.plan_id)
+                child = await store.get(Person, record.child_id)
+                parent = await store.get(Person, plan.parent_id) if plan else None
                 if plan is None or child is None or parent is None:
                     continue
-                if not _reachable(child) or not await _may_call(session, plan, child):
+                if not _reachable(child) or not await _may_call(store, plan, child):
                     record.status = CallStatus.UNANSWERED.value
                     continue
                 queued += await _enqueue(
                     deps,
-                    session,
+                    store,
                     child,
                     "call_asked",
                     ask_message(deps, record, parent, child),
@@ -475,8 +465,8 @@ async def _close_unanswered(deps: Deps, timing: CallTiming) -> None:
     """A question the child left for the answer time closes as "no answer"."""
     before = deps.clock.now() - timing.ask_after - timing.answer_within
     while True:
-        async with deps.sessions.begin() as session:
-            records = await family_repo.calls_unanswered(session, before, BATCH)
+        async with deps.stores.begin() as store:
+            records = await store.family.calls_unanswered(before, BATCH)
             for record in records:
                 record.status = CallStatus.UNANSWERED.value
         if len(records) < BATCH:
@@ -487,27 +477,21 @@ async def _close_unanswered(deps: Deps, timing: CallTiming) -> None:
 
 
 async def on_happened(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: CallHappened
+    deps: Deps, store: Store, sender: Sender, people: list[Person], action: CallHappened
 ) -> Outcome:
-    record = await session.get(CallRecord, action.call_id)
-    access = await act_for(session, people, record.child_id, OWN) if record else None
+    record = await store.get(CallRecord, action.call_id)
+    access = await act_for(store, people, record.child_id, OWN) if record else None
     if record is None or access is None:
         return Outcome.refusal()
     child = access.person
     locale = child.locale
     status = CallStatus.HAPPENED if action.happened else CallStatus.MISSED
-    result = await session.execute(
-        update(CallRecord)
-        .where(CallRecord.id == record.id, CallRecord.status == CallStatus.ASKED.value)
-        .values(status=status.value, answered_at=deps.clock.now())
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        await session.refresh(record)
+    if not await store.family.answer_call(record.id, status, deps.clock.now()):
+        await store.refresh(record)
         text = deps.texts.render("call_thanks", locale, status=record.status, parent=None)
         return Outcome(edit=Message(text), toast=deps.texts.label("already_noted", locale))
-    plan = await session.get(ContactPlan, record.plan_id)
-    parent = await session.get(Person, plan.parent_id) if plan else None
+    plan = await store.get(ContactPlan, record.plan_id)
+    parent = await store.get(Person, plan.parent_id) if plan else None
     text = deps.texts.render(
         "call_thanks",
         locale,
@@ -521,14 +505,14 @@ async def on_happened(
 
 
 async def call_summaries(
-    deps: Deps, session: AsyncSession, child_ids: Sequence[int]
+    deps: Deps, store: Store, child_ids: Sequence[int]
 ) -> dict[int, dict[str, int] | None]:
     """How each child's agreed calls of the last four weeks went (None: there were none), for
     a whole caseload in one query."""
     since = deps.clock.now() - RECENT_CALLS
     outcomes = (CallStatus.HAPPENED.value, CallStatus.MISSED.value, CallStatus.UNANSWERED.value)
     counts = {child_id: dict.fromkeys(outcomes, 0) for child_id in child_ids}
-    for record in await family_repo.recent_calls(session, child_ids, since):
+    for record in await store.family.recent_calls(child_ids, since):
         if record.status in outcomes:  # "asked" ones still wait for the child's answer
             counts[record.child_id][record.status] += 1
     return {

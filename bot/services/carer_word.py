@@ -18,10 +18,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.adapters.db import family_repo, outbox_repo, people_repo
 from bot.adapters.db.models import Person
+from bot.adapters.db.store import Store
 from bot.domain.alerting import may_tell_carer
 from bot.domain.outgoing import Outgoing
 from bot.domain.people import LinkKind
@@ -33,19 +31,17 @@ log = logging.getLogger(__name__)
 KIND = "carer_silence"
 
 
-async def tell_carers(
-    deps: Deps, session: AsyncSession, child: Person, silence_since: datetime
-) -> int:
+async def tell_carers(deps: Deps, store: Store, child: Person, silence_since: datetime) -> int:
     """Queue the word for each carer who may hear it; returns how many were queued now."""
-    if not may_tell_carer(await family_repo.live_alerts(session, child.id)):
+    if not may_tell_carer(await store.family.live_alerts(child.id)):
         log.info("child %s silent: carer not told while a crisis or abuse alert is live", child.id)
         return 0
-    if not (await people_repo.consent_state(session, child.id)).complete:
+    if not (await store.people.consent_state(child.id)).complete:
         return 0
     now = deps.clock.now()
     queued = 0
-    for carer in await people_repo.linked_adults(session, child.id, LinkKind.CARER):
-        if not await _may_hear(session, carer, child):
+    for carer in await store.people.linked_adults(child.id, LinkKind.CARER):
+        if not await _may_hear(store, carer, child):
             continue
         text = deps.texts.render("carer_silence", carer.locale, child=child.display_name)
         word = Outgoing(
@@ -56,13 +52,13 @@ async def tell_carers(
             message=Message(text),
             dedupe_key=f"{KIND}:{child.id}:{carer.id}:{int(silence_since.timestamp())}",
         )
-        queued += await outbox_repo.enqueue(session, word, now)
+        queued += await store.outbox.enqueue(word, now)
     log.info("child %s silent since %s: %s carer(s) told", child.id, silence_since, queued)
     return queued
 
 
-async def _may_hear(session: AsyncSession, carer: Person, child: Person) -> bool:
+async def _may_hear(store: Store, carer: Person, child: Person) -> bool:
     """Joined, reachable (has not blocked the bot or left Telegram), consent not withdrawn."""
     if carer.telegram_id is None or carer.unreachable_since is not None:
         return False
-    return not await people_repo.guardian_consent_withdrawn_by(session, carer.id, child.id)
+    return not await store.people.guardian_consent_withdrawn_by(carer.id, child.id)

@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.adapters.db import alert_repo, people_repo
 from bot.adapters.db.models import ChildProfile, Person
+from bot.adapters.db.store import Store
 from bot.domain.accounts import account_reference
 from bot.domain.alerting import NOTE_LIMIT, sparkline
 from bot.domain.child_words import WORDS_SHOWN
@@ -32,41 +30,41 @@ NOTES_SHOWN = 3
 CONSENTS_SHOWN = 6
 
 
-async def _children_of(session: AsyncSession, staff: Sequence[Person]) -> list[Person]:
+async def _children_of(store: Store, staff: Sequence[Person]) -> list[Person]:
     if any(p.role == Role.COORDINATOR for p in staff):
-        return [child for child, _ in await people_repo.all_children(session)]
+        return [child for child, _ in await store.people.all_children()]
     seen: dict[int, Person] = {}
     for volunteer in staff:
-        for child in await alert_repo.caseload(session, volunteer.id):
+        for child in await store.alerts.caseload(volunteer.id):
             seen[child.id] = child
     return sorted(seen.values(), key=lambda c: c.display_name)
 
 
 async def _child_for(
-    session: AsyncSession, staff: Sequence[Person], nickname: str
+    store: Store, staff: Sequence[Person], nickname: str
 ) -> tuple[Person, Person]:
     """The child and the staff member entitled to see them; "not found" otherwise."""
-    found = await people_repo.child_by_nickname(session, nickname)
-    access = await act_for(session, staff, found[0].id, CASEWORK) if found else None
+    found = await store.people.child_by_nickname(nickname)
+    access = await act_for(store, staff, found[0].id, CASEWORK) if found else None
     if found is None or access is None:
         raise UserError("child_not_found", nickname=nickname)
     return found[0], access.person
 
 
 async def mychildren_command(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+    deps: Deps, store: Store, sender: Sender, people: list[Person], args: list[str]
 ) -> Outcome:
     reader = people[0]
     rows = []
     now = deps.clock.now()
-    children = await _children_of(session, people)
+    children = await _children_of(store, people)
     ids = [child.id for child in children]
-    recent_of = await alert_repo.recent_checkins_of(session, ids, TREND)
-    open_count = Counter(alert.child_id for alert in await alert_repo.open_alerts(session, ids))
-    calls = await call_summaries(deps, session, ids)
-    profiles = await people_repo.profiles_of(session, ids)
+    recent_of = await store.alerts.recent_checkins_of(ids, TREND)
+    open_count = Counter(alert.child_id for alert in await store.alerts.open_alerts(ids))
+    calls = await call_summaries(deps, store, ids)
+    profiles = await store.people.profiles_of(ids)
     for child in children:
-        alert_repo.log_access(session, reader.id, child.id, "view_caseload", now)
+        store.alerts.log_access(reader.id, child.id, "view_caseload", now)
         recent = recent_of[child.id]
         last = recent[-1] if recent else None
         rows.append(
@@ -87,18 +85,18 @@ async def mychildren_command(
 
 
 async def child_command(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+    deps: Deps, store: Store, sender: Sender, people: list[Person], args: list[str]
 ) -> Outcome:
     if len(args) != 1:
         raise UserError("child_usage")
-    child, actor = await _child_for(session, people, args[0])
+    child, actor = await _child_for(store, people, args[0])
     now = deps.clock.now()
-    words = await child_words.recent_words(deps, session, child.id, actor, WORDS_SHOWN)
+    words = await child_words.recent_words(deps, store, child.id, actor, WORDS_SHOWN)
     # One row per look; its name says whether the child's own words were on the screen.
-    alert_repo.log_access(
-        session, actor.id, child.id, "view_record_words" if words else "view_record", now
+    store.alerts.log_access(
+        actor.id, child.id, "view_record_words" if words else "view_record", now
     )
-    recent = await alert_repo.recent_checkins(session, child.id, TREND)
+    recent = await store.alerts.recent_checkins(child.id, TREND)
     alerts = [
         {
             "title": reason_title(deps, a.reason, actor.locale),
@@ -106,32 +104,32 @@ async def child_command(
             "urgent": a.severity == "urgent",
             "status": a.status,
         }
-        for a in await alert_repo.open_alerts(session, [child.id])
+        for a in await store.alerts.open_alerts([child.id])
     ]
     notes = [
         {"text": n.text, "at": local_time(deps, n.created_at, actor.timezone, actor.locale)}
-        for n in await alert_repo.notes(session, child.id, NOTES_SHOWN)
+        for n in await store.alerts.notes(child.id, NOTES_SHOWN)
     ]
     coordinator = any(p.role == Role.COORDINATOR for p in people)
     text = deps.texts.render(
         "child_record",
         actor.locale,
         nickname=child.display_name,
-        consents=await _consent_rows(deps, session, child, actor) if coordinator else None,
+        consents=await _consent_rows(deps, store, child, actor) if coordinator else None,
         trend=sparkline([c.score if c.status == "completed" else None for c in recent]),
         answered=sum(1 for c in recent if c.status == "completed"),
         total=len(recent),
         alerts=alerts,
         notes=notes,
         words=words,
-        calls=(await call_summaries(deps, session, [child.id]))[child.id],
-        lonely_flag=flag_date(deps, await session.get(ChildProfile, child.id), actor),
+        calls=(await call_summaries(deps, store, [child.id]))[child.id],
+        lonely_flag=flag_date(deps, await store.get(ChildProfile, child.id), actor),
     )
     return Outcome.reply(text, child_words.listen_buttons(deps, words, actor.locale))
 
 
 async def _consent_rows(
-    deps: Deps, session: AsyncSession, child: Person, reader: Person
+    deps: Deps, store: Store, child: Person, reader: Person
 ) -> dict[str, object]:
     """How, when, by whom and from which account each consent and assent was given.
 
@@ -151,36 +149,36 @@ async def _consent_rows(
             if c.withdrawn_at
             else None,
         }
-        for c in await people_repo.consents_of(session, child.id, CONSENTS_SHOWN)
+        for c in await store.people.consents_of(child.id, CONSENTS_SHOWN)
     ]
-    state = await people_repo.consent_state(session, child.id)
+    state = await store.people.consent_state(child.id)
     return {"rows": rows, "missing": [kind.value for kind in state.missing()]}
 
 
 async def note_command(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+    deps: Deps, store: Store, sender: Sender, people: list[Person], args: list[str]
 ) -> Outcome:
     if len(args) < 2:
         raise UserError("note_usage")
-    child, actor = await _child_for(session, people, args[0])
+    child, actor = await _child_for(store, people, args[0])
     text = " ".join(args[1:])
     if len(text) > NOTE_LIMIT:
         raise UserError("note_too_long", limit=NOTE_LIMIT, length=len(text))
     now = deps.clock.now()
-    alert_repo.add_note(session, child.id, actor.id, text, now)
-    alert_repo.log_access(session, actor.id, child.id, "add_note", now)
+    store.alerts.add_note(child.id, actor.id, text, now)
+    store.alerts.log_access(actor.id, child.id, "add_note", now)
     return Outcome.reply(
         deps.texts.render("note_saved", actor.locale, nickname=child.display_name)
     )
 
 
 async def alerts_command(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+    deps: Deps, store: Store, sender: Sender, people: list[Person], args: list[str]
 ) -> Outcome:
     """Open alerts: urgent first, then oldest; a volunteer sees their own children's only."""
     reader = people[0]
-    children = {c.id: c for c in await _children_of(session, people)}
-    alerts = await alert_repo.open_alerts(session, list(children))
+    children = {c.id: c for c in await _children_of(store, people)}
+    alerts = await store.alerts.open_alerts(list(children))
     rows = [
         {
             "nickname": children[a.child_id].display_name,

@@ -9,10 +9,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.adapters.db import checkin_repo, outbox_repo
 from bot.adapters.db.models import Answer, Checkin, Person
+from bot.adapters.db.store import Store
 from bot.domain.actions import CheckinAnswer
 from bot.domain.checkin_rules import (
     DONE_STEP,
@@ -37,18 +35,18 @@ WORDS_LIMIT = 4096
 
 
 async def close_checkin(
-    deps: Deps, session: AsyncSession, checkin: Checkin, status: CheckinStatus | None
+    deps: Deps, store: Store, checkin: Checkin, status: CheckinStatus | None
 ) -> None:
     """End an open check-in (missed, incomplete, or the status given) and retire its buttons.
 
     Its message is edited to a neutral "closed" note, so no live button outlasts the check-in.
     """
     if status is None:
-        status = end_status(await checkin_repo.count_answers(session, checkin.id))
+        status = end_status(await store.checkins.count_answers(checkin.id))
     checkin.status = status.value
     checkin.remind_at = None
-    await monitoring.observe(deps, session, checkin)
-    child = await session.get(Person, checkin.child_id)
+    await monitoring.observe(deps, store, checkin)
+    child = await store.get(Person, checkin.child_id)
     if child is None or child.telegram_id is None or checkin.message_id is None:
         return
     now = deps.clock.now()
@@ -63,17 +61,17 @@ async def close_checkin(
         checkin_id=checkin.id,
         dedupe_key=f"closed:{checkin.id}",
     )
-    await outbox_repo.enqueue(session, closed, now)
+    await store.outbox.enqueue(closed, now)
 
 
 async def open_checkin(
-    deps: Deps, session: AsyncSession, child: Person, kind: CheckinKind, send_at: datetime
+    deps: Deps, store: Store, child: Person, kind: CheckinKind, send_at: datetime
 ) -> Checkin:
     """Create a check-in and queue its first message; an older open one is closed first."""
     now = deps.clock.now()
-    previous = await checkin_repo.open_checkin(session, child.id)
+    previous = await store.checkins.open_checkin(child.id)
     if previous is not None:
-        await close_checkin(deps, session, previous, None)
+        await close_checkin(deps, store, previous, None)
     window = timedelta(hours=deps.settings.checkin_window_hours)
     checkin = Checkin(
         child_id=child.id,
@@ -91,8 +89,8 @@ async def open_checkin(
         ),
         chat_id=child.telegram_id,
     )
-    session.add(checkin)
-    await session.flush()
+    store.add(checkin)
+    await store.flush()
     first = Outgoing(
         person_id=child.id,
         chat_id=child.telegram_id or 0,
@@ -102,16 +100,16 @@ async def open_checkin(
         checkin_id=checkin.id,
         dedupe_key=f"checkin:{checkin.id}",
     )
-    await outbox_repo.enqueue(session, first, now)
+    await store.outbox.enqueue(first, now)
     return checkin
 
 
 async def record_tap(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: CheckinAnswer
+    deps: Deps, store: Store, sender: Sender, people: list[Person], action: CheckinAnswer
 ) -> Outcome:
     now = deps.clock.now()
-    checkin = await session.get(Checkin, action.checkin_id)
-    access = await act_for(session, people, checkin.child_id, OWN) if checkin else None
+    checkin = await store.get(Checkin, action.checkin_id)
+    access = await act_for(store, people, checkin.child_id, OWN) if checkin else None
     if checkin is None or access is None:
         # Same words for "no such check-in" and "someone else's": a forged button learns nothing.
         return Outcome.refusal()
@@ -128,19 +126,19 @@ async def record_tap(
             edit=checkin_view.closed_message(deps, locale),
         )
     next_step = form.next_step(action.step) or DONE_STEP
-    if verdict == TapVerdict.ALREADY or not await checkin_repo.advance(
-        session, checkin.id, action.step, next_step
+    if verdict == TapVerdict.ALREADY or not await store.checkins.advance(
+        checkin.id, action.step, next_step
     ):
         # Show where the check-in really is: the screen may be stale after a lost edit.
-        await session.refresh(checkin)
+        await store.refresh(checkin)
         return Outcome(
             toast=deps.texts.label("already_noted", locale),
             edit=current_screen(deps, checkin, child),
         )
     value = None if action.value == SKIP else action.value
-    session.add(Answer(checkin_id=checkin.id, question=action.step, value=value, answered_at=now))
+    store.add(Answer(checkin_id=checkin.id, question=action.step, value=value, answered_at=now))
     if next_step == DONE_STEP:
-        await _complete(deps, session, checkin, now)
+        await _complete(deps, store, checkin, now)
         edit = checkin_view.done_message(deps, child.display_name, locale)
     else:
         edit = checkin_view.step_message(deps, checkin, next_step, child)
@@ -156,9 +154,9 @@ def current_screen(deps: Deps, checkin: Checkin, child: Person) -> Message:
     return checkin_view.closed_message(deps, child.locale)
 
 
-async def _complete(deps: Deps, session: AsyncSession, checkin: Checkin, now: datetime) -> None:
-    await session.flush()
-    given = await checkin_repo.answers(session, checkin.id)
+async def _complete(deps: Deps, store: Store, checkin: Checkin, now: datetime) -> None:
+    await store.flush()
+    given = await store.checkins.answers(checkin.id)
     values = {key: a.value for key, a in given.items() if a.value is not None}
     checkin.score = checkin_view.questions(deps, checkin.kind).score(values)
     checkin.status = CheckinStatus.COMPLETED.value
@@ -166,12 +164,12 @@ async def _complete(deps: Deps, session: AsyncSession, checkin: Checkin, now: da
     checkin.completed_at = now
     checkin.remind_at = None
     log.info("checkin %s completed", checkin.id)
-    await monitoring.observe(deps, session, checkin)
+    await monitoring.observe(deps, store, checkin)
 
 
 async def record_words(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     telegram_id: int,
     text: str | None = None,
     file_id: str | None = None,
@@ -191,9 +189,9 @@ async def record_words(
     words_step = deps.questionnaire.words_step
     if words_step is None:
         return None
-    waiting = await checkin_repo.awaiting_words(session, telegram_id, words_step, now)
+    waiting = await store.checkins.awaiting_words(telegram_id, words_step, now)
     elsewhere = reply_to is not None and all(c.message_id != reply_to for c in waiting)
-    if elsewhere and await checkin_repo.open_on_message(session, telegram_id, reply_to):
+    if elsewhere and await store.checkins.open_on_message(telegram_id, reply_to):
         return None
     if len(waiting) > 1:
         waiting = [c for c in waiting if reply_to is not None and c.message_id == reply_to]
@@ -202,7 +200,7 @@ async def record_words(
     if not waiting:
         return None
     checkin = waiting[0]
-    if not await checkin_repo.advance(session, checkin.id, words_step, DONE_STEP):
+    if not await store.checkins.advance(checkin.id, words_step, DONE_STEP):
         return None
     words = Answer(
         checkin_id=checkin.id,
@@ -212,16 +210,16 @@ async def record_words(
         media_kind=(media_kind or "voice") if file_id else None,
         answered_at=now,
     )
-    session.add(words)
-    await _complete(deps, session, checkin, now)
-    child = await session.get(Person, checkin.child_id)
+    store.add(words)
+    await _complete(deps, store, checkin, now)
+    child = await store.get(Person, checkin.child_id)
     assert child is not None
     if file_id:
-        await voice_notes.tell_staff(deps, session, child, words)
+        await voice_notes.tell_staff(deps, store, child, words)
     return checkin, child
 
 
-async def words_alerted(deps: Deps, session: AsyncSession, checkin: Checkin) -> None:
+async def words_alerted(deps: Deps, store: Store, checkin: Checkin) -> None:
     """The crisis screen sent this check-in's words as an urgent alert (marked where shown)."""
     if deps.questionnaire.words_step is not None:
-        await checkin_repo.mark_crisis_alerted(session, checkin.id, deps.questionnaire.words_step)
+        await store.checkins.mark_crisis_alerted(checkin.id, deps.questionnaire.words_step)

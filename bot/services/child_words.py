@@ -12,10 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.adapters.db import checkin_repo
 from bot.adapters.db.models import Answer, Person
+from bot.adapters.db.store import Store
 from bot.domain.actions import ListenVoice, encode
 from bot.domain.child_words import kept_since, shorten
 from bot.services import program_settings
@@ -42,7 +40,7 @@ class WordsRow:
 
 async def recent_words(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     child_id: int,
     reader: Person,
     limit: int,
@@ -52,8 +50,8 @@ async def recent_words(
 
     `leave_out` is text the message shows already (a crisis alert's excerpt): not twice.
     """
-    answers = await checkin_repo.words_of(
-        session, child_id, kept_since(deps.clock.now()), limit + (1 if leave_out else 0)
+    answers = await store.checkins.words_of(
+        child_id, kept_since(deps.clock.now()), limit + (1 if leave_out else 0)
     )
     rows = [
         _row(deps, answer, reader)
@@ -91,10 +89,10 @@ async def forget_old_words(deps: Deps) -> int:
     """Once an hour, clear check-in words and voice notes past their retention (nothing is
     queued, so this returns 0 for the tick's count)."""
     now = deps.clock.now()
-    async with deps.sessions.begin() as session:
-        if not await program_settings.claim_chore(session, FORGOTTEN, FORGET_EVERY, now):
+    async with deps.stores.begin() as store:
+        if not await program_settings.claim_chore(store, FORGOTTEN, FORGET_EVERY, now):
             return 0
-        cleared = await checkin_repo.forget_words(session, kept_since(now), (LISTEN_KIND,))
+        cleared = await store.checkins.forget_words(kept_since(now), (LISTEN_KIND,))
     if cleared:
         log.info("check-in words of %s answers forgotten", cleared)
     return 0

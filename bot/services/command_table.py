@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.adapters.db.models import Person
+from bot.adapters.db.store import Store
 from bot.domain.people import Role
 from bot.services import (
     calls,
@@ -30,7 +29,7 @@ from bot.services.deps import Deps
 from bot.services.errors import UserError, error_reply
 from bot.services.outcome import Outcome, Sender
 
-Handler = Callable[[Deps, AsyncSession, Sender, list[Person], list[str]], Awaitable[Outcome]]
+Handler = Callable[[Deps, Store, Sender, list[Person], list[str]], Awaitable[Outcome]]
 
 
 @dataclass(frozen=True)
@@ -83,7 +82,7 @@ COMMANDS: dict[str, Command] = {
 
 async def run(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     sender: Sender,
     people: list[Person],
     name: str,
@@ -97,7 +96,7 @@ async def run(
         return Outcome.reply(deps.texts.render("unknown_command", locale))
     allowed = [p for p in people if Role(p.role) in command.roles]
     try:
-        async with session.begin_nested():
-            return await command.handler(deps, session, sender, allowed, command.arguments(text))
+        async with store.savepoint():
+            return await command.handler(deps, store, sender, allowed, command.arguments(text))
     except UserError as error:
         return error_reply(deps, error, locale)

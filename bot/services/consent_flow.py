@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.adapters.db import checkin_repo, people_repo
 from bot.adapters.db.models import Consent, Person
+from bot.adapters.db.store import Store
 from bot.domain.accounts import may_give_guardian_consent
 from bot.domain.actions import ChildAssent, GuardianConsent, encode
 from bot.domain.checkin_rules import CheckinStatus
@@ -53,7 +50,7 @@ def assent_request(deps: Deps, child: Person) -> Message:
 
 async def _record(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     child_id: int,
     kind: ConsentKind,
     method: ConsentMethod,
@@ -62,10 +59,10 @@ async def _record(
 ) -> None:
     """Store a consent with its provenance: who gave or recorded it, in which role, from
     which Telegram account (see `Consent`)."""
-    state = await people_repo.consent_state(session, child_id)
+    state = await store.people.consent_state(child_id)
     already = state.guardian if kind == ConsentKind.GUARDIAN else state.assent
     if not already:
-        session.add(
+        store.add(
             Consent(
                 child_id=child_id,
                 kind=kind.value,
@@ -77,16 +74,16 @@ async def _record(
                 given_at=deps.clock.now(),
             )
         )
-        await session.flush()
+        await store.flush()
 
 
-async def _status_text(deps: Deps, session: AsyncSession, child_id: int, locale: str) -> str:
+async def _status_text(deps: Deps, store: Store, child_id: int, locale: str) -> str:
     """Say what happens next: the first check-in time, or what is still missing."""
-    found = await people_repo.child_with_profile(session, child_id)
+    found = await store.people.child_with_profile(child_id)
     assert found is not None
     child, profile = found
-    when = await refresh_schedule(deps, session, child, profile)
-    state = await people_repo.consent_state(session, child_id)
+    when = await refresh_schedule(deps, store, child, profile)
+    state = await store.people.consent_state(child_id)
     first = local_time(deps, when, child.timezone, locale) if when else None
     return deps.texts.render(
         "consent_status",
@@ -100,7 +97,7 @@ async def _status_text(deps: Deps, session: AsyncSession, child_id: int, locale:
 
 async def guardian_answer(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     sender: Sender,
     people: list[Person],
     action: GuardianConsent,
@@ -110,7 +107,7 @@ async def guardian_answer(
     From an account that also holds a child the tap is refused: it could be the child's own
     (see `may_give_guardian_consent`), so the guardian is pointed to the paper form.
     """
-    access = await act_for(session, people, action.child_id, GUARDIAN)
+    access = await act_for(store, people, action.child_id, GUARDIAN)
     if access is None:
         return Outcome.refusal()
     parent, link_kind = access.person, access.standing.value
@@ -119,9 +116,9 @@ async def guardian_answer(
     if not action.agree:
         return Outcome(edit=Message(deps.texts.render("consent_declined", parent.locale)))
     await _record(
-        deps, session, action.child_id, ConsentKind.GUARDIAN, ConsentMethod.CHAT, parent, link_kind
+        deps, store, action.child_id, ConsentKind.GUARDIAN, ConsentMethod.CHAT, parent, link_kind
     )
-    text = await _status_text(deps, session, action.child_id, parent.locale)
+    text = await _status_text(deps, store, action.child_id, parent.locale)
     return Outcome(edit=Message(text), toast=deps.texts.label("noted", parent.locale))
 
 
@@ -131,62 +128,50 @@ def shared_account_notice(deps: Deps, locale: str) -> Message:
 
 
 async def child_answer(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: ChildAssent
+    deps: Deps, store: Store, sender: Sender, people: list[Person], action: ChildAssent
 ) -> Outcome:
-    access = await act_for(session, people, action.child_id, OWN)
+    access = await act_for(store, people, action.child_id, OWN)
     if access is None:
         return Outcome.refusal()
     child = access.person
     if not action.agree:
         return Outcome(edit=Message(deps.texts.render("assent_declined", child.locale)))
     await _record(
-        deps, session, child.id, ConsentKind.ASSENT, ConsentMethod.CHAT, child, Role.CHILD.value
+        deps, store, child.id, ConsentKind.ASSENT, ConsentMethod.CHAT, child, Role.CHILD.value
     )
-    text = await _status_text(deps, session, child.id, child.locale)
+    text = await _status_text(deps, store, child.id, child.locale)
     return Outcome(edit=Message(text), toast=deps.texts.label("noted", child.locale))
 
 
-async def paper_consent(
-    deps: Deps, session: AsyncSession, coordinator: Person, nickname: str
-) -> str:
+async def paper_consent(deps: Deps, store: Store, coordinator: Person, nickname: str) -> str:
     """A coordinator records the guardian's signed paper form."""
-    found = await people_repo.child_by_nickname(session, nickname)
+    found = await store.people.child_by_nickname(nickname)
     if found is None:
         raise UserError("child_not_found", nickname=nickname)
     child, _ = found
     await _record(
         deps,
-        session,
+        store,
         child.id,
         ConsentKind.GUARDIAN,
         ConsentMethod.PAPER,
         coordinator,
         Role.COORDINATOR.value,
     )
-    return await _status_text(deps, session, child.id, coordinator.locale)
+    return await _status_text(deps, store, child.id, coordinator.locale)
 
 
-async def withdraw_guardian(
-    deps: Deps, session: AsyncSession, coordinator: Person, nickname: str
-) -> str:
+async def withdraw_guardian(deps: Deps, store: Store, coordinator: Person, nickname: str) -> str:
     """The guardian withdrew consent (usually told to the social worker in person): check-ins
     stop, an open one is cancelled, and parents' messages are held from now on."""
-    found = await people_repo.child_by_nickname(session, nickname)
+    found = await store.people.child_by_nickname(nickname)
     if found is None:
         raise UserError("child_not_found", nickname=nickname)
     child, profile = found
     now = deps.clock.now()
-    await session.execute(
-        update(Consent)
-        .where(
-            Consent.child_id == child.id,
-            Consent.kind == ConsentKind.GUARDIAN.value,
-            Consent.withdrawn_at.is_(None),
-        )
-        .values(withdrawn_at=now)
-    )
-    open_one = await checkin_repo.open_checkin(session, child.id)
+    await store.people.withdraw_consents(child.id, ConsentKind.GUARDIAN, now)
+    open_one = await store.checkins.open_checkin(child.id)
     if open_one is not None:
-        await close_checkin(deps, session, open_one, CheckinStatus.CANCELLED)
-    await refresh_schedule(deps, session, child, profile)
+        await close_checkin(deps, store, open_one, CheckinStatus.CANCELLED)
+    await refresh_schedule(deps, store, child, profile)
     return deps.texts.render("consent_withdrawn", coordinator.locale, nickname=child.display_name)

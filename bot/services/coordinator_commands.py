@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.adapters.db import checkin_repo, people_repo
 from bot.adapters.db.models import Person
+from bot.adapters.db.store import Store
 from bot.domain.people import LinkKind, Role
 from bot.domain.schedule import DAY_NAMES, WeeklySchedule, schedule_conflicts
 from bot.services import consent_flow
@@ -38,10 +36,10 @@ def parse_invite_args(args: list[str]) -> InviteRequest:
 
 
 async def invite_command(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+    deps: Deps, store: Store, sender: Sender, people: list[Person], args: list[str]
 ) -> Outcome:
     coordinator = people[0]
-    issued = await create_invite(deps, session, parse_invite_args(args), coordinator.id)
+    issued = await create_invite(deps, store, parse_invite_args(args), coordinator.id)
     text = deps.texts.render(
         "invite_created",
         coordinator.locale,
@@ -54,21 +52,21 @@ async def invite_command(
 
 
 async def assign_command(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+    deps: Deps, store: Store, sender: Sender, people: list[Person], args: list[str]
 ) -> Outcome:
     if len(args) != 2:
         raise UserError("assign_usage")
     volunteer_name, nickname = args
-    volunteers = await people_repo.adult_by_name(session, Role.VOLUNTEER, volunteer_name)
+    volunteers = await store.people.adult_by_name(Role.VOLUNTEER, volunteer_name)
     if len(volunteers) != 1:
         reason = "volunteer_not_found" if not volunteers else "volunteer_ambiguous"
         raise UserError(reason, name=volunteer_name)
-    found = await people_repo.child_by_nickname(session, nickname)
+    found = await store.people.child_by_nickname(nickname)
     if found is None:
         raise UserError("child_not_found", nickname=nickname)
     child, _ = found
     now = deps.clock.now()
-    await people_repo.add_link(session, LinkKind.VOLUNTEER, volunteers[0].id, child.id, now)
+    await store.people.add_link(LinkKind.VOLUNTEER, volunteers[0].id, child.id, now)
     return Outcome.reply(
         deps.texts.render(
             "assigned",
@@ -80,21 +78,19 @@ async def assign_command(
 
 
 async def consent_command(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+    deps: Deps, store: Store, sender: Sender, people: list[Person], args: list[str]
 ) -> Outcome:
     """`/consent NICK` records a signed paper form; `/consent NICK withdraw` withdraws it."""
     if len(args) == 2 and args[1] == "withdraw":
-        return Outcome.reply(
-            await consent_flow.withdraw_guardian(deps, session, people[0], args[0])
-        )
+        return Outcome.reply(await consent_flow.withdraw_guardian(deps, store, people[0], args[0]))
     if len(args) != 1:
         raise UserError("consent_usage")
-    text = await consent_flow.paper_consent(deps, session, people[0], args[0])
+    text = await consent_flow.paper_consent(deps, store, people[0], args[0])
     return Outcome.reply(text)
 
 
 async def checkin_now_command(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+    deps: Deps, store: Store, sender: Sender, people: list[Person], args: list[str]
 ) -> Outcome:
     """Ask for a check-in now for one child or all; the tick opens them at an allowed moment.
 
@@ -105,13 +101,13 @@ async def checkin_now_command(
         raise UserError("checkin_now_usage")
     now = deps.clock.now()
     if args[0].casefold() == "all":
-        requested = await checkin_repo.request_adhoc(session, now, None)
-        total = await checkin_repo.count_children(session)
+        requested = await store.checkins.request_adhoc(now, None)
+        total = await store.checkins.count_children()
     else:
-        found = await people_repo.child_by_nickname(session, args[0])
+        found = await store.people.child_by_nickname(args[0])
         if found is None:
             raise UserError("child_not_found", nickname=args[0])
-        requested = await checkin_repo.request_adhoc(session, now, found[0].id)
+        requested = await store.checkins.request_adhoc(now, found[0].id)
         total = 1
     text = deps.texts.render(
         "checkin_now_done", people[0].locale, requested=requested, skipped=total - requested
@@ -120,12 +116,12 @@ async def checkin_now_command(
 
 
 async def schedule_command(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+    deps: Deps, store: Store, sender: Sender, people: list[Person], args: list[str]
 ) -> Outcome:
     """`/schedule NICK mon,wed,fri 17:30`: a child's own weekly check-in times."""
     if len(args) != 3:
         raise UserError("schedule_usage")
-    found = await people_repo.child_by_nickname(session, args[0])
+    found = await store.people.child_by_nickname(args[0])
     if found is None:
         raise UserError("child_not_found", nickname=args[0])
     child, profile = found
@@ -138,7 +134,7 @@ async def schedule_command(
         raise UserError("schedule_blocked", days=", ".join(DAY_NAMES[d] for d in clashes))
     profile.schedule = schedule.format()
     profile.next_checkin_at = None
-    when = await refresh_schedule(deps, session, child, profile)
+    when = await refresh_schedule(deps, store, child, profile)
     coordinator = people[0]
     text = deps.texts.render(
         "schedule_set",

@@ -16,9 +16,8 @@ import logging
 from collections.abc import Sequence
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.adapters.db.models import Person
+from bot.adapters.db.store import Store
 from bot.domain.actions import AskForHelp
 from bot.domain.alerting import crisis_alerts
 from bot.domain.awaiting import awaited, awaiting
@@ -52,7 +51,7 @@ def _hotlines(deps: Deps, locale: str) -> list[tuple[str, str]]:
 
 
 async def screen_child_text(
-    deps: Deps, session: AsyncSession, children: Sequence[Person], text: str
+    deps: Deps, store: Store, children: Sequence[Person], text: str
 ) -> Outcome | None:
     """Screen free text from a child's account; on a finding, alert and answer the child.
     None when the caller should answer as usual (nothing found, or words to read)."""
@@ -68,12 +67,12 @@ async def screen_child_text(
     if len(children) > 1:
         detail["shared_phone"] = True  # siblings on one phone: the words may be either's
     if verdict.level == PLEASE_READ:
-        await _ask_to_read(deps, session, children, verdict, detail)
+        await _ask_to_read(deps, store, children, verdict, detail)
         return None
     reached = 0
     for child in children:
         for reason in crisis_alerts(verdict.category or ""):
-            reached += await raise_alert(deps, session, child, reason, "urgent", detail=detail)
+            reached += await raise_alert(deps, store, child, reason, "urgent", detail=detail)
     log.warning("crisis path for %s child(ren): %s", len(children), verdict.category)
     _warn_if_alone(reached, children)
     return Outcome(
@@ -85,14 +84,14 @@ async def screen_child_text(
 
 async def _ask_to_read(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     children: Sequence[Person],
     verdict: Assessment,
     detail: dict[str, object],
 ) -> None:
     """The middle band: each child's volunteer is asked, not urgently, to read the words."""
     for child in children:
-        await raise_alert(deps, session, child, "please_read", "alert", detail=detail)
+        await raise_alert(deps, store, child, "please_read", "alert", detail=detail)
     log.info("words to read for %s child(ren): %s", len(children), verdict.category)
 
 
@@ -105,13 +104,11 @@ def _warn_if_alone(reached: int, children: Sequence[Person]) -> None:
         )
 
 
-async def ask_for_help(
-    deps: Deps, session: AsyncSession, child: Person, words: str = ""
-) -> Outcome:
+async def ask_for_help(deps: Deps, store: Store, child: Person, words: str = "") -> Outcome:
     """/sos or the help button: the same path, without waiting for words (any given with /sos
     go to the volunteer with the alert)."""
     detail = {"excerpt": words[:EXCERPT]} if words else None
-    reached = await raise_alert(deps, session, child, "sos", "urgent", detail=detail)
+    reached = await raise_alert(deps, store, child, "sos", "urgent", detail=detail)
     log.warning("child %s asked for help", child.id)
     _warn_if_alone(reached, [child])
     child.awaiting = awaiting("sos", child.id, deps.clock.now())
@@ -123,17 +120,17 @@ async def ask_for_help(
 
 
 async def help_button(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: AskForHelp
+    deps: Deps, store: Store, sender: Sender, people: list[Person], action: AskForHelp
 ) -> Outcome:
     """The help button on a check-in, pressed by the child it was sent to."""
-    access = await act_for(session, people, action.child_id, OWN)
+    access = await act_for(store, people, action.child_id, OWN)
     if access is None:
         return Outcome.refusal()
-    return await ask_for_help(deps, session, access.person)
+    return await ask_for_help(deps, store, access.person)
 
 
 async def words_after_help(
-    deps: Deps, session: AsyncSession, children: Sequence[Person], text: str
+    deps: Deps, store: Store, children: Sequence[Person], text: str
 ) -> Outcome | None:
     """Words a child writes soon after asking for help: screened, then sent to the volunteer
     with the alert (raised again, so it is read now), and removed from the chat."""
@@ -142,11 +139,11 @@ async def words_after_help(
         if awaited(child.awaiting, "sos", now, WORDS_AFTER_HELP_WAIT) != child.id:
             continue
         child.awaiting = awaiting("sos", child.id, now)  # a child may need several messages
-        screened = await screen_child_text(deps, session, [child], text)
+        screened = await screen_child_text(deps, store, [child], text)
         if screened is not None:
             return screened
         detail = {"excerpt": text[:EXCERPT]}
-        reached = await raise_alert(deps, session, child, "sos", "urgent", detail=detail)
+        reached = await raise_alert(deps, store, child, "sos", "urgent", detail=detail)
         _warn_if_alone(reached, [child])
         reply = deps.texts.render(
             "help_words_received",

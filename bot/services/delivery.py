@@ -10,7 +10,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.adapters.db import checkin_repo, outbox_repo
+from bot.adapters.db import outbox_repo
 from bot.adapters.db.outbox_repo import KnownId
 from bot.domain.outgoing import Delivery as Delivery
 from bot.domain.outgoing import Message, Outgoing, Verb
@@ -19,7 +19,7 @@ from bot.services import reachability, relay
 from bot.services.deps import Deps
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
+    from bot.adapters.db.store import Store
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 20  # network failures only; with back-off capped at 10 min, about 2.5 hours
@@ -28,15 +28,15 @@ MESSAGE_KINDS_THAT_MOVE_A_CHECKIN = ("checkin", "reminder")
 
 async def claim(deps: Deps, limit: int, known: KnownId | None = None) -> list[Delivery]:
     """Lease due messages; `known` tells the highest message id the channel saw in a chat."""
-    async with deps.sessions.begin() as session:
-        return await outbox_repo.claim_due(session, deps.clock.now(), limit, known)
+    async with deps.stores.begin() as store:
+        return await store.outbox.claim_due(deps.clock.now(), limit, known)
 
 
 async def keep_leases(deps: Deps, outbox_ids: list[int]) -> None:
     """Renew the lease of messages still being sent, so nobody else claims them."""
     until = deps.clock.now() + outbox_repo.LEASE
-    async with deps.sessions.begin() as session:
-        await outbox_repo.extend_leases(session, outbox_ids, until)
+    async with deps.stores.begin() as store:
+        await store.outbox.extend_leases(outbox_ids, until)
 
 
 async def record_message_id(deps: Deps, item: Delivery, message_id: int) -> None:
@@ -44,8 +44,8 @@ async def record_message_id(deps: Deps, item: Delivery, message_id: int) -> None
 
     A crash after this re-claims the message and records it without sending it again.
     """
-    async with deps.sessions.begin() as session:
-        await outbox_repo.record_message_id(session, item.outbox_id, message_id)
+    async with deps.stores.begin() as store:
+        await store.outbox.record_message_id(item.outbox_id, message_id)
 
 
 async def delivered(deps: Deps, item: Delivery, message_id: int | None) -> None:
@@ -56,23 +56,23 @@ async def delivered(deps: Deps, item: Delivery, message_id: int | None) -> None:
     """
     now = deps.clock.now()
     sent = item.outgoing
-    async with deps.sessions.begin() as session:
-        await outbox_repo.mark_sent(session, item.outbox_id, message_id, now)
+    async with deps.stores.begin() as store:
+        await store.outbox.mark_sent(item.outbox_id, message_id, now)
         if sent.relay_id is not None:
-            await relay.on_delivered(deps, session, sent.relay_id, message_id)
+            await relay.on_delivered(deps, store, sent.relay_id, message_id)
         if message_id is None:
             return
         if sent.fades_later:
-            await _queue_fade(deps, session, item, message_id)
+            await _queue_fade(deps, store, item, message_id)
         if sent.checkin_id is None or sent.kind not in MESSAGE_KINDS_THAT_MOVE_A_CHECKIN:
             return
-        previous = await checkin_repo.move_to_message(session, sent.checkin_id, message_id)
+        previous = await store.checkins.move_to_message(sent.checkin_id, message_id)
         if item.message_id is None and may_have_gone_out(item.attempts, item.floor_message_id):
-            await _disarm_strays(deps, session, item, message_id)
+            await _disarm_strays(deps, store, item, message_id)
         if previous is not None and previous != message_id:
             key = f"retire:{sent.chat_id}:{previous}"
             retire = _follow_up(sent, "retire_copy", Verb.DELETE, previous, key, now)
-            await outbox_repo.enqueue(session, retire, now)
+            await store.outbox.enqueue(retire, now)
 
 
 def _follow_up(
@@ -97,7 +97,7 @@ def _follow_up(
     )
 
 
-async def _queue_fade(deps: Deps, session: AsyncSession, item: Delivery, message_id: int) -> None:
+async def _queue_fade(deps: Deps, store: Store, item: Delivery, message_id: int) -> None:
     """Edit the message to its neutral form after a while: on a shared phone nothing of a
     crisis should wait in the chat for the adult who owns the phone."""
     now = deps.clock.now()
@@ -106,14 +106,12 @@ async def _queue_fade(deps: Deps, session: AsyncSession, item: Delivery, message
     later = now + timedelta(minutes=deps.settings.crisis_reply_fade_minutes)
     fade = Message(sent.message.fades_to)
     key = f"fade:{item.outbox_id}"
-    await outbox_repo.enqueue(
-        session, _follow_up(sent, "fade", Verb.EDIT, message_id, key, later, fade), now
+    await store.outbox.enqueue(
+        _follow_up(sent, "fade", Verb.EDIT, message_id, key, later, fade), now
     )
 
 
-async def _disarm_strays(
-    deps: Deps, session: AsyncSession, item: Delivery, message_id: int
-) -> None:
+async def _disarm_strays(deps: Deps, store: Store, item: Delivery, message_id: int) -> None:
     """Queue removing the buttons of copies an earlier, unrecorded attempt may have sent.
 
     Only the keyboard goes: an id that is the child's own message is refused by Telegram, and
@@ -121,12 +119,12 @@ async def _disarm_strays(
     """
     floor = item.floor_message_id
     assert floor is not None
-    recorded = await outbox_repo.recorded_between(session, item.chat_id, floor, message_id)
+    recorded = await store.outbox.recorded_between(item.chat_id, floor, message_id)
     now = deps.clock.now()
     for stray in stray_candidates(floor, message_id, recorded):
         key = f"strip:{item.chat_id}:{stray}"
         strip = _follow_up(item.outgoing, "retire_copy", Verb.STRIP_BUTTONS, stray, key, now)
-        await outbox_repo.enqueue(session, strip, now)
+        await store.outbox.enqueue(strip, now)
 
 
 async def retry_later(
@@ -137,27 +135,27 @@ async def retry_later(
     A rate limit (`counts=False`) only delays a message, however often it happens; network
     failures give up after MAX_ATTEMPTS so a message that can never go out stops being tried.
     """
-    async with deps.sessions.begin() as session:
+    async with deps.stores.begin() as store:
         if counts and item.attempts >= MAX_ATTEMPTS:
             log.error(
                 "outbox %s given up after %s attempts: %s", item.outbox_id, item.attempts, error
             )
-            await outbox_repo.mark_failed(session, item.outbox_id, error)
+            await store.outbox.mark_failed(item.outbox_id, error)
             if item.outgoing.relay_id is not None:
-                await relay.on_failed(deps, session, item.outgoing.relay_id, blocked=False)
+                await relay.on_failed(deps, store, item.outgoing.relay_id, blocked=False)
             return
         when = deps.clock.now() + timedelta(seconds=delay_seconds)
-        await outbox_repo.mark_retry(session, item.outbox_id, when, error, refund=not counts)
+        await store.outbox.mark_retry(item.outbox_id, when, error, refund=not counts)
 
 
 async def undeliverable(deps: Deps, item: Delivery, error: str, blocked: bool) -> None:
     """A final failure: the person blocked the bot, or Telegram rejected the message itself."""
-    async with deps.sessions.begin() as session:
-        await outbox_repo.mark_failed(session, item.outbox_id, error)
+    async with deps.stores.begin() as store:
+        await store.outbox.mark_failed(item.outbox_id, error)
         if item.outgoing.relay_id is not None:
-            await relay.on_failed(deps, session, item.outgoing.relay_id, blocked)
+            await relay.on_failed(deps, store, item.outgoing.relay_id, blocked)
         if blocked:
-            await reachability.became_unreachable(deps, session, item.chat_id, deps.clock.now())
+            await reachability.became_unreachable(deps, store, item.chat_id, deps.clock.now())
     log.warning("outbox %s (%s) not delivered: %s", item.outbox_id, item.kind, error)
 
 

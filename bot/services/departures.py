@@ -17,10 +17,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.adapters.db import checkin_repo, people_repo, visit_repo
 from bot.adapters.db.models import ChildProfile, FollowUp, Person, Visit
+from bot.adapters.db.store import Store
 from bot.domain.checkin_rules import CheckinKind
 from bot.domain.consent import may_check_in
 from bot.domain.contact import FollowUpKind, follow_up_days, visit_problem
@@ -59,7 +58,7 @@ def _parse_date(text: str) -> date:
 
 
 async def visit_command(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+    deps: Deps, store: Store, sender: Sender, people: list[Person], args: list[str]
 ) -> Outcome:
     """`/visit [NICK] YYYY-MM-DD YYYY-MM-DD`: a parent for their own child (the nickname may be
     left out when they have one), a coordinator for any child."""
@@ -68,33 +67,33 @@ async def visit_command(
     if len(args) not in (2, 3) or (staff and len(args) != 3):
         raise UserError("visit_usage")
     if staff:
-        found = await people_repo.child_by_nickname(session, args[0])
+        found = await store.people.child_by_nickname(args[0])
         if found is None:
             raise UserError("child_not_found", nickname=args[0])
         child, profile = found
         parent_id = None
     else:
-        child, profile, parent_id = await _family_child(session, people, args)
+        child, profile, parent_id = await _family_child(store, people, args)
     starts_on, ends_on = _parse_date(args[-2]), _parse_date(args[-1])
     today = deps.clock.now().astimezone(deps.tz_of(child.timezone)).date()
     problem = visit_problem(starts_on, ends_on, today)
     if problem is not None:
         raise UserError(problem)
     visit, updated = await record_visit(
-        deps, session, child, profile, starts_on, ends_on, parent_id, reader.id
+        deps, store, child, profile, starts_on, ends_on, parent_id, reader.id
     )
-    follow_ups = await visit_repo.follow_ups_of(session, visit.id)
+    follow_ups = await store.visits.follow_ups_of(visit.id)
     return Outcome.reply(_recorded_text(deps, reader, child, visit, follow_ups, updated))
 
 
 async def _family_child(
-    session: AsyncSession, parents: list[Person], args: list[str]
+    store: Store, parents: list[Person], args: list[str]
 ) -> tuple[Person, ChildProfile, int | None]:
     """The parent's own child named in args (or their only one), and the parent's id when
     they are the child's parent (a carer records for the parents: all of them are nudged)."""
     children: dict[int, Person] = {}
     for parent in parents:
-        for child in await people_repo.family_children(session, parent.id):
+        for child in await store.people.family_children(parent.id):
             children[child.id] = child
     if len(args) == 3:
         key = nickname_key(args[0])
@@ -109,15 +108,15 @@ async def _family_child(
         raise UserError(
             "visit_which_child", children=", ".join(names), example=names[0] if names else ""
         )
-    found = await people_repo.child_with_profile(session, child.id)
+    found = await store.people.child_with_profile(child.id)
     assert found is not None
-    as_parent = await act_for(session, parents, child.id, FAR_PARENT)
+    as_parent = await act_for(store, parents, child.id, FAR_PARENT)
     return found[0], found[1], as_parent.person.id if as_parent else None
 
 
 async def record_visit(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     child: Person,
     profile: ChildProfile,
     starts_on: date,
@@ -128,7 +127,7 @@ async def record_visit(
     """Store the stay and its follow-ups; returns the visit and whether an earlier record of the
     same stay (dates overlapping) was updated rather than a new one made."""
     now = deps.clock.now()
-    visit = await visit_repo.overlapping_visit(session, child.id, starts_on, ends_on)
+    visit = await store.visits.overlapping_visit(child.id, starts_on, ends_on)
     updated = visit is not None
     if visit is None:
         visit = Visit(
@@ -139,23 +138,23 @@ async def record_visit(
             recorded_by=recorded_by,
             created_at=now,
         )
-        session.add(visit)
-        await session.flush()
+        store.add(visit)
+        await store.flush()
     elif (visit.starts_on, visit.ends_on) != (starts_on, ends_on):
         visit.starts_on, visit.ends_on = starts_on, ends_on
-        await visit_repo.drop_pending(session, visit.id)  # remade below for the new dates
-    existing = await visit_repo.follow_ups_of(session, visit.id)
+        await store.visits.drop_pending(visit.id)  # remade below for the new dates
+    existing = await store.visits.follow_ups_of(visit.id)
     adult_ids = {f.person_id for f in existing if f.kind == FollowUpKind.NUDGE}
     for known in (parent_id, visit.parent_id):
         if known is not None:
             adult_ids.add(known)
     if not adult_ids:  # recorded by a coordinator or a carer: every parent of the child
-        adults = await people_repo.linked_adults(session, child.id, LinkKind.PARENT)
+        adults = await store.people.linked_adults(child.id, LinkKind.PARENT)
         adult_ids = {adult.id for adult in adults}
     people = {child.id: child}
     planned = _child_follow_ups(deps, child, profile, visit, now)
     for adult_id in sorted(adult_ids):
-        adult = await session.get(Person, adult_id)
+        adult = await store.get(Person, adult_id)
         if adult is not None:
             people[adult.id] = adult
             planned += _parent_follow_ups(deps, adult, child, visit, now)
@@ -176,10 +175,10 @@ async def record_visit(
             (follow_up.person_id, follow_up.kind, day),
         }
         if not keys & have:
-            session.add(follow_up)
+            store.add(follow_up)
             have |= keys
             added += 1
-    await session.flush()
+    await store.flush()
     log.info("visit %s of child %s recorded (%s follow-ups added)", visit.id, child.id, added)
     return visit, updated
 
@@ -244,15 +243,13 @@ def _utc(moment: datetime) -> datetime:
 
 
 async def retime_parent_follow_ups(
-    deps: Deps, session: AsyncSession, parent: Person, old_tz: ZoneInfo
+    deps: Deps, store: Store, parent: Person, old_tz: ZoneInfo
 ) -> None:
     """After a parent changed timezone or working hours: their pending extra nudges move to the
     same day's good hour on their new clock."""
-    pending = await visit_repo.pending_for(
-        session, parent.id, FollowUpKind.NUDGE.value, deps.clock.now()
-    )
+    pending = await store.visits.pending_for(parent.id, FollowUpKind.NUDGE.value, deps.clock.now())
     for follow_up in pending:
-        visit = await session.get(Visit, follow_up.visit_id)
+        visit = await store.get(Visit, follow_up.visit_id)
         if visit is None:
             continue
         # The schedule's day it was for (a late good hour may have pushed it past midnight).
@@ -300,23 +297,21 @@ async def collect_follow_ups(deps: Deps) -> int:
     now = deps.clock.now()
     queued = 0
     while True:
-        async with deps.sessions.begin() as session:
-            rows = await visit_repo.follow_ups_due(session, now, now - LOOK_BACK, BATCH)
+        async with deps.stores.begin() as store:
+            rows = await store.visits.follow_ups_due(now, now - LOOK_BACK, BATCH)
             for follow_up in rows:
                 if follow_up.kind == FollowUpKind.CHECKIN:
-                    queued += await _extra_checkin(deps, session, follow_up, now)
+                    queued += await _extra_checkin(deps, store, follow_up, now)
                 else:
-                    queued += await _extra_nudge(deps, session, follow_up, now)
+                    queued += await _extra_nudge(deps, store, follow_up, now)
         if len(rows) < BATCH:
             return queued
 
 
-async def _extra_checkin(
-    deps: Deps, session: AsyncSession, follow_up: FollowUp, now: datetime
-) -> int:
+async def _extra_checkin(deps: Deps, store: Store, follow_up: FollowUp, now: datetime) -> int:
     """Open the extra check-in, unless the child may not get one or already has one that day."""
     follow_up.done_at = now
-    found = await people_repo.child_with_profile(session, follow_up.child_id)
+    found = await store.people.child_with_profile(follow_up.child_id)
     if found is None:
         return 0
     child, profile = found
@@ -324,33 +319,29 @@ async def _extra_checkin(
         return 0  # the bot was down all the while: no stale check-in
     if not nudges.reachable(child) or profile.paused:
         return 0
-    if not may_check_in(await people_repo.consent_state(session, child.id), profile.paused):
+    if not may_check_in(await store.people.consent_state(child.id), profile.paused):
         return 0
-    if await checkin_repo.open_checkin(session, child.id) is not None:
+    if await store.checkins.open_checkin(child.id) is not None:
         return 0
     start, end = local_day_bounds(follow_up.due_at, deps.tz_of(child.timezone))
-    if await visit_repo.checkin_due_between(session, child.id, start, end):
+    if await store.visits.checkin_due_between(child.id, start, end):
         return 0  # that day already had its check-in: one a day is enough
-    await open_checkin(
-        deps, session, child, CheckinKind.FOLLOW_UP, child_allowed(deps, child, now)
-    )
+    await open_checkin(deps, store, child, CheckinKind.FOLLOW_UP, child_allowed(deps, child, now))
     return 1
 
 
-async def _extra_nudge(
-    deps: Deps, session: AsyncSession, follow_up: FollowUp, now: datetime
-) -> int:
+async def _extra_nudge(deps: Deps, store: Store, follow_up: FollowUp, now: datetime) -> int:
     """An extra nudge with a departure starter; not counted in the plan's back-off."""
-    plan = await people_repo.contact_plan(session, follow_up.person_id, follow_up.child_id)
-    parent = await session.get(Person, follow_up.person_id)
-    found = await people_repo.child_with_profile(session, follow_up.child_id)
+    plan = await store.people.contact_plan(follow_up.person_id, follow_up.child_id)
+    parent = await store.get(Person, follow_up.person_id)
+    found = await store.people.child_with_profile(follow_up.child_id)
     if plan is None or parent is None or found is None or plan.nudges_stopped:
         follow_up.done_at = now
         return 0
     child, profile = found
     recent = plan.last_contact_at is not None and now - plan.last_contact_at < RECENT_CONTACT
     stale = now - follow_up.due_at >= NUDGE_STALE
-    if recent or stale or await nudges.blocked(session, plan, parent, child):
+    if recent or stale or await nudges.blocked(store, plan, parent, child):
         follow_up.done_at = now
         return 0
     wait_until = nudges.not_before(deps, parent, profile, now)
@@ -361,4 +352,4 @@ async def _extra_nudge(
         follow_up.due_at = wait_until  # not this hour for them: looked at again then
         return 0
     follow_up.done_at = now
-    return int(await nudges.send_nudge(deps, session, plan, parent, child, now, departure=True))
+    return int(await nudges.send_nudge(deps, store, plan, parent, child, now, departure=True))

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
-
+from bot.adapters.db.store import Stores
 from bot.adapters.texts import Texts
 from bot.clock import Clock
 from bot.config import Settings
@@ -17,7 +16,8 @@ from bot.domain.throttle import Throttles
 
 @dataclass
 class Deps:
-    sessions: async_sessionmaker
+    stores: Stores
+    """Opens a unit of work (`async with deps.stores.begin() as store`)."""
     clock: Clock
     settings: Settings
     texts: Texts

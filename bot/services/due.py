@@ -12,10 +12,8 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.adapters.db import checkin_repo, outbox_repo
 from bot.adapters.db.models import ChildProfile, Person
+from bot.adapters.db.store import Store
 from bot.domain.checkin_rules import CheckinKind, CheckinStatus
 from bot.domain.outgoing import Outgoing
 from bot.services import (
@@ -82,8 +80,8 @@ async def _open_scheduled(deps: Deps, report: DueReport) -> None:
     now = deps.clock.now()
     window = timedelta(hours=deps.settings.checkin_window_hours)
     while True:
-        async with deps.sessions.begin() as session:
-            rows = await checkin_repo.children_due(session, now, BATCH)
+        async with deps.stores.begin() as store:
+            rows = await store.checkins.children_due(now, BATCH)
             for child, profile in rows:
                 scheduled = profile.next_checkin_at
                 assert scheduled is not None
@@ -93,12 +91,12 @@ async def _open_scheduled(deps: Deps, report: DueReport) -> None:
                 profile.next_checkin_at = next_time(deps, child, profile, max(now, scheduled))
                 if now - scheduled >= window:
                     report.skipped_late += 1  # the bot was down the whole window: no stale backlog
-                elif not await _free_for_scheduled(deps, session, child.id):
+                elif not await _free_for_scheduled(deps, store, child.id):
                     report.skipped_open += 1  # e.g. a departure's light one: never cut it off
                 else:
                     await open_checkin(
                         deps,
-                        session,
+                        store,
                         child,
                         CheckinKind.SCHEDULED,
                         child_allowed(deps, child, now),
@@ -108,15 +106,15 @@ async def _open_scheduled(deps: Deps, report: DueReport) -> None:
             return
 
 
-async def _free_for_scheduled(deps: Deps, session: AsyncSession, child_id: int) -> bool:
+async def _free_for_scheduled(deps: Deps, store: Store, child_id: int) -> bool:
     """True when nothing holds the child's chat. An extra ask (ad hoc) still open ends here,
     so two check-ins never overlap and the scheduled one, which silence is counted on, goes."""
-    found = await checkin_repo.open_checkin(session, child_id)
+    found = await store.checkins.open_checkin(child_id)
     if found is None:
         return True
     if found.kind != CheckinKind.ADHOC.value:
         return False
-    await close_checkin(deps, session, found, None)
+    await close_checkin(deps, store, found, None)
     return True
 
 
@@ -124,17 +122,17 @@ async def _open_adhoc(deps: Deps, report: DueReport) -> None:
     """Check-ins a coordinator asked for now (e.g. after a storm), in batches."""
     now = deps.clock.now()
     while True:
-        async with deps.sessions.begin() as session:
-            rows = await checkin_repo.adhoc_due(session, now, BATCH)
+        async with deps.stores.begin() as store:
+            rows = await store.checkins.adhoc_due(now, BATCH)
             for child, profile in rows:
                 profile.adhoc_requested_at = None
                 if child.telegram_id is None or profile.paused:
                     continue
-                if await checkin_repo.open_checkin(session, child.id) is not None:
+                if await store.checkins.open_checkin(child.id) is not None:
                     report.skipped_open += 1
                     continue
                 await open_checkin(
-                    deps, session, child, CheckinKind.ADHOC, child_allowed(deps, child, now)
+                    deps, store, child, CheckinKind.ADHOC, child_allowed(deps, child, now)
                 )
                 report.opened += 1
         if len(rows) < BATCH:
@@ -143,13 +141,13 @@ async def _open_adhoc(deps: Deps, report: DueReport) -> None:
 
 async def _remind(deps: Deps, report: DueReport) -> None:
     now = deps.clock.now()
-    async with deps.sessions.begin() as session:
-        for checkin in await checkin_repo.reminders_due(session, now, BATCH):
+    async with deps.stores.begin() as store:
+        for checkin in await store.checkins.reminders_due(now, BATCH):
             checkin.remind_at = None
             if checkin.status != CheckinStatus.OPEN:
                 continue
-            child = await session.get(Person, checkin.child_id)
-            profile = await session.get(ChildProfile, checkin.child_id)
+            child = await store.get(Person, checkin.child_id)
+            profile = await store.get(ChildProfile, checkin.child_id)
             if child is None or child.telegram_id is None or child.unreachable_since:
                 continue
             if profile is None or profile.paused:
@@ -164,12 +162,12 @@ async def _remind(deps: Deps, report: DueReport) -> None:
                 checkin_id=checkin.id,
                 dedupe_key=f"reminder:{checkin.id}",
             )
-            report.reminded += await outbox_repo.enqueue(session, reminder, now)
+            report.reminded += await store.outbox.enqueue(reminder, now)
 
 
 async def _expire(deps: Deps, report: DueReport) -> None:
     now = deps.clock.now()
-    async with deps.sessions.begin() as session:
-        for checkin in await checkin_repo.expired_open(session, now, BATCH):
-            await close_checkin(deps, session, checkin, None)
+    async with deps.stores.begin() as store:
+        for checkin in await store.checkins.expired_open(now, BATCH):
+            await close_checkin(deps, store, checkin, None)
             report.closed += 1

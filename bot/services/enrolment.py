@@ -10,10 +10,8 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.adapters.db import invite_repo, people_repo
 from bot.adapters.db.models import ChildProfile, Person
+from bot.adapters.db.store import Store
 from bot.domain.accounts import join_refusal
 from bot.domain.invites import deep_link, hash_code, new_code
 from bot.domain.people import AGE_BANDS, Guardianship, LinkKind, Role, clean_name, nickname_key
@@ -59,34 +57,32 @@ def _name(raw: str, what: str) -> str:
         raise UserError("bad_name", what=what, problem=str(exc)) from None
 
 
-async def _child_for(session: AsyncSession, nickname: str) -> Person:
+async def _child_for(store: Store, nickname: str) -> Person:
     if not nickname.strip():
         raise UserError("child_required")
-    found = await people_repo.child_by_nickname(session, nickname)
+    found = await store.people.child_by_nickname(nickname)
     if found is None:
         raise UserError("child_not_found", nickname=nickname)
     return found[0]
 
 
-async def _new_child(
-    deps: Deps, session: AsyncSession, req: InviteRequest, now: datetime
-) -> Person:
+async def _new_child(deps: Deps, store: Store, req: InviteRequest, now: datetime) -> Person:
     nickname = _name(req.name, "nickname")
     if req.age_band not in AGE_BANDS:
         raise UserError("bad_age_band", value=req.age_band, choices=", ".join(AGE_BANDS))
     if req.guardianship not in {g.value for g in Guardianship}:
         choices = ", ".join(g.value for g in Guardianship)
         raise UserError("bad_guardianship", value=req.guardianship, choices=choices)
-    existing = await people_repo.child_by_nickname(session, nickname)
+    existing = await store.people.child_by_nickname(nickname)
     if existing is not None:
         person, _ = existing
         if person.telegram_id is not None:
             raise UserError("already_enrolled", name=nickname)
         return person  # a fresh link for a child who never joined
     person = _person(deps, Role.CHILD, nickname, now)
-    session.add(person)
-    await session.flush()
-    session.add(
+    store.add(person)
+    await store.flush()
+    store.add(
         ChildProfile(
             person_id=person.id,
             nickname_key=nickname_key(nickname),
@@ -113,38 +109,35 @@ def _person(deps: Deps, role: Role, name: str, now: datetime) -> Person:
     )
 
 
-async def _new_adult(
-    deps: Deps, session: AsyncSession, req: InviteRequest, now: datetime
-) -> Person:
-    child = await _child_for(session, req.child) if req.role != Role.COORDINATOR else None
+async def _new_adult(deps: Deps, store: Store, req: InviteRequest, now: datetime) -> Person:
+    child = await _child_for(store, req.child) if req.role != Role.COORDINATOR else None
     needs_name = req.role == Role.COORDINATOR or req.name.strip()
     name = _name(req.name, "name") if needs_name else ""
     if req.role == Role.VOLUNTEER and child is None:
         raise UserError("child_required")
     person = _person(deps, req.role, name, now)
-    session.add(person)
-    await session.flush()
+    store.add(person)
+    await store.flush()
     if child is not None:
         kind = LinkKind.VOLUNTEER
         if req.role == Role.PARENT:
             kind = LinkKind.CARER if req.carer else LinkKind.PARENT
-        await people_repo.add_link(session, kind, person.id, child.id, now)
+        await store.people.add_link(kind, person.id, child.id, now)
     return person
 
 
 async def create_invite(
-    deps: Deps, session: AsyncSession, req: InviteRequest, created_by: int | None
+    deps: Deps, store: Store, req: InviteRequest, created_by: int | None
 ) -> IssuedInvite:
     """Make the person (or reuse a child who never joined) and a fresh single-use code."""
     now = deps.clock.now()
     if req.role == Role.CHILD:
-        person = await _new_child(deps, session, req, now)
+        person = await _new_child(deps, store, req, now)
     else:
-        person = await _new_adult(deps, session, req, now)
+        person = await _new_adult(deps, store, req, now)
     code = new_code()
     expires = now + timedelta(days=deps.settings.invite_ttl_days)
-    await invite_repo.add_invite(
-        session,
+    await store.invites.add_invite(
         code_hash=hash_code(code),
         person_id=person.id,
         created_by=created_by,
@@ -163,7 +156,7 @@ async def create_invite(
 
 async def redeem_invite(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     code: str,
     telegram_id: int,
     language_code: str | None,
@@ -178,23 +171,23 @@ async def redeem_invite(
     "a message from Mum" rather than a message from nobody.
     """
     now = deps.clock.now()
-    invite = await invite_repo.find_usable(session, hash_code(code), now)
+    invite = await store.invites.find_usable(hash_code(code), now)
     if invite is None:
         return None
-    person = await session.get(Person, invite.person_id)
+    person = await store.get(Person, invite.person_id)
     if person is None or person.telegram_id not in (None, telegram_id):
         return None
-    others = await people_repo.people_on_account(session, telegram_id)
+    others = await store.people.people_on_account(telegram_id)
     # Checked before the claim, so a refused link keeps working for the person it is for
     # (a child who opens a far parent's link must not spend it).
     refusal = join_refusal((Role(p.role) for p in others if p.id != person.id), Role(person.role))
     if refusal is not None:
         raise UserError(refusal.value)
-    if not await invite_repo.claim(session, invite.id, now):
+    if not await store.invites.claim(invite.id, now):
         return None
     same_adult = next((p for p in others if p.role == person.role == Role.PARENT.value), None)
     if same_adult is not None and same_adult.id != person.id:
-        await people_repo.merge_adult(session, person, same_adult)  # a sibling's invite
+        await store.people.merge_adult(person, same_adult)  # a sibling's invite
         return same_adult
     person.telegram_id = telegram_id
     person.unreachable_since = None

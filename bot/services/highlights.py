@@ -6,10 +6,8 @@ so a parent hears something the child chose to tell them, never anything the chi
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.adapters.db import family_repo, people_repo
 from bot.adapters.db.models import Person
+from bot.adapters.db.store import Store
 from bot.domain.actions import ShareHighlight, encode
 from bot.services.access import OWN, act_for
 from bot.services.deps import Deps
@@ -27,9 +25,9 @@ def parent_phrase(deps: Deps, key: str, child_name: str, locale: str) -> str | N
     return deps.texts.gettext(choice.parent, locale) % {"child": child_name}
 
 
-async def _may_share(session: AsyncSession, child: Person) -> bool:
+async def _may_share(store: Store, child: Person) -> bool:
     """Only a child whose guardian and own consent stand has anything stored about them."""
-    return (await people_repo.consent_state(session, child.id)).complete
+    return (await store.people.consent_state(child.id)).complete
 
 
 def _choices(deps: Deps, child: Person) -> Message:
@@ -48,10 +46,10 @@ def _choices(deps: Deps, child: Person) -> Message:
 
 
 async def share_command(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+    deps: Deps, store: Store, sender: Sender, people: list[Person], args: list[str]
 ) -> Outcome:
     """`/share`: the list of good things; siblings on one phone first say who is sharing."""
-    children = [child for child in people if await _may_share(session, child)]
+    children = [child for child in people if await _may_share(store, child)]
     if not children:
         raise UserError("share_not_yet")
     if len(children) == 1:
@@ -65,19 +63,19 @@ async def share_command(
 
 
 async def on_button(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: ShareHighlight
+    deps: Deps, store: Store, sender: Sender, people: list[Person], action: ShareHighlight
 ) -> Outcome:
     """A child picked a highlight (or, on a shared phone, who is sharing)."""
-    access = await act_for(session, people, action.child_id, OWN)
+    access = await act_for(store, people, action.child_id, OWN)
     child = access.person if access else None
-    if child is None or not await _may_share(session, child):
+    if child is None or not await _may_share(store, child):
         return Outcome.refusal()
     if not action.key:
         return Outcome(edit=_choices(deps, child))
     choice = deps.dialogs.highlight(action.key)
     if choice is None:
         return Outcome.refusal()
-    family_repo.add_highlight(session, child.id, choice.key, deps.clock.now())
+    store.family.add_highlight(child.id, choice.key, deps.clock.now())
     text = deps.texts.render(
         "highlight_shared", child.locale, thing=deps.texts.gettext(choice.child, child.locale)
     )

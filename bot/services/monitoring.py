@@ -10,10 +10,8 @@ standing flag (`peer_flag`), shown in the staff views and never pushed.
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.adapters.db import alert_repo, checkin_repo
 from bot.adapters.db.models import Checkin, ChildProfile, Person
+from bot.adapters.db.store import Store
 from bot.domain.alerting import SignalAction, action_for
 from bot.domain.checkin_rules import CheckinKind, CheckinStatus
 from bot.domain.detection import DEFAULT_PARAMS, DetectorState, Observation, step
@@ -24,8 +22,8 @@ from bot.services.deps import Deps
 ITEMS = ("companionship", "left_out", "alone")
 
 
-async def observation_of(session: AsyncSession, checkin: Checkin) -> Observation:
-    answers = await checkin_repo.answers(session, checkin.id)
+async def observation_of(store: Store, checkin: Checkin) -> Observation:
+    answers = await store.checkins.answers(checkin.id)
     values = {key: a.value for key, a in answers.items() if a.value is not None}
     items = tuple(values[k] for k in ITEMS) if all(k in values for k in ITEMS) else None
     return Observation(
@@ -37,7 +35,7 @@ async def observation_of(session: AsyncSession, checkin: Checkin) -> Observation
     )
 
 
-async def observe(deps: Deps, session: AsyncSession, checkin: Checkin) -> None:
+async def observe(deps: Deps, store: Store, checkin: Checkin) -> None:
     """Run detection on one ended check-in (completed, incomplete or missed).
 
     A missed extra check-in after a departure says nothing about silence (it was an extra ask,
@@ -53,31 +51,31 @@ async def observe(deps: Deps, session: AsyncSession, checkin: Checkin) -> None:
         return
     if checkin.kind == CheckinKind.FOLLOW_UP and checkin.status == CheckinStatus.MISSED:
         return
-    child = await session.get(Person, checkin.child_id)
+    child = await store.get(Person, checkin.child_id)
     if child is None:
         return
-    raw = await alert_repo.detector_state(session, child.id)
+    raw = await store.alerts.detector_state(child.id)
     state = DetectorState.from_dict(raw) if raw else DetectorState()
-    state, signals = step(state, await observation_of(session, checkin), DEFAULT_PARAMS)
-    await alert_repo.save_detector_state(session, child.id, state.to_dict(), deps.clock.now())
+    state, signals = step(state, await observation_of(store, checkin), DEFAULT_PARAMS)
+    await store.alerts.save_detector_state(child.id, state.to_dict(), deps.clock.now())
     for signal in signals:
         action = action_for(signal.reason.value, signal.severity.value)
         if action == SignalAction.RETRY:
-            profile = await session.get(ChildProfile, child.id)
+            profile = await store.get(ChildProfile, child.id)
             if profile is not None and profile.next_checkin_at is not None:
                 profile.adhoc_requested_at = deps.clock.now()
             continue
         if action == SignalAction.TELL_CARER:
-            await carer_word.tell_carers(deps, session, child, signal.since or signal.at)
+            await carer_word.tell_carers(deps, store, child, signal.since or signal.at)
             continue
         if action == SignalAction.FLAG:
-            await peer_flag.raise_flag(deps, session, child)
+            await peer_flag.raise_flag(deps, store, child)
             continue
         if action == SignalAction.NOTHING:
             continue
         await raise_alert(
             deps,
-            session,
+            store,
             child,
             signal.reason.value,
             signal.severity.value,

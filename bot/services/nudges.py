@@ -15,10 +15,8 @@ import logging
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.adapters.db import nudge_repo, outbox_repo, people_repo
 from bot.adapters.db.models import ChildProfile, ContactPlan, Person
+from bot.adapters.db.store import Store
 from bot.domain.actions import NudgeAction, encode
 from bot.domain.contact import (
     AFTER_DEPARTURE,
@@ -47,17 +45,17 @@ async def collect_nudges(deps: Deps) -> int:
     now = deps.clock.now()
     queued = 0
     while True:
-        async with deps.sessions.begin() as session:
-            rows = await nudge_repo.plans_due(session, now, BATCH)
+        async with deps.stores.begin() as store:
+            rows = await store.nudges.plans_due(now, BATCH)
             for plan, parent, child, profile in rows:
-                queued += await _nudge_due(deps, session, plan, parent, child, profile, now)
+                queued += await _nudge_due(deps, store, plan, parent, child, profile, now)
         if len(rows) < BATCH:
             return queued
 
 
 async def _nudge_due(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     plan: ContactPlan,
     parent: Person,
     child: Person,
@@ -68,7 +66,7 @@ async def _nudge_due(
     if plan.nudges_stopped:
         plan.next_nudge_at = None
         return 0
-    if await blocked(session, plan, parent, child):
+    if await blocked(store, plan, parent, child):
         # Paused, consent withdrawn, someone unreachable or not joined: look again a cadence on,
         # silently, so nudging resumes by itself once the obstacle is gone.
         plan.next_nudge_at = now + timedelta(days=max(1, plan.cadence_days))
@@ -77,7 +75,7 @@ async def _nudge_due(
     if wait_until > now:
         plan.next_nudge_at = wait_until
         return 0
-    sent = await send_nudge(deps, session, plan, parent, child, now)
+    sent = await send_nudge(deps, store, plan, parent, child, now)
     if sent:
         plan.nudges_ignored += 1  # counts as ignored until the parent gets in touch
         log.info(
@@ -92,11 +90,11 @@ def reachable(person: Person) -> bool:
     return person.telegram_id is not None and person.unreachable_since is None
 
 
-async def blocked(session: AsyncSession, plan: ContactPlan, parent: Person, child: Person) -> bool:
+async def blocked(store: Store, plan: ContactPlan, parent: Person, child: Person) -> bool:
     """Whether no nudge may go for this pair at all for now (not just not at this hour)."""
     if plan.relay_paused or not reachable(parent) or not reachable(child):
         return True
-    return not (await people_repo.consent_state(session, child.id)).complete
+    return not (await store.people.consent_state(child.id)).complete
 
 
 def not_before(deps: Deps, parent: Person, profile: ChildProfile, now: datetime) -> datetime:
@@ -108,7 +106,7 @@ def not_before(deps: Deps, parent: Person, profile: ChildProfile, now: datetime)
 
 async def send_nudge(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     plan: ContactPlan,
     parent: Person,
     child: Person,
@@ -116,7 +114,7 @@ async def send_nudge(
     departure: bool = False,
 ) -> bool:
     """Queue a nudge now (at most one per plan and parent's day); False if one went today."""
-    facts = await child_facts(deps, session, child, now)
+    facts = await child_facts(deps, store, child, now)
     topics = [AFTER_DEPARTURE] if departure else starter_topics(facts)
     pool = starter_pool(topics, {t: [k for k, _ in s] for t, s in deps.dialogs.starters.items()})
     day = now.astimezone(deps.tz_of(parent.timezone)).date()
@@ -129,27 +127,25 @@ async def send_nudge(
         message=nudge_message(deps, plan, parent, child, key, facts, AFTER_DEPARTURE in topics),
         dedupe_key=f"nudge:{plan.id}:{day.isoformat()}",
     )
-    queued = await outbox_repo.enqueue(session, nudge, now)
+    queued = await store.outbox.enqueue(nudge, now)
     if queued:
         plan.last_starter = key
     return queued
 
 
-async def child_facts(
-    deps: Deps, session: AsyncSession, child: Person, at: datetime
-) -> ChildFacts:
+async def child_facts(deps: Deps, store: Store, child: Person, at: datetime) -> ChildFacts:
     """What the program knows of the child's last days: counts and dates, never words."""
     today = at.astimezone(deps.tz_of(child.timezone)).date()
-    departed = await nudge_repo.latest_departure(session, child.id, today)
+    departed = await store.nudges.latest_departure(child.id, today)
     return ChildFacts(
-        checkins_answered=await nudge_repo.checkins_completed_since(session, child.id, at - WEEK),
+        checkins_answered=await store.nudges.checkins_completed_since(child.id, at - WEEK),
         day=day_kind(today, deps.dialogs.holidays),
         days_since_departure=(today - departed).days if departed else None,
-        activities_done=await activities_done(session, child.id, at - WEEK),
+        activities_done=await activities_done(store, child.id, at - WEEK),
     )
 
 
-async def activities_done(session: AsyncSession, child_id: int, since: datetime) -> int:
+async def activities_done(store: Store, child_id: int, since: datetime) -> int:
     """Hook for peer activities: how many the child took part in since then.
 
     Peer activities do not exist yet, so this is 0. When they do, count them here: the
@@ -187,11 +183,11 @@ def nudge_message(
 
 
 async def note_parent_contact(
-    session: AsyncSession, parent_id: int, child_id: int | None, now: datetime
+    store: Store, parent_id: int, child_id: int | None, now: datetime
 ) -> None:
     """A parent got in touch (with one child, or with all when `child_id` is None): nothing
     counts as ignored any more, and the next nudge is a whole cadence away."""
-    for plan in await nudge_repo.plans_of(session, [parent_id], child_id):
+    for plan in await store.nudges.plans_of([parent_id], child_id):
         plan.last_contact_at = now
         plan.nudges_ignored = 0
         if not plan.nudges_stopped:
@@ -199,13 +195,13 @@ async def note_parent_contact(
 
 
 async def set_reminders(
-    session: AsyncSession, parent_ids: Iterable[int], on: bool, now: datetime
+    store: Store, parent_ids: Iterable[int], on: bool, now: datetime
 ) -> Sequence[ContactPlan]:
     """Stop or resume nudges for every plan of these parents; returns the plans.
 
     Resuming starts afresh: nothing counts as ignored and the first nudge is a cadence away.
     """
-    plans = await nudge_repo.plans_of(session, parent_ids)
+    plans = await store.nudges.plans_of(parent_ids)
     for plan in plans:
         if not on:
             plan.nudges_stopped, plan.next_nudge_at = True, None
@@ -222,21 +218,21 @@ def next_reminder(deps: Deps, parent: Person, plans: Sequence[ContactPlan]) -> d
 
 
 async def on_button(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: NudgeAction
+    deps: Deps, store: Store, sender: Sender, people: list[Person], action: NudgeAction
 ) -> Outcome:
     """The nudge's buttons; the plan is checked against the parent who pressed."""
-    plan = await session.get(ContactPlan, action.plan_id)
+    plan = await store.get(ContactPlan, action.plan_id)
     own = [p for p in people if plan and p.id == plan.parent_id]
-    access = await act_for(session, own, plan.child_id, FAR_PARENT) if plan else None
+    access = await act_for(store, own, plan.child_id, FAR_PARENT) if plan else None
     if plan is None or access is None:
         return Outcome.refusal()
     parent = access.person
     locale = parent.locale
     if action.verb == "w":
-        child = await session.get(Person, plan.child_id)
+        child = await store.get(Person, plan.child_id)
         name = child.display_name if child else ""
         return Outcome.reply(deps.texts.render("nudge_write_hint", locale, child=name))
-    await set_reminders(session, [parent.id], False, deps.clock.now())
+    await set_reminders(store, [parent.id], False, deps.clock.now())
     return Outcome(
         replies=[
             Message(

@@ -11,10 +11,8 @@ from datetime import datetime
 from functools import cache
 from zoneinfo import available_timezones
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.adapters.db import nudge_repo
 from bot.adapters.db.models import Person
+from bot.adapters.db.store import Store
 from bot.domain.contact import leaves_no_time, parse_work_hours
 from bot.services import departures, nudges
 from bot.services.deps import Deps
@@ -41,7 +39,7 @@ def _clock(deps: Deps, parent: Person, moment: datetime) -> str:
 
 
 async def timezone_command(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+    deps: Deps, store: Store, sender: Sender, people: list[Person], args: list[str]
 ) -> Outcome:
     """`/timezone` shows it; `/timezone Europe/Madrid` sets it."""
     parent, now = people[0], deps.clock.now()
@@ -54,7 +52,7 @@ async def timezone_command(
         for person in people:
             old_tz = deps.tz_of(person.timezone)
             person.timezone = name
-            await departures.retime_parent_follow_ups(deps, session, person, old_tz)
+            await departures.retime_parent_follow_ups(deps, store, person, old_tz)
     text = deps.texts.render(
         "parent_settings_timezone",
         parent.locale,
@@ -67,7 +65,7 @@ async def timezone_command(
 
 
 async def workhours_command(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+    deps: Deps, store: Store, sender: Sender, people: list[Person], args: list[str]
 ) -> Outcome:
     """`/workhours mon-sat 08:00-20:00; sun 10:00-14:00`, `/workhours off`, or `/workhours`."""
     parent, now = people[0], deps.clock.now()
@@ -77,7 +75,7 @@ async def workhours_command(
         for person in people:
             person.work_hours = hours
             await departures.retime_parent_follow_ups(
-                deps, session, person, deps.tz_of(person.timezone)
+                deps, store, person, deps.tz_of(person.timezone)
             )
     text = deps.texts.render(
         "parent_settings_workhours",
@@ -102,7 +100,7 @@ def _valid_work_hours(deps: Deps, spec: str) -> str:
 
 
 async def reminders_command(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+    deps: Deps, store: Store, sender: Sender, people: list[Person], args: list[str]
 ) -> Outcome:
     """`/reminders on|off` for every child's nudges; `/reminders` shows where they stand."""
     parent, now = people[0], deps.clock.now()
@@ -111,9 +109,9 @@ async def reminders_command(
     if args and choice not in ("on", "off"):
         raise UserError("reminders_usage")
     if choice is None:
-        plans = await nudge_repo.plans_of(session, ids)
+        plans = await store.nudges.plans_of(ids)
     else:
-        plans = await nudges.set_reminders(session, ids, choice == "on", now)
+        plans = await nudges.set_reminders(store, ids, choice == "on", now)
     if not plans:
         state = "none"  # a carer at home: nudges are for parents living away
     else:

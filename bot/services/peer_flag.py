@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.adapters.db import alert_repo, people_repo
 from bot.adapters.db.models import ChildProfile, Person
+from bot.adapters.db.store import Store
 from bot.domain.people import LinkKind
 from bot.services.deps import Deps
 from bot.services.formatting import local_date
@@ -22,9 +20,9 @@ from bot.services.outcome import Outcome, Sender
 log = logging.getLogger(__name__)
 
 
-async def raise_flag(deps: Deps, session: AsyncSession, child: Person) -> bool:
+async def raise_flag(deps: Deps, store: Store, child: Person) -> bool:
     """Store the flag for the child; False when it was already there (it is set only once)."""
-    profile = await session.get(ChildProfile, child.id)
+    profile = await store.get(ChildProfile, child.id)
     if profile is None or profile.lonely_flagged_at is not None:
         return False
     profile.lonely_flagged_at = deps.clock.now()
@@ -40,16 +38,16 @@ def flag_date(deps: Deps, profile: ChildProfile | None, reader: Person) -> str |
 
 
 async def flagged_command(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+    deps: Deps, store: Store, sender: Sender, people: list[Person], args: list[str]
 ) -> Outcome:
     """`/flagged`: every child with the standing flag, its date and the child's volunteers
     (coordinators only, by the router's role check: they form the peer groups)."""
     reader = people[0]
     now = deps.clock.now()
     rows = []
-    for child, profile in await people_repo.lonely_flagged(session):
-        alert_repo.log_access(session, reader.id, child.id, "view_flagged", now)
-        volunteers = await people_repo.linked_adults(session, child.id, LinkKind.VOLUNTEER)
+    for child, profile in await store.people.lonely_flagged():
+        store.alerts.log_access(reader.id, child.id, "view_flagged", now)
+        volunteers = await store.people.linked_adults(child.id, LinkKind.VOLUNTEER)
         rows.append(
             {
                 "nickname": child.display_name,

@@ -9,10 +9,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.adapters.db import outbox_repo, people_repo
 from bot.adapters.db.models import Person
+from bot.adapters.db.store import Store
 from bot.domain.outgoing import Outgoing
 from bot.domain.people import LinkKind, Role
 from bot.domain.schedule import next_allowed
@@ -23,35 +21,33 @@ from bot.services.outcome import Message
 log = logging.getLogger(__name__)
 
 
-async def became_unreachable(
-    deps: Deps, session: AsyncSession, chat_id: int, now: datetime
-) -> int:
+async def became_unreachable(deps: Deps, store: Store, chat_id: int, now: datetime) -> int:
     """Mark everyone on the account unreachable; tell volunteers about those who just became so.
 
     Returns how many notices were queued.
     """
-    people = list(await people_repo.people_on_account(session, chat_id))
+    people = list(await store.people.people_on_account(chat_id))
     newly = [p for p in people if p.unreachable_since is None]
-    await people_repo.mark_reachable(session, chat_id, now)
+    await store.people.mark_reachable(chat_id, now)
     queued = 0
     for person in newly:
-        queued += await _tell_staff(deps, session, person, now)
+        queued += await _tell_staff(deps, store, person, now)
     return queued
 
 
-async def _tell_staff(deps: Deps, session: AsyncSession, person: Person, now: datetime) -> int:
+async def _tell_staff(deps: Deps, store: Store, person: Person, now: datetime) -> int:
     relation = person.role
     if person.role == Role.CHILD:
         children = [person]
     elif person.role == Role.PARENT:
-        children = list(await people_repo.family_children(session, person.id))
-        far = await people_repo.linked_children(session, person.id, LinkKind.PARENT)
+        children = list(await store.people.family_children(person.id))
+        far = await store.people.linked_children(person.id, LinkKind.PARENT)
         relation = "parent" if far else "carer"
     else:
         return 0
     readers: dict[int, tuple[Person, list[str]]] = {}
     for child in children:
-        for reader in await recipients(session, child.id):
+        for reader in await recipients(store, child.id):
             readers.setdefault(reader.id, (reader, []))[1].append(child.display_name)
     queued = 0
     for reader, names in readers.values():
@@ -72,6 +68,6 @@ async def _tell_staff(deps: Deps, session: AsyncSession, person: Person, now: da
             message=Message(text),
             dedupe_key=f"unreachable:{person.id}:{reader.id}:{int(now.timestamp()) // 86400}",
         )
-        queued += await outbox_repo.enqueue(session, notice, now)
+        queued += await store.outbox.enqueue(notice, now)
     log.info("person %s (%s) unreachable; %s staff told", person.id, person.role, queued)
     return queued

@@ -12,10 +12,8 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.adapters.db import checkin_repo, outbox_repo, people_repo, relay_repo
 from bot.adapters.db.models import ChildProfile, Person, Relay
+from bot.adapters.db.store import Store
 from bot.domain.actions import QuickReply, RelayChoice, encode
 from bot.domain.awaiting import awaited, awaiting
 from bot.domain.outgoing import Outgoing
@@ -52,16 +50,16 @@ def _label(deps: Deps, key: str, locale: str | None) -> str:
 # ---- a parent writes ------------------------------------------------------------------------
 
 
-async def explain_unsupported(deps: Deps, session: AsyncSession, parent: Person) -> Outcome | None:
+async def explain_unsupported(deps: Deps, store: Store, parent: Person) -> Outcome | None:
     """What a parent can send their child instead of a sticker, file or location."""
-    if not await people_repo.linked_children(session, parent.id, LinkKind.PARENT):
+    if not await store.people.linked_children(parent.id, LinkKind.PARENT):
         return None
     return Outcome.reply(deps.texts.render("relay_unsupported", parent.locale))
 
 
 async def parent_sends(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     parent: Person,
     kind: str,
     text: str | None,
@@ -72,7 +70,7 @@ async def parent_sends(
 
     None when this adult has no child to write to (a carer at home, say): not a relay at all.
     """
-    children = list(await people_repo.linked_children(session, parent.id, LinkKind.PARENT))
+    children = list(await store.people.linked_children(parent.id, LinkKind.PARENT))
     if not children:
         return None
     if kind not in PARENT_KINDS:
@@ -87,13 +85,13 @@ async def parent_sends(
         status=RelayStatus.CHOOSING.value,
         created_at=now,
     )
-    session.add(draft)
-    await session.flush()
-    answered = await _answered_child(session, parent, children, reply_to)
+    store.add(draft)
+    await store.flush()
+    answered = await _answered_child(store, parent, children, reply_to)
     if answered is not None:
         children = [answered]
     if len(children) == 1:
-        return await _route(deps, session, parent, draft, children)
+        return await _route(deps, store, parent, draft, children)
     buttons = [
         (Button(child.display_name, encode(RelayChoice(draft.id, child.id))),)
         for child in children
@@ -103,38 +101,38 @@ async def parent_sends(
 
 
 async def _answered_child(
-    session: AsyncSession, parent: Person, children: Sequence[Person], reply_to: int | None
+    store: Store, parent: Person, children: Sequence[Person], reply_to: int | None
 ) -> Person | None:
     """The child whose message the parent answered with Telegram's Reply, if any."""
     if reply_to is None:
         return None
-    answered = await relay_repo.by_message(session, parent.id, reply_to)
+    answered = await store.relays.by_message(parent.id, reply_to)
     return next((c for c in children if answered and c.id == answered.sender_id), None)
 
 
 async def choose_child(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: RelayChoice
+    deps: Deps, store: Store, sender: Sender, people: list[Person], action: RelayChoice
 ) -> Outcome:
     """The parent tapped which child (or all) a message is for: their own draft, and a child
     they are a parent of."""
-    draft = await session.get(Relay, action.relay_id)
+    draft = await store.get(Relay, action.relay_id)
     parent = next((p for p in people if draft and p.id == draft.sender_id), None)
     if draft is None or parent is None or draft.status != RelayStatus.CHOOSING.value:
         return Outcome.refusal()
     if action.child_id == ALL_CHILDREN:
-        children = list(await people_repo.linked_children(session, parent.id, LinkKind.PARENT))
+        children = list(await store.people.linked_children(parent.id, LinkKind.PARENT))
     else:
-        access = await act_for(session, [parent], action.child_id, FAR_PARENT)
-        children = [await session.get(Person, action.child_id)] if access else []
+        access = await act_for(store, [parent], action.child_id, FAR_PARENT)
+        children = [await store.get(Person, action.child_id)] if access else []
     if not children:
         return Outcome.refusal()
-    outcome = await _route(deps, session, parent, draft, children)
+    outcome = await _route(deps, store, parent, draft, children)
     return Outcome(edit=outcome.replies[0], outbox_changed=outcome.outbox_changed)
 
 
 async def _route(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     parent: Person,
     draft: Relay,
     children: Sequence[Person],
@@ -146,14 +144,14 @@ async def _route(
         relay = draft if index == 0 and len(children) == 1 else _copy(draft, child.id)
         relay.recipient_id = child.id
         if relay is not draft:
-            session.add(relay)
-            await session.flush()
-        await nudges.note_parent_contact(session, parent.id, child.id, now)
-        lines.append(await _queue_for_child(deps, session, parent, child, relay, now))
+            store.add(relay)
+            await store.flush()
+        await nudges.note_parent_contact(store, parent.id, child.id, now)
+        lines.append(await _queue_for_child(deps, store, parent, child, relay, now))
         log.info("relay %s: parent %s -> child %s (%s)", relay.id, parent.id, child.id, draft.kind)
     if len(children) > 1:
         draft.status = RelayStatus.SPLIT.value
-    await session.flush()
+    await store.flush()
     text = deps.texts.render("relay_queued", parent.locale, lines=lines)
     return Outcome(replies=[Message(text)], outbox_changed=True)
 
@@ -171,17 +169,17 @@ def _copy(draft: Relay, child_id: int) -> Relay:
 
 
 async def _queue_for_child(
-    deps: Deps, session: AsyncSession, parent: Person, child: Person, relay: Relay, now: datetime
+    deps: Deps, store: Store, parent: Person, child: Person, relay: Relay, now: datetime
 ) -> dict[str, str | None]:
     """Set when the child gets it; returns what to tell the parent about this child."""
     line: dict[str, str | None] = {"child": child.display_name, "when": None, "state": "soon"}
-    if await _held(session, parent.id, child.id):
+    if await _held(store, parent.id, child.id):
         relay.status = RelayStatus.HELD.value
         line["state"] = "paused"
         return line
     relay.status = RelayStatus.QUEUED.value
     relay.deliver_after = child_allowed(deps, child, now)
-    profile = await session.get(ChildProfile, child.id)
+    profile = await store.get(ChildProfile, child.id)
     muted = profile is not None and profile.relay_muted_until and profile.relay_muted_until > now
     if child.telegram_id is None:
         line["state"] = "not_joined"
@@ -191,16 +189,16 @@ async def _queue_for_child(
         line["state"] = "at"
         line["when"] = local_time(deps, relay.deliver_after, parent.timezone, parent.locale)
     else:
-        await _release(deps, session, relay, child, now)
+        await _release(deps, store, relay, child, now)
     return line
 
 
-async def _held(session: AsyncSession, parent_id: int, child_id: int) -> bool:
+async def _held(store: Store, parent_id: int, child_id: int) -> bool:
     """Paused by a coordinator (safeguarding) or the guardian's consent withdrawn."""
-    plan = await people_repo.contact_plan(session, parent_id, child_id)
+    plan = await store.people.contact_plan(parent_id, child_id)
     if plan is not None and plan.relay_paused:
         return True
-    return not (await people_repo.consent_state(session, child_id)).guardian
+    return not (await store.people.consent_state(child_id)).guardian
 
 
 def _clip(text: str | None) -> str | None:
@@ -215,10 +213,10 @@ async def collect_relays(deps: Deps) -> int:
     queued = 0
     now = deps.clock.now()
     while True:
-        async with deps.sessions.begin() as session:
-            rows = await relay_repo.due(session, now, BATCH)
+        async with deps.stores.begin() as store:
+            rows = await store.relays.due(now, BATCH)
             for relay in rows:
-                queued += await _deliver_when_possible(deps, session, relay, now)
+                queued += await _deliver_when_possible(deps, store, relay, now)
         if len(rows) < BATCH:
             return queued
 
@@ -226,21 +224,19 @@ async def collect_relays(deps: Deps) -> int:
 async def forget_old_content(deps: Deps) -> int:
     """Once an hour, clear what settled messages said after RETENTION (nothing is queued)."""
     now = deps.clock.now()
-    async with deps.sessions.begin() as session:
-        if not await program_settings.claim_chore(session, FORGOTTEN, FORGET_EVERY, now):
+    async with deps.stores.begin() as store:
+        if not await program_settings.claim_chore(store, FORGOTTEN, FORGET_EVERY, now):
             return 0
-        cleared = await relay_repo.forget_content(session, now - RETENTION)
+        cleared = await store.relays.forget_content(now - RETENTION)
     if cleared:
         log.info("relay: content of %s settled messages forgotten", cleared)
     return 0
 
 
-async def _deliver_when_possible(
-    deps: Deps, session: AsyncSession, relay: Relay, now: datetime
-) -> int:
+async def _deliver_when_possible(deps: Deps, store: Store, relay: Relay, now: datetime) -> int:
     """Checked again at delivery, in both directions: a pause or withdrawn consent, a mute, and
     the recipient's own hours (a tick that ran late must not deliver into the night)."""
-    recipient = await session.get(Person, relay.recipient_id)
+    recipient = await store.get(Person, relay.recipient_id)
     if recipient is None:
         relay.status = RelayStatus.FAILED.value
         return 0
@@ -248,14 +244,14 @@ async def _deliver_when_possible(
     parent_id, child_id = (
         (relay.sender_id, recipient.id) if to_child else (recipient.id, relay.sender_id)
     )
-    if await _held(session, parent_id, child_id):
+    if await _held(store, parent_id, child_id):
         relay.status = RelayStatus.HELD.value
         return 0
     if recipient.telegram_id is None or recipient.unreachable_since is not None:
         relay.deliver_after = now + UNREACHABLE_RETRY  # not joined yet, or blocked: look later
         return 0
     if to_child:
-        profile = await session.get(ChildProfile, recipient.id)
+        profile = await store.get(ChildProfile, recipient.id)
         muted_until = profile.relay_muted_until if profile is not None else None
         if muted_until is not None and muted_until > now:
             relay.deliver_after = child_allowed(deps, recipient, muted_until)
@@ -266,14 +262,14 @@ async def _deliver_when_possible(
     if allowed > now:
         relay.deliver_after = allowed
         return 0
-    return await _release(deps, session, relay, recipient, now)
+    return await _release(deps, store, relay, recipient, now)
 
 
 async def _release(
-    deps: Deps, session: AsyncSession, relay: Relay, recipient: Person, now: datetime
+    deps: Deps, store: Store, relay: Relay, recipient: Person, now: datetime
 ) -> int:
     """Put the message in the outbox now; its sender is asked for in the same transaction."""
-    sender = await session.get(Person, relay.sender_id)
+    sender = await store.get(Person, relay.sender_id)
     if sender is None or recipient.telegram_id is None:
         relay.status = RelayStatus.FAILED.value
         return 0
@@ -290,7 +286,7 @@ async def _release(
         dedupe_key=f"relay:{relay.id}:{attempt}",
         relay_id=relay.id,
     )
-    return int(await outbox_repo.enqueue(session, item, now))
+    return int(await store.outbox.enqueue(item, now))
 
 
 def _message_for(deps: Deps, relay: Relay, sender: Person, recipient: Person) -> Message:
@@ -323,19 +319,17 @@ def _quick_buttons(deps: Deps, relay: Relay, locale: str) -> tuple[tuple[Button,
     return (quick, (write,))
 
 
-async def on_delivered(
-    deps: Deps, session: AsyncSession, relay_id: int, message_id: int | None
-) -> None:
+async def on_delivered(deps: Deps, store: Store, relay_id: int, message_id: int | None) -> None:
     """The message reached the recipient's chat: note it, and tell a parent it arrived."""
-    relay = await session.get(Relay, relay_id)
+    relay = await store.get(Relay, relay_id)
     if relay is None or relay.status == RelayStatus.DELIVERED.value:
         return
     now = deps.clock.now()
     relay.status = RelayStatus.DELIVERED.value
     relay.delivered_at = now
     relay.message_id = message_id
-    sender = await session.get(Person, relay.sender_id)
-    child = await session.get(Person, relay.recipient_id)
+    sender = await store.get(Person, relay.sender_id)
+    child = await store.get(Person, relay.recipient_id)
     if sender is None or child is None or sender.role != Role.PARENT:
         return
     if sender.telegram_id is None or sender.unreachable_since is not None:
@@ -347,16 +341,16 @@ async def on_delivered(
         kind=relay.kind,
         when=local_time(deps, now, sender.timezone, sender.locale),
     )
-    await _note_to_parent(deps, session, sender, text, f"relay_note:{relay.id}")
+    await _note_to_parent(deps, store, sender, text, f"relay_note:{relay.id}")
 
 
-async def on_failed(deps: Deps, session: AsyncSession, relay_id: int, blocked: bool) -> None:
+async def on_failed(deps: Deps, store: Store, relay_id: int, blocked: bool) -> None:
     """Telegram refused it. A blocked recipient may come back (/start): the message waits.
 
     Any other refusal is for good: a parent who was told "on its way" is told plainly that it
     did not arrive and what to do, instead of waiting for a note that never comes.
     """
-    relay = await session.get(Relay, relay_id)
+    relay = await store.get(Relay, relay_id)
     if relay is None or relay.status in (RelayStatus.DELIVERED.value, RelayStatus.FAILED.value):
         return
     if blocked:
@@ -365,12 +359,12 @@ async def on_failed(deps: Deps, session: AsyncSession, relay_id: int, blocked: b
         return
     relay.status = RelayStatus.FAILED.value
     log.info("relay %s failed for good (%s)", relay.id, relay.kind)
-    await _tell_parent_it_failed(deps, session, relay)
+    await _tell_parent_it_failed(deps, store, relay)
 
 
-async def _tell_parent_it_failed(deps: Deps, session: AsyncSession, relay: Relay) -> None:
-    sender = await session.get(Person, relay.sender_id)
-    child = await session.get(Person, relay.recipient_id)
+async def _tell_parent_it_failed(deps: Deps, store: Store, relay: Relay) -> None:
+    sender = await store.get(Person, relay.sender_id)
+    child = await store.get(Person, relay.recipient_id)
     if sender is None or child is None or sender.role != Role.PARENT:
         return
     if sender.telegram_id is None or sender.unreachable_since is not None:
@@ -378,12 +372,10 @@ async def _tell_parent_it_failed(deps: Deps, session: AsyncSession, relay: Relay
     text = deps.texts.render(
         "relay_failed", sender.locale, child=child.display_name, kind=relay.kind
     )
-    await _note_to_parent(deps, session, sender, text, f"relay_failed:{relay.id}")
+    await _note_to_parent(deps, store, sender, text, f"relay_failed:{relay.id}")
 
 
-async def _note_to_parent(
-    deps: Deps, session: AsyncSession, parent: Person, text: str, key: str
-) -> None:
+async def _note_to_parent(deps: Deps, store: Store, parent: Person, text: str, key: str) -> None:
     """Whether the parent's message arrived, told at their good hour."""
     now = deps.clock.now()
     note = Outgoing(
@@ -394,14 +386,14 @@ async def _note_to_parent(
         message=Message(text),
         dedupe_key=key,
     )
-    await outbox_repo.enqueue(session, note, now)
+    await store.outbox.enqueue(note, now)
 
 
 # ---- the child answers ----------------------------------------------------------------------
 
 
 async def reply_target(
-    deps: Deps, session: AsyncSession, children: Sequence[Person], reply_to: int | None
+    deps: Deps, store: Store, children: Sequence[Person], reply_to: int | None
 ) -> tuple[Person, Relay] | None:
     """The parent's message a child is answering: by Telegram's Reply, or after "Reply".
 
@@ -412,7 +404,7 @@ async def reply_target(
     now = deps.clock.now()
     for child in children:
         if reply_to is not None:
-            relay = await relay_repo.by_message(session, child.id, reply_to)
+            relay = await store.relays.by_message(child.id, reply_to)
             if relay is not None:
                 return child, relay
             continue
@@ -420,20 +412,18 @@ async def reply_target(
         if relay_id is None:
             continue
         # Any check-in on the phone waiting for words may be what this text is (a sibling's too).
-        if await _checkin_waits_for_words(deps, session, children):
+        if await _checkin_waits_for_words(deps, store, children):
             return None
         child.awaiting = None
-        relay = await session.get(Relay, relay_id)
+        relay = await store.get(Relay, relay_id)
         if relay is not None and relay.recipient_id == child.id:
             return child, relay
     return None
 
 
-async def _checkin_waits_for_words(
-    deps: Deps, session: AsyncSession, children: Sequence[Person]
-) -> bool:
+async def _checkin_waits_for_words(deps: Deps, store: Store, children: Sequence[Person]) -> bool:
     for child in children:
-        checkin = await checkin_repo.open_checkin(session, child.id)
+        checkin = await store.checkins.open_checkin(child.id)
         if checkin is not None and checkin.step == deps.questionnaire.words_step:
             return True
     return False
@@ -441,7 +431,7 @@ async def _checkin_waits_for_words(
 
 async def child_replies(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     child: Person,
     original: Relay,
     kind: str,
@@ -451,9 +441,7 @@ async def child_replies(
     """The child's words or voice note back to the parent who wrote."""
     if kind not in (RelayKind.TEXT, RelayKind.VOICE):
         return Outcome.reply(deps.texts.render("relay_unsupported", child.locale, child=True))
-    parent, held = await _queue_to_parent(
-        deps, session, child, original, kind, _clip(text), file_id
-    )
+    parent, held = await _queue_to_parent(deps, store, child, original, kind, _clip(text), file_id)
     name = parent.display_name if parent else ""
     template = "relay_not_now" if held else "relay_reply_sent"
     return Outcome(
@@ -464,24 +452,24 @@ async def child_replies(
 
 
 async def quick_reply(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: QuickReply
+    deps: Deps, store: Store, sender: Sender, people: list[Person], action: QuickReply
 ) -> Outcome:
     """A tap under a parent's message: a quick answer, or "Reply" to write one."""
-    original = await session.get(Relay, action.relay_id)
-    access = await act_for(session, people, original.recipient_id, OWN) if original else None
+    original = await store.get(Relay, action.relay_id)
+    access = await act_for(store, people, original.recipient_id, OWN) if original else None
     if original is None or access is None:
         return Outcome.refusal()
     child = access.person
     now = deps.clock.now()
     if action.code == "write":
         child.awaiting = awaiting("reply", original.id, now)
-        parent = await session.get(Person, original.sender_id)
+        parent = await store.get(Person, original.sender_id)
         name = parent.display_name if parent else ""
         return Outcome.reply(deps.texts.render("relay_write_prompt", child.locale, parent=name))
-    if await relay_repo.quick_reply_sent(session, original.id, action.code):
+    if await store.relays.quick_reply_sent(original.id, action.code):
         return Outcome(toast=deps.texts.label("already_noted", child.locale))
     _, held = await _queue_to_parent(
-        deps, session, child, original, RelayKind.QUICK, action.code, None
+        deps, store, child, original, RelayKind.QUICK, action.code, None
     )
     toast = _label(deps, "not_now" if held else "quick_sent", child.locale)
     return Outcome(toast=toast, outbox_changed=not held)
@@ -489,7 +477,7 @@ async def quick_reply(
 
 async def _queue_to_parent(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     child: Person,
     original: Relay,
     kind: str,
@@ -499,10 +487,10 @@ async def _queue_to_parent(
     """Queue the child's answer for the parent; returns the parent and whether it is held
     (a coordinator's pause, or consent withdrawn: kept for the social worker, not sent)."""
     now = deps.clock.now()
-    parent = await session.get(Person, original.sender_id)
+    parent = await store.get(Person, original.sender_id)
     if parent is None:
         return None, False
-    held = await _held(session, parent.id, child.id)
+    held = await _held(store, parent.id, child.id)
     relay = Relay(
         sender_id=child.id,
         recipient_id=parent.id,
@@ -514,9 +502,9 @@ async def _queue_to_parent(
         deliver_after=adult_good_hour(deps, parent, now),
         created_at=now,
     )
-    session.add(relay)
-    await session.flush()
+    store.add(relay)
+    await store.flush()
     log.info("relay %s: child %s -> parent %s (%s)", relay.id, child.id, parent.id, kind)
     if not held and relay.deliver_after <= now:
-        await _release(deps, session, relay, parent, now)
+        await _release(deps, store, relay, parent, now)
     return parent, held

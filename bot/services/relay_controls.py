@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import update
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.adapters.db import people_repo
-from bot.adapters.db.models import ChildProfile, Person, Relay
+from bot.adapters.db.models import ChildProfile, Person
+from bot.adapters.db.store import Store
 from bot.domain.actions import MuteRelay, encode
 from bot.domain.people import LinkKind
-from bot.domain.relay import MUTE_DAYS, RelayStatus
+from bot.domain.relay import MUTE_DAYS
 from bot.services.access import OWN, act_for
 from bot.services.deps import Deps
 from bot.services.errors import UserError
@@ -28,7 +25,7 @@ PAUSE_VERBS = ("pause", "resume")
 
 
 async def mute_command(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+    deps: Deps, store: Store, sender: Sender, people: list[Person], args: list[str]
 ) -> Outcome:
     """Offer how long to mute, for each child on this phone."""
     locale = people[0].locale
@@ -48,13 +45,13 @@ async def mute_command(
 
 
 async def choose_mute(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], action: MuteRelay
+    deps: Deps, store: Store, sender: Sender, people: list[Person], action: MuteRelay
 ) -> Outcome:
-    access = await act_for(session, people, action.child_id, OWN)
+    access = await act_for(store, people, action.child_id, OWN)
     if access is None or action.days not in MUTE_DAYS:
         return Outcome.refusal()
     child = access.person
-    profile = await session.get(ChildProfile, child.id)
+    profile = await store.get(ChildProfile, child.id)
     if profile is None:
         return Outcome.refusal()
     until = deps.clock.now() + timedelta(days=action.days)
@@ -67,42 +64,38 @@ async def choose_mute(
 
 
 async def unmute_command(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+    deps: Deps, store: Store, sender: Sender, people: list[Person], args: list[str]
 ) -> Outcome:
     """Messages that waited for the mute come at the child's next allowed moment."""
     now = deps.clock.now()
     for child in people:
-        profile = await session.get(ChildProfile, child.id)
+        profile = await store.get(ChildProfile, child.id)
         if profile is None or profile.relay_muted_until is None:
             continue
         profile.relay_muted_until = None
-        await session.execute(
-            update(Relay)
-            .where(Relay.recipient_id == child.id, Relay.status == RelayStatus.QUEUED.value)
-            .values(deliver_after=child_allowed(deps, child, now))
-        )
+        await store.relays.release_queued(child.id, child_allowed(deps, child, now))
     return Outcome.reply(deps.texts.render("unmuted", people[0].locale))
 
 
 async def relay_command(
-    deps: Deps, session: AsyncSession, sender: Sender, people: list[Person], args: list[str]
+    deps: Deps, store: Store, sender: Sender, people: list[Person], args: list[str]
 ) -> Outcome:
     """`/relay NICKNAME pause|resume [PARENT_NAME]`: one parent, or all the child's parents."""
     if len(args) < 2 or args[1] not in PAUSE_VERBS:
         raise UserError("relay_usage")
     nickname, verb, parent_name = args[0], args[1], " ".join(args[2:])
-    found = await people_repo.child_by_nickname(session, nickname)
+    found = await store.people.child_by_nickname(nickname)
     if found is None:
         raise UserError("child_not_found", nickname=nickname)
     child, _ = found
-    parents = list(await people_repo.linked_adults(session, child.id, LinkKind.PARENT))
+    parents = list(await store.people.linked_adults(child.id, LinkKind.PARENT))
     if parent_name:
         parents = [p for p in parents if p.display_name == parent_name]
     if not parents:
         raise UserError("parent_not_found", name=parent_name, nickname=child.display_name)
     now = deps.clock.now()
     for parent in parents:
-        plan = await people_repo.ensure_contact_plan(session, parent.id, child.id, now)
+        plan = await store.people.ensure_contact_plan(parent.id, child.id, now)
         plan.relay_paused = verb == "pause"
     return Outcome.reply(
         deps.texts.render(

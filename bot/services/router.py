@@ -12,10 +12,8 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.adapters.db import outbox_repo, people_repo
 from bot.adapters.db.models import Person
+from bot.adapters.db.store import Store
 from bot.domain.people import Role
 from bot.domain.relay import RelayKind
 from bot.services import (
@@ -45,10 +43,10 @@ def _transactional(
 
     @functools.wraps(work)
     async def run(deps: Deps, sender: Sender, *args: Any, **kwargs: Any) -> Outcome:
-        async with deps.sessions.begin() as session:
-            outcome = await work(deps, session, sender, *args, **kwargs)
-            await settle(deps, session, sender, outcome)
-            queued = outbox_repo.queued_in(session)
+        async with deps.stores.begin() as store:
+            outcome = await work(deps, store, sender, *args, **kwargs)
+            await settle(deps, store, sender, outcome)
+            queued = store.outbox.queued_in()
         if queued:
             outcome.outbox_changed = True
         return outcome
@@ -64,8 +62,8 @@ async def try_again_text(deps: Deps, sender: Sender | None) -> str:
     locale = sender_locale(sender) if sender is not None else None
     if sender is not None:
         try:
-            async with deps.sessions() as session:
-                people = await people_repo.people_on_account(session, sender.user_id)
+            async with deps.stores.read() as store:
+                people = await store.people.people_on_account(sender.user_id)
                 locale = reader_locale(sender, list(people))
         except Exception:  # the answer must go out whatever failed
             log.warning("could not look up the reader's language for the error notice")
@@ -73,30 +71,26 @@ async def try_again_text(deps: Deps, sender: Sender | None) -> str:
 
 
 @_transactional
-async def handle_start(
-    deps: Deps, session: AsyncSession, sender: Sender, payload: str | None
-) -> Outcome:
-    return await person_commands.start(deps, session, sender, payload)
+async def handle_start(deps: Deps, store: Store, sender: Sender, payload: str | None) -> Outcome:
+    return await person_commands.start(deps, store, sender, payload)
 
 
 @_transactional
 async def handle_command(
-    deps: Deps, session: AsyncSession, sender: Sender, name: str, text: str = ""
+    deps: Deps, store: Store, sender: Sender, name: str, text: str = ""
 ) -> Outcome:
     """`text` is everything after the command word, as typed; the command splits it."""
-    people = list(await people_repo.people_on_account(session, sender.user_id))
+    people = list(await store.people.people_on_account(sender.user_id))
     if not people:
         return stranger_reply(deps, sender)
-    return await command_table.run(deps, session, sender, people, name, text)
+    return await command_table.run(deps, store, sender, people, name, text)
 
 
 @_transactional
-async def handle_button(
-    deps: Deps, session: AsyncSession, sender: Sender, data: str | None
-) -> Outcome:
+async def handle_button(deps: Deps, store: Store, sender: Sender, data: str | None) -> Outcome:
     """A tap: answered by the service `button_table` names for its action."""
-    people = list(await people_repo.people_on_account(session, sender.user_id))
-    return await button_table.press(deps, session, sender, people, data)
+    people = list(await store.people.people_on_account(sender.user_id))
+    return await button_table.press(deps, store, sender, people, data)
 
 
 async def handle_text(
@@ -120,7 +114,7 @@ async def handle_voice(
 @_transactional
 async def handle_media(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     sender: Sender,
     kind: str,
     file_id: str,
@@ -129,13 +123,13 @@ async def handle_media(
 ) -> Outcome:
     """A photo or video note: a parent's is passed on to their child; from anyone else it is
     something the bot does not read (a child's caption is still screened)."""
-    people = list(await people_repo.people_on_account(session, sender.user_id))
+    people = list(await store.people.people_on_account(sender.user_id))
     parent = _far_parent(people)
     if parent is not None:
-        sent = await relay.parent_sends(deps, session, parent, kind, caption, file_id, reply_to)
+        sent = await relay.parent_sends(deps, store, parent, kind, caption, file_id, reply_to)
         if sent is not None:
             return sent
-    return await _unsupported(deps, session, sender, people, caption)
+    return await _unsupported(deps, store, sender, people, caption)
 
 
 def _far_parent(people: Sequence[Person]) -> Person | None:
@@ -148,7 +142,7 @@ def _far_parent(people: Sequence[Person]) -> Person | None:
 @_transactional
 async def _words(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     sender: Sender,
     kind: str,
     text: str | None = None,
@@ -159,45 +153,41 @@ async def _words(
 
     Every text from a child's account is screened for crisis words first, wherever it comes.
     """
-    people = list(await people_repo.people_on_account(session, sender.user_id))
+    people = list(await store.people.people_on_account(sender.user_id))
     if not people:
         return stranger_reply(deps, sender)
     locale = people[0].locale
     for person in people:
         if text and person.awaiting:
-            noted = await alerts.record_outcome(deps, session, person, text)
+            noted = await alerts.record_outcome(deps, store, person, text)
             if noted is not None:
                 return noted
     children = [p for p in people if p.role == Role.CHILD]
-    after_help = (
-        await crisis_path.words_after_help(deps, session, children, text) if text else None
-    )
+    after_help = await crisis_path.words_after_help(deps, store, children, text) if text else None
     if after_help is not None:
         return after_help
-    answered = await relay.reply_target(deps, session, children, reply_to)
+    answered = await relay.reply_target(deps, store, children, reply_to)
     if answered is not None:
         child, original = answered
-        crisis = (
-            await crisis_path.screen_child_text(deps, session, [child], text) if text else None
-        )
+        crisis = await crisis_path.screen_child_text(deps, store, [child], text) if text else None
         if crisis is not None:  # kept in the alert for the volunteer; not passed on
             return crisis
-        return await relay.child_replies(deps, session, child, original, kind, text, file_id)
+        return await relay.child_replies(deps, store, child, original, kind, text, file_id)
     parent = _far_parent(people)
     if parent is not None:
-        sent = await relay.parent_sends(deps, session, parent, kind, text, file_id, reply_to)
+        sent = await relay.parent_sends(deps, store, parent, kind, text, file_id, reply_to)
         if sent is not None:
             return sent
     unclear: UserError | None = None
     try:
         stored = await checkins.record_words(
-            deps, session, sender.user_id, text, file_id, reply_to, kind if file_id else None
+            deps, store, sender.user_id, text, file_id, reply_to, kind if file_id else None
         )
     except UserError as error:
         stored, unclear = None, error
     # Words that landed on one child's check-in are that child's; otherwise any child's here.
     speakers = [stored[1]] if stored else children
-    crisis = await crisis_path.screen_child_text(deps, session, speakers, text) if text else None
+    crisis = await crisis_path.screen_child_text(deps, store, speakers, text) if text else None
     if unclear is not None and crisis is None:
         return error_reply(deps, unclear, locale)
     if stored is not None:
@@ -211,7 +201,7 @@ async def _words(
         )
         if crisis is None:
             return finished
-        await checkins.words_alerted(deps, session, checkin)
+        await checkins.words_alerted(deps, store, checkin)
         crisis.edit, crisis.edit_message_id = finished.edit, finished.edit_message_id
     if crisis is not None:
         return crisis
@@ -220,19 +210,19 @@ async def _words(
 
 @_transactional
 async def handle_unsupported(
-    deps: Deps, session: AsyncSession, sender: Sender, caption: str | None = None
+    deps: Deps, store: Store, sender: Sender, caption: str | None = None
 ) -> Outcome:
     """Stickers, photos, files: a kind word about what the bot understands; but a caption from
     a child is screened for crisis words like any other text."""
-    people = list(await people_repo.people_on_account(session, sender.user_id))
+    people = list(await store.people.people_on_account(sender.user_id))
     parent = _far_parent(people)
-    explained = await relay.explain_unsupported(deps, session, parent) if parent else None
-    return explained or await _unsupported(deps, session, sender, people, caption)
+    explained = await relay.explain_unsupported(deps, store, parent) if parent else None
+    return explained or await _unsupported(deps, store, sender, people, caption)
 
 
 async def _unsupported(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     sender: Sender,
     people: list[Person],
     caption: str | None,
@@ -241,7 +231,7 @@ async def _unsupported(
         return stranger_reply(deps, sender)
     children = [p for p in people if p.role == Role.CHILD]
     if caption and children:
-        crisis = await crisis_path.screen_child_text(deps, session, children, caption)
+        crisis = await crisis_path.screen_child_text(deps, store, children, caption)
         if crisis is not None:
             return crisis
     return Outcome.reply(deps.texts.render("unsupported", people[0].locale))

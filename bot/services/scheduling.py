@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.adapters.db import people_repo
 from bot.adapters.db.models import ChildProfile, Person
+from bot.adapters.db.store import Store
 from bot.domain.consent import may_check_in
 from bot.domain.contact import good_hour
 from bot.domain.schedule import WeeklySchedule, next_allowed, next_checkin
@@ -20,10 +18,10 @@ def next_time(deps: Deps, child: Person, profile: ChildProfile, after: datetime)
 
 
 async def refresh_schedule(
-    deps: Deps, session: AsyncSession, child: Person, profile: ChildProfile
+    deps: Deps, store: Store, child: Person, profile: ChildProfile
 ) -> datetime | None:
     """Set or clear `next_checkin_at` from consent and pause state; returns the new value."""
-    state = await people_repo.consent_state(session, child.id)
+    state = await store.people.consent_state(child.id)
     if child.telegram_id is None or not may_check_in(state, profile.paused):
         profile.next_checkin_at = None
     elif profile.next_checkin_at is None:

@@ -8,9 +8,7 @@ dedupe keys come from the input itself, so an update Telegram delivers twice que
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.adapters.db import outbox_repo, people_repo
+from bot.adapters.db.store import Store
 from bot.domain.outgoing import Outgoing, Verb
 from bot.services.deps import Deps
 from bot.services.outcome import Outcome, Sender
@@ -19,12 +17,12 @@ from bot.services.outcome import Outcome, Sender
 FORGET_PRIORITY = DURABLE_REPLY_PRIORITY = 3
 
 
-async def settle(deps: Deps, session: AsyncSession, sender: Sender, outcome: Outcome) -> None:
+async def settle(deps: Deps, store: Store, sender: Sender, outcome: Outcome) -> None:
     """Queue the deletion of the person's message and any durable replies of `outcome`."""
     now = deps.clock.now()
     person_id = outcome.durable_for
     if outcome.delete_incoming and sender.message_id is not None:
-        owner = person_id or await _account_holder(session, sender)
+        owner = person_id or await _account_holder(store, sender)
         if owner is None:  # nobody enrolled wrote it: nothing of a child's to keep private
             return
         forget = Outgoing(
@@ -37,7 +35,7 @@ async def settle(deps: Deps, session: AsyncSession, sender: Sender, outcome: Out
             priority=FORGET_PRIORITY,
             dedupe_key=f"forget:{sender.chat_id}:{sender.message_id}",
         )
-        await outbox_repo.enqueue(session, forget, now)
+        await store.outbox.enqueue(forget, now)
         outcome.delete_incoming = False  # done here; the channel must not try it again
     if person_id is None or not outcome.replies:
         return
@@ -54,10 +52,10 @@ async def settle(deps: Deps, session: AsyncSession, sender: Sender, outcome: Out
             priority=DURABLE_REPLY_PRIORITY,
             dedupe_key=f"reply:{sender.chat_id}:{input_key}:{index}" if keyed else None,
         )
-        await outbox_repo.enqueue(session, reply, now)
+        await store.outbox.enqueue(reply, now)
     outcome.replies = []
 
 
-async def _account_holder(session: AsyncSession, sender: Sender) -> int | None:
-    people = await people_repo.people_on_account(session, sender.user_id)
+async def _account_holder(store: Store, sender: Sender) -> int | None:
+    people = await store.people.people_on_account(sender.user_id)
     return people[0].id if people else None

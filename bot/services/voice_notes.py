@@ -8,10 +8,8 @@ screened. The role is checked on every tap; each listen is written to the access
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.adapters.db import alert_repo, checkin_repo, outbox_repo
 from bot.adapters.db.models import Answer, Person
+from bot.adapters.db.store import Store
 from bot.domain.actions import ListenVoice
 from bot.domain.child_words import kept_since, shorten
 from bot.domain.outgoing import Outgoing
@@ -28,12 +26,12 @@ LISTEN_PRIORITY, NOTICE_PRIORITY = 3, 0
 NOTICE_KIND = "voice_notice"
 
 
-async def tell_staff(deps: Deps, session: AsyncSession, child: Person, answer: Answer) -> int:
+async def tell_staff(deps: Deps, store: Store, child: Person, answer: Answer) -> int:
     """Queue the quiet notice for whoever hears about the child (the volunteer; coordinators
     when none can be reached), each at their own good hour; returns how many were queued."""
     now = deps.clock.now()
     queued = 0
-    for reader in await recipients(session, child.id):
+    for reader in await recipients(store, child.id):
         text = deps.texts.render("voice_notice", reader.locale, nickname=child.display_name)
         button = listen_button(deps, answer.id, None, reader.locale)
         notice = Outgoing(
@@ -45,13 +43,13 @@ async def tell_staff(deps: Deps, session: AsyncSession, child: Person, answer: A
             priority=NOTICE_PRIORITY,
             dedupe_key=f"voice_notice:{answer.id}:{reader.id}",
         )
-        queued += await outbox_repo.enqueue(session, notice, now)
+        queued += await store.outbox.enqueue(notice, now)
     return queued
 
 
 async def listen(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     sender: Sender,
     people: list[Person],
     action: ListenVoice,
@@ -62,17 +60,17 @@ async def listen(
     refusal. The note goes through the outbox, keyed by the tap, so a redelivered tap (or a
     restart) sends it once.
     """
-    found = await checkin_repo.answer_with_checkin(session, action.answer_id)
+    found = await store.checkins.answer_with_checkin(action.answer_id)
     answer, checkin = found if found else (None, None)
-    access = await act_for(session, people, checkin.child_id, CASEWORK) if checkin else None
-    child = await session.get(Person, checkin.child_id) if checkin else None
+    access = await act_for(store, people, checkin.child_id, CASEWORK) if checkin else None
+    child = await store.get(Person, checkin.child_id) if checkin else None
     now = deps.clock.now()
     if answer is None or checkin is None or access is None or child is None:
         return Outcome.refusal()
     actor = access.person
     if answer.file_id is None or answer.answered_at < kept_since(now):
         return Outcome.refusal()
-    alert_repo.log_access(session, actor.id, child.id, "voice", now)
+    store.alerts.log_access(actor.id, child.id, "voice", now)
     voice = Outgoing(
         person_id=actor.id,
         chat_id=sender.chat_id,
@@ -84,7 +82,7 @@ async def listen(
         if sender.update_id is not None
         else None,
     )
-    await outbox_repo.enqueue(session, voice, now)
+    await store.outbox.enqueue(voice, now)
     return Outcome(toast=deps.texts.label("voice_coming", actor.locale))
 
 

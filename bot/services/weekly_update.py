@@ -18,10 +18,9 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.adapters.db import family_repo, outbox_repo
 from bot.adapters.db.models import ContactPlan, Person
+from bot.adapters.db.store import Store
 from bot.domain.alerting import invites_parent_to_write
 from bot.domain.mood_words import mood_wording
 from bot.domain.outgoing import Outgoing
@@ -55,8 +54,8 @@ async def _schedule_new_parents(deps: Deps) -> None:
     """A newly joined parent's first update comes at their next update moment."""
     now = deps.clock.now()
     while True:
-        async with deps.sessions.begin() as session:
-            rows = await family_repo.updates_unscheduled(session, BATCH)
+        async with deps.stores.begin() as store:
+            rows = await store.family.updates_unscheduled(BATCH)
             for plan, parent, _ in rows:
                 plan.next_update_at = next_update_moment(deps, parent, now)
         if len(rows) < BATCH:
@@ -67,16 +66,16 @@ async def _send_due(deps: Deps) -> int:
     now = deps.clock.now()
     queued = 0
     while True:
-        async with deps.sessions.begin() as session:
-            mood_words = await program_settings.get_switch(session, program_settings.MOOD_WORDS)
-            rows = await family_repo.updates_due(session, now, BATCH)
+        async with deps.stores.begin() as store:
+            mood_words = await program_settings.get_switch(store, program_settings.MOOD_WORDS)
+            rows = await store.family.updates_due(now, BATCH)
             for plan, parent, child in rows:
                 week_end = plan.next_update_at
                 assert week_end is not None
                 plan.next_update_at = next_update_moment(deps, parent, max(now, week_end))
                 if now - week_end > STALE_AFTER or not _may_hear(plan, parent):
                     continue
-                message = await compose(deps, session, parent, child, week_end, mood_words)
+                message = await compose(deps, store, parent, child, week_end, mood_words)
                 if message is None:
                     continue
                 week = week_end.astimezone(deps.tz_of(parent.timezone)).date().isoformat()
@@ -88,7 +87,7 @@ async def _send_due(deps: Deps) -> int:
                     message=message,
                     dedupe_key=f"weekly_update:{plan.id}:{week}",
                 )
-                queued += await outbox_repo.enqueue(session, update, now)
+                queued += await store.outbox.enqueue(update, now)
         if len(rows) < BATCH:
             return queued
 
@@ -102,7 +101,7 @@ def _may_hear(plan: ContactPlan, parent: Person) -> bool:
 
 async def compose(
     deps: Deps,
-    session: AsyncSession,
+    store: Store,
     parent: Person,
     child: Person,
     week_end: datetime,
@@ -114,11 +113,11 @@ async def compose(
     A week the child only partly took part in (consent came during it) gets a short welcome
     instead of numbers that would read as a poor week.
     """
-    consented_since = await family_repo.consent_complete_since(session, child.id)
+    consented_since = await store.family.consent_complete_since(child.id)
     if consented_since is None:
         return None
     locale, name = parent.locale, child.display_name
-    concerns = await family_repo.live_alerts(session, child.id)
+    concerns = await store.family.live_alerts(child.id)
     if any(invites_parent_to_write(reason, severity) for reason, severity in concerns):
         return Message(deps.texts.render("weekly_update_concern", locale, child=name))
     week_start = week_end - WEEK
@@ -126,14 +125,14 @@ async def compose(
         return Message(
             deps.texts.render("weekly_update_first_week", locale, child=name, mood=mood_words)
         )
-    answered, sent = await family_repo.checkins_in(session, child.id, week_start, week_end)
+    answered, sent = await store.family.checkins_in(child.id, week_start, week_end)
     mood = None
     if mood_words:
         tz = deps.tz_of(child.timezone)
-        moods = await family_repo.moods_in(session, child.id, MOOD_STEP, week_start, week_end)
+        moods = await store.family.moods_in(child.id, MOOD_STEP, week_start, week_end)
         wording = mood_wording((value, at.astimezone(tz).weekday()) for value, at in moods)
         mood = deps.texts.label(f"mood_{wording.value}", locale, group=GROUP)
-    key = await family_repo.latest_highlight(session, child.id, week_start, week_end)
+    key = await store.family.latest_highlight(child.id, week_start, week_end)
     tz = deps.tz_of(parent.timezone)
     text = deps.texts.render(
         "weekly_update",

@@ -16,11 +16,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
 
-from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.adapters.db.outbox_repo import LEASE
+from bot.domain.storage import StorageError
 from bot.services import delivery
 from bot.services.delivery import Delivery
 from bot.services.deps import Deps
@@ -131,7 +131,7 @@ class OutboxSender:
                 continue
             try:
                 await delivery.keep_leases(self.deps, sorted(in_flight.values()))
-            except SQLAlchemyError:
+            except StorageError:
                 log.warning("could not renew %s outbox leases; retrying", len(in_flight))
 
     async def _send_one(self, item: Delivery) -> bool:
@@ -175,7 +175,7 @@ class OutboxSender:
                 async with self._recording:
                     await record()
                 return True
-            except SQLAlchemyError:
+            except StorageError:
                 log.warning("could not record a send (attempt %s); retrying", attempt + 1)
                 await asyncio.sleep(0.5 * (attempt + 1))
         log.error("gave up recording a send; it may be sent again after its lease")

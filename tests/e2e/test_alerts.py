@@ -37,7 +37,7 @@ async def _with_volunteer(h: Harness):
 async def _answer_next(
     h: Harness, child, items: tuple[str, str, str], face: str = "\U0001f622"
 ) -> None:
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         due = (await session.scalars(select(ChildProfile))).one().next_checkin_at
     h.clock.set(due + timedelta(seconds=1))
     await h.tick()
@@ -75,7 +75,7 @@ async def test_saddest_faces_reach_the_volunteer_who_acknowledges_and_notes(harn
     await volunteer.wait_until(lambda m: "Acknowledged" in (m.text or ""))
     saved = await h.command(volunteer, "/note xiaoming Called grandma; all fine.", "saved")
     assert "xiaoming" in saved.text
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         assert (await session.scalars(select(CaseNote))).one().text == "Called grandma; all fine."
         alert_row = (await session.scalars(select(Alert))).first()
         assert alert_row.status == "acknowledged" and alert_row.reason == "low_mood"
@@ -90,7 +90,7 @@ async def test_unacknowledged_alert_escalates_to_the_coordinator(harness):
     await _answer_next(h, child, ("Often", "Often", "Often"))
     await _answer_next(h, child, ("Often", "Often", "Often"))
     await volunteer.wait_until(lambda m: "xiaoming" in (m.text or "") and bool(m.buttons()))
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         alert = (await session.scalars(select(Alert))).first()
     h.clock.set(alert.escalate_at + timedelta(seconds=1))
     await h.tick()

@@ -21,7 +21,7 @@ async def _child_with_open_checkin(h: Harness):
 
 
 async def _answers(h: Harness) -> list[tuple[str, int | None]]:
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         rows = (await session.scalars(select(Answer).order_by(Answer.id))).all()
     return [(a.question, a.value) for a in rows]
 
@@ -72,7 +72,7 @@ async def test_stale_button_from_an_expired_checkin(harness: Harness):
     answered = await child.tap(old, checkin.message_id)
     await _wait_answered(child, answered)
     assert await _answers(h) == []
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         assert (await session.scalars(select(Checkin))).one().status == "missed"
 
 
@@ -94,14 +94,14 @@ async def test_blocked_child_is_marked_unreachable(harness: Harness):
     child.block()
     h.clock.set(MONDAY_1730)
     await h.tick()
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         person = (await session.scalars(select(Person).where(Person.telegram_id == 1001))).one()
         row = (await session.scalars(select(Outbox).where(Outbox.kind == "checkin"))).one()
     assert person.unreachable_since is not None and row.status == "failed"
     child.unblock()
     await child.send_command("start")
     await child.wait_for_message()
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         person = await session.get(Person, person.id)
     assert person.unreachable_since is None
 
@@ -115,12 +115,12 @@ async def test_429_delays_a_send_and_5xx_is_retried_not_dropped(harness: Harness
     await h.tick()
     first = await child.wait_until(lambda m: "quick check-in" in (m.text or ""), timeout=10)
     assert first is not None
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         checkin = (await session.scalars(select(Checkin))).one()
     h.emulator.fail_next("sendMessage", 502, "Bad Gateway", count=2)
     h.clock.set(checkin.remind_at + timedelta(seconds=1))
     await h.tick()  # the reminder meets a 502 and waits for its back-off
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         row = (await session.scalars(select(Outbox).where(Outbox.kind == "reminder"))).one()
     assert row.status == "pending" and row.attempts >= 1
     for _ in range(3):
@@ -144,9 +144,9 @@ async def test_an_over_long_note_is_refused_with_its_limit_and_nothing_stored(ha
     refused = await h.command(volunteer, "/note xiaoming " + "x" * 4001, "at most")
     assert "4000" in refused.text and "4001" in refused.text
     assert "Nothing was saved" in refused.text
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         assert (await session.scalars(select(CaseNote))).all() == []
     kept = await h.command(volunteer, "/note xiaoming " + "y" * 4000, "saved")
     assert "xiaoming" in kept.text
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         assert len((await session.scalars(select(CaseNote))).one().text) == 4000

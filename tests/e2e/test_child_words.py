@@ -20,7 +20,7 @@ REFUSED = "This button no longer works."
 
 async def _to_words_step(h: Harness, child):
     """Open the child's next scheduled check-in and tap up to the words step."""
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         due = (await session.scalars(select(ChildProfile))).one().next_checkin_at
     h.clock.set(due + timedelta(seconds=1))
     await h.tick()
@@ -59,7 +59,7 @@ async def test_words_and_a_voice_note_reach_the_volunteer_and_nobody_else(harnes
     h.clock.advance(hours=5)
     await child.send_voice(duration=4)
     await _ended(child, checkin)
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         file_id = (await session.scalars(select(Answer.file_id).where(Answer.file_id != ""))).one()
 
     # The quiet notice waits for the volunteer's morning, then offers the note.
@@ -115,6 +115,6 @@ async def test_words_and_a_voice_note_reach_the_volunteer_and_nobody_else(harnes
         assert "I miss mum" not in seen and message.kind != "voice"
         assert "own words" not in seen and "ended a check-in" not in seen
 
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         actions = [row.action for row in (await session.scalars(select(AccessLog))).all()]
     assert actions.count("voice") == 2 and "view_record_words" in actions

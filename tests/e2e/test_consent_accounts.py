@@ -31,7 +31,7 @@ async def test_a_childs_account_cannot_take_a_parent_or_carer_invite(harness: Ha
     for link in (parent_link, carer_link):
         refused = await h.command(child, f"/start {link}", "grown-up")
         assert "does not work on your account" in refused.text and not refused.buttons()
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         on_phone = (
             await session.scalars(select(Person).where(Person.telegram_id == CHILD_TG))
         ).all()
@@ -46,7 +46,7 @@ async def test_a_childs_account_cannot_take_a_parent_or_carer_invite(harness: Ha
     await parent.send_command("start", parent_link)
     consent = await parent.wait_until(lambda m: bool(m.buttons()))
     assert "Consent for xiaoming" in consent.text
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         assert (
             await session.scalars(select(Consent).where(Consent.kind == "guardian"))
         ).all() == []
@@ -56,7 +56,7 @@ async def test_a_childs_account_cannot_take_a_parent_or_carer_invite(harness: Ha
     welcome = await h.join(carer, carer_link)
     assert "parent of xiaoming" in welcome.text  # the carer's link worked too
 
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         (given,) = (await session.scalars(select(Consent).where(Consent.kind == "guardian"))).all()
     assert given.from_account == PARENT_TG and given.from_role == "parent"
     record = await h.command(coordinator, "/child xiaoming", "Guardian consent")

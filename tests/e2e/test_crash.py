@@ -167,7 +167,7 @@ async def _checkins_live_where_the_database_says(url: str, children) -> None:  #
     """The message each child can answer is the one the check-in is recorded in."""
     core = await build_core(make_settings(url))
     try:
-        async with core.deps.sessions() as session:
+        async with core.deps.stores.sessions() as session:
             rows = (
                 await session.execute(
                     select(Person.telegram_id, Checkin.message_id).join(

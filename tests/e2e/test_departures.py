@@ -50,10 +50,10 @@ async def test_departure_dates_add_the_extra_check_ins(harness: Harness):
     await child.wait_until(lambda m: "See you next time" in (m.text or ""))
     await asyncio.sleep(0.05)
 
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         kinds = [c.kind for c in (await session.scalars(select(Checkin).order_by(Checkin.id)))]
     assert kinds == ["follow_up", "follow_up"]
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         answered = (await session.scalars(select(Checkin).order_by(Checkin.id))).all()[-1]
     assert answered.status == "completed" and answered.score is None  # mood only
 

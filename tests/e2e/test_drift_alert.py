@@ -74,7 +74,7 @@ async def _answer_scheduled(
     """Move the fake clock to the child's next scheduled check-in, tick, and tap it through
     (skipping the words); returns its due time. Every wait is tied to this check-in's message,
     so an earlier finished check-in (also "See you next time") cannot satisfy it."""
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         due = (await session.scalars(select(ChildProfile))).one().next_checkin_at
     assert due is not None, "the child has no next check-in scheduled"
     h.clock.set(due + timedelta(seconds=1))
@@ -100,12 +100,12 @@ def _edited(message_id: int, contains: str, keyboard: bool):
 
 
 async def _alerts(h: Harness) -> list[Alert]:
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         return list((await session.scalars(select(Alert).order_by(Alert.id))).all())
 
 
 async def _person(h: Harness, telegram_id: int) -> Person:
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         query = select(Person).where(Person.telegram_id == telegram_id)
         return (await session.scalars(query)).one()
 
@@ -152,7 +152,7 @@ async def test_drifting_child_alerts_volunteer_who_acknowledges_and_notes(harnes
     assert "Since:" in shown.text and "Next step:" in shown.text
     trend = TREND.search(shown.text)
     assert trend, f"no sparkline in the alert: {shown.text!r}"
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         scores = [
             c.score
             for c in (await session.scalars(select(Checkin).order_by(Checkin.due_at))).all()
@@ -184,7 +184,7 @@ async def test_drifting_child_alerts_volunteer_who_acknowledges_and_notes(harnes
     note = "Phoned grandma: xiaoming misses her classmate who moved away.\nWill visit Saturday."
     saved = await h.command(volunteer, f"/note {NICKNAME} {note}", "saved")
     assert f"{NICKNAME}'s case record" in saved.text
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         (stored,) = (await session.scalars(select(CaseNote))).all()
         child_id = (await session.scalars(select(ChildProfile))).one().person_id
     assert (stored.text, stored.author_id, stored.child_id) == (note, wang.id, child_id)

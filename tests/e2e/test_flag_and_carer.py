@@ -39,7 +39,7 @@ def emulator_limits() -> EmulatorLimits:
 
 
 async def _rows(h: Harness, model, *where):
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         query = select(model).where(*where).order_by(*model.__mapper__.primary_key)
         return list((await session.scalars(query)).all())
 

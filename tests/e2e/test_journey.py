@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from bot.adapters.db.models import Answer, Checkin, Person
+from bot.adapters.db.store import Store
 from bot.domain.people import Role
 from bot.services.enrolment import InviteRequest, create_invite
 from tests.e2e.conftest import Harness, invite_code
@@ -18,9 +19,9 @@ MONDAY_1730 = datetime(2026, 11, 23, 9, 30, 5, tzinfo=UTC)
 async def bootstrap_coordinator(h: Harness, user_id: int = 5001):
     """Do what `python -m bot invite --role coordinator` does; then the coordinator joins."""
     h.core.deps.bot_username = h.bot.application.bot.username
-    async with h.core.deps.sessions.begin() as session:
+    async with h.core.deps.stores.sessions.begin() as session:
         issued = await create_invite(
-            h.core.deps, session, InviteRequest(Role.COORDINATOR, name="Li"), None
+            h.core.deps, Store(session), InviteRequest(Role.COORDINATOR, name="Li"), None
         )
     coordinator = h.emulator.user(user_id, first_name="Li", language_code="en")
     welcome = await h.join(coordinator, invite_code(issued.link))
@@ -83,7 +84,7 @@ async def test_enrol_consent_and_answer_a_scheduled_checkin(harness: Harness):
     await _until(lambda: _deleted(child, sent["message"]["message_id"]))
     assert len(child.callback_answers) >= 4
 
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         stored = (await session.scalars(select(Checkin))).one()
         answers = {a.question: a for a in (await session.scalars(select(Answer))).all()}
     assert stored.status == "completed" and stored.score == 8
@@ -106,7 +107,7 @@ async def test_help_language_and_pause(harness: Harness):
     h.clock.set(MONDAY_1730)
     await h.tick()
     await asyncio.sleep(0.2)
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         assert (await session.scalars(select(Checkin))).all() == []
 
 
@@ -130,5 +131,5 @@ async def test_unknown_people_learn_nothing(harness: Harness):
     other = await harness.command(stranger, "/invite child x 7-9 other")
     assert "invite link" in first.text and first.text == other.text
     assert "does not work" in wrong.text
-    async with harness.core.deps.sessions() as session:
+    async with harness.core.deps.stores.sessions() as session:
         assert (await session.scalars(select(Person))).all() == []

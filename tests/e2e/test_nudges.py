@@ -31,7 +31,7 @@ async def test_a_silent_parent_is_nudged_after_the_cadence_and_not_again_until_t
     h = harness
     coordinator = await bootstrap_coordinator(h)
     _child, parent = await enrol_child(h, coordinator)
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         first_due = (await session.scalars(select(ContactPlan))).one().next_nudge_at
     assert first_due == h.clock.now() + timedelta(days=7)  # the default weekly cadence
 

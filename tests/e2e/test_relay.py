@@ -62,7 +62,7 @@ async def test_child_answers_in_words_and_the_parent_reads_them_escaped(harness:
 
     h.clock.advance(days=31)  # past the retention: who, when and what kind remain, not words
     await h.tick()
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         relays = (await session.scalars(select(Relay))).all()
         copies = (await session.scalars(select(Outbox).where(Outbox.kind == "relay"))).all()
     assert [(r.kind, r.status, r.text) for r in relays] == [
@@ -86,7 +86,7 @@ async def test_a_parent_of_two_chooses_whom_a_photo_is_for(harness: Harness):
     welcome = await h.join(parent, invite_code(made.text))  # the same mum, a second child
     assert "xiaoming, xiaohong" in welcome.text
     await h.command(coordinator, "/consent xiaohong", "xiaohong")
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         assert (
             len((await session.scalars(select(Person).where(Person.role == "parent"))).all()) == 1
         )
@@ -114,7 +114,7 @@ async def test_unsupported_content_and_paused_delivery_are_explained(harness: Ha
     paused = await listen(parent, lambda m: "paused" in (m.text or ""))
     await parent.send_text("Are you there?")
     assert "not delivered" in (await paused).text
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         relay = (await session.scalars(select(Relay))).one()
     assert relay.status == "held"
 
@@ -134,7 +134,7 @@ async def test_a_blocked_parent_is_marked_unreachable_and_the_volunteer_told(har
     told = await listen(volunteer, lambda m: "can no longer reach Mum" in (m.text or ""))
     await child.tap_button("Got it", letter.message_id)
     assert "xiaoming" in (await told).text
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         mum = (await session.scalars(select(Person).where(Person.display_name == "Mum"))).one()
     assert mum.unreachable_since is not None
 
@@ -218,7 +218,7 @@ async def test_check_in_words_never_go_to_a_parent(harness: Harness):
     await done
     await h.tick()
     assert not [m for m in parent.messages if "nobody plays" in (m.text or "")]
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         words = (await session.scalars(select(Answer).where(Answer.question == "words"))).one()
         assert words.text == "nobody plays with me"
         from_child = await session.scalars(select(Relay).where(Relay.kind != "text"))
@@ -278,7 +278,7 @@ async def test_a_childs_answer_waits_for_the_end_of_the_parents_working_day(harn
 
 
 async def _child_unreachable(h: Harness) -> bool:
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         child = (await session.scalars(select(Person).where(Person.role == "child"))).one()
         return child.unreachable_since is not None
 
@@ -331,7 +331,7 @@ async def test_a_caption_of_510_emoji_arrives_whole_as_text_then_photo(harness: 
 
 
 async def _relay_is(h: Harness, status: str) -> bool:
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         return (await session.scalars(select(Relay))).one().status == status
 
 

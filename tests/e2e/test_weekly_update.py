@@ -27,7 +27,7 @@ def emulator_limits() -> EmulatorLimits:
 
 async def answer_next(h: Harness, child, face: str, words: str | None = None) -> None:
     """The child's next scheduled check-in through the chat: a face, three items, words."""
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         due = (await session.scalars(select(ChildProfile))).one().next_checkin_at
     h.clock.set(due + timedelta(seconds=1))
     await h.tick()
@@ -66,7 +66,7 @@ async def test_weekly_update_has_the_chosen_wording_and_none_of_the_childs_words
     await child.tap_button("I helped at home", shared.message_id)
     await child.wait_until(lambda m: "weekly note" in (m.text or "") and not m.buttons())
     await answer_next(h, child, "😄")
-    async with h.core.deps.sessions() as session:
+    async with h.core.deps.stores.sessions() as session:
         stored = (await session.scalars(select(Answer).where(Answer.text.is_not(None)))).one()
     assert stored.text == SECRET  # the words were stored for the child's volunteer
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.adapters.db import alert_repo
+from bot.adapters.db.alert_repo import AlertRepo
 from bot.adapters.db.models import Person
+from bot.adapters.db.store import Store
 from bot.services import router
 from bot.services.alerts import MAX_ESCALATIONS, raise_alert
 from bot.services.due import collect_due
@@ -82,9 +83,9 @@ async def test_a_note_about_an_earlier_contact_does_not_close_a_reopened_crisis(
 async def test_a_task_due_in_the_night_waits_for_the_morning_instead_of_piling_up(core, clock):
     child_id = await program_with_volunteer(core)
     clock.set(datetime(2026, 11, 25, 20, 0, tzinfo=SHANGHAI).astimezone(UTC))
-    async with core.deps.sessions.begin() as session:
+    async with core.deps.stores.sessions.begin() as session:
         child = await session.get(Person, child_id)
-        await raise_alert(core.deps, session, child, "silence_task", "alert")
+        await raise_alert(core.deps, Store(session), child, "silence_task", "alert")
     await _escalations(core, clock, 24, 30)  # every half hour until 08:00
     (alert,) = await all_alerts(core)
     assert alert.escalation_level == 1  # once, at 07:30, not five times overnight
@@ -99,17 +100,17 @@ async def test_a_task_due_in_the_night_waits_for_the_morning_instead_of_piling_u
 async def test_an_alert_raised_twice_at_once_counts_as_a_repeat(core, clock, monkeypatch):
     child_id = await program_with_volunteer(core)
     await router.handle_command(core.deps, sender(1001), "sos", "")
-    real, missed = alert_repo.open_alert, []
+    real, missed = AlertRepo.open_alert, []
 
-    async def misses_once(session, child, reason):
+    async def misses_once(repo, child, reason):
         if not missed:  # as if another message's insert had not been seen yet
             missed.append(True)
             return None
-        return await real(session, child, reason)
+        return await real(repo, child, reason)
 
-    monkeypatch.setattr(alert_repo, "open_alert", misses_once)
-    async with core.deps.sessions.begin() as session:
+    monkeypatch.setattr(AlertRepo, "open_alert", misses_once)
+    async with core.deps.stores.sessions.begin() as session:
         child = await session.get(Person, child_id)
-        assert await raise_alert(core.deps, session, child, "sos", "urgent") > 0
+        assert await raise_alert(core.deps, Store(session), child, "sos", "urgent") > 0
     (alert,) = await all_alerts(core)
     assert alert.detail.get("repeats") == 1

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.adapters.db.models import AccessLog, CaseNote, Person
+from bot.adapters.db.store import Store
 from bot.domain.people import Role
 from bot.services import router
 from bot.services.alerts import raise_alert
@@ -73,7 +74,7 @@ async def test_acknowledge_stops_escalation_and_contacted_closes_with_a_note(cor
     assert "closed" in saved.replies[0].text
     (alert,) = await all_alerts(core)
     assert alert.status == "closed"
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         (note,) = (await session.scalars(select(CaseNote))).all()
     assert note.alert_id == alert.id and "misses" in note.text
 
@@ -85,9 +86,11 @@ async def test_an_acknowledged_concern_does_not_silence_the_next_one(core, clock
     await router.handle_button(core.deps, sender(VOLUNTEER, "en"), f"v:{alert.id}:ack")
     before = len(alert_rows(await outbox_rows(core), VOLUNTEER))
     clock.advance(days=15)  # past the detector's cooldown; the volunteer only wrote /note
-    async with core.deps.sessions.begin() as session:  # detection fires the same reason again
+    async with (
+        core.deps.stores.sessions.begin() as session
+    ):  # detection fires the same reason again
         child = await session.get(Person, child_id)
-        assert await raise_alert(core.deps, session, child, "high_loneliness", "alert") == 1
+        assert await raise_alert(core.deps, Store(session), child, "high_loneliness", "alert") == 1
     (again,) = [a for a in await all_alerts(core) if a.reason == "high_loneliness"]
     assert again.id == alert.id and again.status == "open" and again.detail["repeats"] == 1
     assert len(alert_rows(await outbox_rows(core), VOLUNTEER)) == before + 1
@@ -113,7 +116,7 @@ async def test_another_volunteer_cannot_see_or_act_on_the_child(core, clock):
     assert "xiaoming" in note.replies[0].text and "saved" not in note.replies[0].text
     own = await router.handle_command(core.deps, sender(VOLUNTEER, "en"), "child", "xiaoming")
     assert "█" in own.replies[0].text
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         logged = (await session.scalars(select(AccessLog))).all()
     assert [(a.child_id, a.action) for a in logged] == [(child_id, "view_record")]
 
@@ -124,7 +127,7 @@ async def test_a_case_note_keeps_its_line_breaks_and_is_escaped(core, clock):
     typed = "xiaoming\n  Called grandma <b>today</b>.\nVisit on Friday. "
     saved = await router.handle_command(core.deps, me, "note", typed)
     assert "saved" in saved.replies[0].text
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         (note,) = (await session.scalars(select(CaseNote))).all()
     assert note.text == "Called grandma <b>today</b>.\nVisit on Friday."
     record = (await router.handle_command(core.deps, me, "child", "xiaoming")).replies[0].text
@@ -254,7 +257,7 @@ async def test_an_over_long_outcome_note_is_refused_whole_and_still_awaited(core
     await router.handle_button(core.deps, me, f"v:{alert.id}:done")
     refused = await router.handle_text(core.deps, me, "x" * 4001)
     assert "at most 4000" in refused.replies[0].text
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         assert (await session.scalars(select(CaseNote))).all() == []
     saved = await router.handle_text(core.deps, me, "Called; all is well.")
     assert "closed" in saved.replies[0].text

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.adapters.db import people_repo
 from bot.adapters.db.models import CallRecord, ContactPlan, Outbox
+from bot.adapters.db.store import Store
 from bot.bootstrap import build_core
 from bot.domain.people import LinkKind, Role
 from bot.services import router
@@ -47,7 +47,7 @@ class _As:
 
 
 async def rows(core, kind: str, chat_id: int | None = None) -> list[Outbox]:
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         query = select(Outbox).where(Outbox.kind == kind).order_by(Outbox.id)
         if chat_id is not None:
             query = query.where(Outbox.chat_id == chat_id)
@@ -55,12 +55,12 @@ async def rows(core, kind: str, chat_id: int | None = None) -> list[Outbox]:
 
 
 async def the_plan(core) -> ContactPlan:
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         return (await session.scalars(select(ContactPlan))).one()
 
 
 async def records(core) -> list[CallRecord]:
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         return list((await session.scalars(select(CallRecord).order_by(CallRecord.id))).all())
 
 
@@ -202,8 +202,8 @@ async def test_times_in_school_or_at_night_and_other_peoples_children_are_refuse
     assert (await the_plan(core)).call_proposal is None
     refused = await router.handle_command(core.deps, child(), "call", "sun 19:30")
     assert "/call" not in refused.replies[0].text  # not a child's command
-    async with core.deps.sessions.begin() as session:  # the child blocked the bot
-        await people_repo.mark_reachable(session, CHILD_TG, clock.now())
+    async with core.deps.stores.sessions.begin() as session:  # the child blocked the bot
+        await Store(session).people.mark_reachable(CHILD_TG, clock.now())
     assert "cannot reach xiaoming" in await call(mum, "sun", "19:30")
     assert (await the_plan(core)).call_proposal is None
     assert await rows(core, "call_proposal") == []
@@ -262,10 +262,10 @@ async def test_with_two_children_the_parent_names_one(core, clock):
         core,
         InviteRequest(Role.CHILD, name="xiaohong", age_band="7-9", guardianship="grandparents"),
     )
-    async with core.deps.sessions.begin() as session:  # Mum's second child, not joined yet
-        (mum,) = await people_repo.people_on_account(session, PARENT_TG)
-        xiaohong, _ = await people_repo.child_by_nickname(session, "xiaohong")
-        await people_repo.add_link(session, LinkKind.PARENT, mum.id, xiaohong.id, clock.now())
+    async with core.deps.stores.sessions.begin() as session:  # Mum's second child, not joined yet
+        (mum,) = await Store(session).people.people_on_account(PARENT_TG)
+        xiaohong, _ = await Store(session).people.child_by_nickname("xiaohong")
+        await Store(session).people.add_link(LinkKind.PARENT, mum.id, xiaohong.id, clock.now())
     asking = _As(core, parent())
     assert "Which child" in await call(asking, "sun", "19:30")
     both = await call(asking)

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.adapters.db.models import Consent, Person
+from bot.adapters.db.store import Store
 from bot.bootstrap import Core
 from bot.domain.consent import ConsentKind
 from bot.domain.people import Role
@@ -38,7 +39,7 @@ async def _with_carer(core: Core) -> tuple[int, int]:
     child_id = await program_with_volunteer(core)
     code = await invite(core, InviteRequest.of("carer", child="xiaoming", name="Nainai"))
     await router.handle_start(core.deps, sender(CARER_TG, "en"), code)
-    async with core.deps.sessions.begin() as session:
+    async with core.deps.stores.sessions.begin() as session:
         carer = (await session.scalars(select(Person).where(Person.telegram_id == CARER_TG))).one()
         carer.work_hours = WORK_HOURS
         return child_id, carer.id
@@ -91,9 +92,9 @@ async def test_a_repeated_step_in_the_same_silence_sends_nothing_twice(core, clo
     await _miss_until_task(core, clock, child_id)
     (word,) = _carer_rows(await outbox_rows(core))
     since = datetime.fromtimestamp(int(word.dedupe_key.rsplit(":", 1)[1]), SHANGHAI)
-    async with core.deps.sessions.begin() as session:  # e.g. a replay after a restart
+    async with core.deps.stores.sessions.begin() as session:  # e.g. a replay after a restart
         child = await session.get(Person, child_id)
-        assert await carer_word.tell_carers(core.deps, session, child, since) == 0
+        assert await carer_word.tell_carers(core.deps, Store(session), child, since) == 0
     assert len(_carer_rows(await outbox_rows(core))) == 1
 
 
@@ -113,9 +114,9 @@ async def test_a_new_silence_after_an_answer_brings_a_new_word(core, clock):
 
 async def test_no_word_to_the_carer_while_a_crisis_alert_is_open(core, clock):
     child_id, _ = await _with_carer(core)
-    async with core.deps.sessions.begin() as session:
+    async with core.deps.stores.sessions.begin() as session:
         child = await session.get(Person, child_id)
-        await raise_alert(core.deps, session, child, "crisis", "urgent")
+        await raise_alert(core.deps, Store(session), child, "crisis", "urgent")
     await _miss_until_task(core, clock, child_id)
     rows = await outbox_rows(core)
     assert _carer_rows(rows) == []
@@ -124,7 +125,7 @@ async def test_no_word_to_the_carer_while_a_crisis_alert_is_open(core, clock):
 
 async def test_no_word_to_a_carer_who_withdrew_their_consent(core, clock):
     child_id, carer_id = await _with_carer(core)
-    async with core.deps.sessions.begin() as session:  # the mother's consent still stands
+    async with core.deps.stores.sessions.begin() as session:  # the mother's consent still stands
         session.add(
             Consent(
                 child_id=child_id,
@@ -144,7 +145,7 @@ async def test_no_word_to_a_carer_who_withdrew_their_consent(core, clock):
 
 async def test_no_word_to_a_carer_who_blocked_the_bot(core, clock):
     child_id, carer_id = await _with_carer(core)
-    async with core.deps.sessions.begin() as session:
+    async with core.deps.stores.sessions.begin() as session:
         (await session.get(Person, carer_id)).unreachable_since = clock.now()
     await _miss_until_task(core, clock, child_id)
     assert _carer_rows(await outbox_rows(core)) == []
@@ -161,6 +162,6 @@ async def test_without_a_carer_the_step_does_nothing_and_the_task_follows(core, 
     assert missed <= 4  # within four scheduled check-ins of the child stopping
     parents = [r for r in rows if r.chat_id == 2001 and r.kind == carer_word.KIND]
     assert parents == []  # a parent far away is not the carer at home
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         roles = {p.role for p in (await session.scalars(select(Person))).all()}
     assert Role.PARENT.value in roles

@@ -40,7 +40,7 @@ async def test_nothing_is_due_before_its_time_and_nothing_twice(core, clock):
     assert (await collect_due(core.deps)).opened == 0
     rows = [r for r in await outbox_rows(core) if r.kind == "checkin"]
     assert len(rows) == 1 and rows[0].chat_id == 1001
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         profile = await session.get(ChildProfile, child_id)
     # Next one on Wednesday 17:30 Shanghai.
     assert profile.next_checkin_at == datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
@@ -59,7 +59,7 @@ async def test_a_full_checkin_stores_each_tap_and_scores(core, clock):
     assert "miss" not in words.edit.text and not words.edit.buttons
     (done,) = await checkins_of(core, child_id)
     assert done.status == "completed" and done.score == 8
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         answers = {a.question: a for a in (await session.scalars(select(Answer))).all()}
     assert answers["mood"].value == 2 and answers["words"].text == "I miss my mum <3"
 
@@ -77,7 +77,7 @@ async def test_double_tap_stale_button_and_forgery(core, clock):
     assert forged.edit is None and missing.edit is None and garbage.edit is None
     bad_value = await router.handle_button(core.deps, me, f"c:{checkin.id}:companionship:7")
     assert bad_value.edit is None
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         stored = (await session.scalars(select(Answer))).all()
     assert [(a.question, a.value) for a in stored] == [("mood", 4)]
 
@@ -148,7 +148,7 @@ async def test_pause_cancels_untouched_checkin_and_resume_reschedules(core, cloc
     assert (await collect_due(core.deps)).opened == 0
     resumed = await router.handle_command(core.deps, sender(1001), "resume", "")
     assert resumed.replies
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         assert (await session.get(ChildProfile, child_id)).next_checkin_at is not None
 
 
@@ -182,12 +182,12 @@ async def test_blocked_child_is_marked_unreachable_and_start_clears_it(core, clo
     child_id, _ = await _due_checkin(core, clock)
     (item,) = await delivery.claim(core.deps, 10)
     await delivery.undeliverable(core.deps, item, "Forbidden: bot was blocked by the user", True)
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         from bot.adapters.db.models import Person
 
         assert (await session.get(Person, child_id)).unreachable_since is not None
     await router.handle_start(core.deps, sender(1001), None)
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         assert (await session.get(Person, child_id)).unreachable_since is None
 
 
@@ -224,7 +224,7 @@ async def test_coordinator_sets_a_childs_own_schedule(core, clock):
     assert "mon" in clash.replies[0].text
     done = await router.handle_command(core.deps, sender(5001), "schedule", "xiaoming sat 09:30")
     assert "sat 09:30" in done.replies[0].text
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         profile = await session.get(ChildProfile, child_id)
     assert profile.next_checkin_at == datetime(2026, 11, 28, 1, 30, tzinfo=UTC)
 
@@ -236,7 +236,7 @@ async def test_voice_note_on_the_words_step(core, clock):
         await router.handle_button(core.deps, me, f"c:{checkin.id}:{step}:2")
     outcome = await router.handle_voice(core.deps, me, "voice-file-1")
     assert outcome.edit is not None and outcome.delete_incoming
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         words = (await session.scalars(select(Answer).where(Answer.question == "words"))).one()
     assert words.file_id == "voice-file-1" and words.text is None
     assert (await checkins_of(core, child_id))[0].status == "completed"
@@ -259,7 +259,7 @@ async def test_siblings_on_one_phone_words_go_only_to_the_replied_checkin(core, 
     clear = await router.handle_text(core.deps, me, "for xiaohong", reply_to=target.message_id)
     assert clear.delete_incoming and clear.edit_message_id == target.message_id
     assert (await checkins_of(core, first))[0].status == "open"
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         words = (await session.scalars(select(Answer).where(Answer.question == "words"))).one()
     assert words.checkin_id == target.id
 
@@ -267,7 +267,7 @@ async def test_siblings_on_one_phone_words_go_only_to_the_replied_checkin(core, 
 async def _open_checkins(core):
     from bot.adapters.db.models import Checkin
 
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         return list((await session.scalars(select(Checkin).order_by(Checkin.id))).all())
 
 
@@ -276,7 +276,7 @@ async def test_an_extra_ask_still_open_ends_when_the_scheduled_checkin_opens(cor
     and the extra ask (a silence retry or a coordinator's, opened the day before) lapses."""
     child_id = await enrol_consented_child(core)
     clock.set(MONDAY_1730_UTC - timedelta(hours=23))  # Sunday 18:30 in Shanghai
-    async with core.deps.sessions.begin() as session:
+    async with core.deps.stores.sessions.begin() as session:
         (await session.get(ChildProfile, child_id)).adhoc_requested_at = clock.now()
     assert (await collect_due(core.deps)).opened == 1
     await _deliver_all(core)  # the extra ask reached the child's chat

@@ -53,7 +53,7 @@ def buttons(outcome: Outcome) -> list[tuple[str, str]]:
 
 
 async def access_actions(core) -> list[str]:
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         rows = await session.scalars(select(AccessLog).order_by(AccessLog.id))
         return [row.action for row in rows.all()]
 
@@ -91,14 +91,14 @@ async def test_nothing_past_retention_is_shown_and_the_purge_forgets_it(core, cl
     view = await child_view(core)
     assert "old words" not in view.replies[0].text and buttons(view) == []
     assert (await access_actions(core))[-1] == "view_record"  # nothing of the words shown
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         answer_id = (
             await session.scalars(select(Answer.id).where(Answer.file_id.is_not(None)))
         ).one()
     refused = await router.handle_button(core.deps, sender(VOLUNTEER_TG, "en"), f"lv:{answer_id}")
     assert refused.refused and refused.toast == "This button no longer works."
     await child_words.forget_old_words(core.deps)
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         kept = (await session.scalars(select(Answer).where(Answer.question == "words"))).all()
     assert [(a.text, a.file_id, a.media_kind) for a in kept] == [(None, None, None)] * 2
     fresh = await finish_with(core, clock, child_id, "new words")

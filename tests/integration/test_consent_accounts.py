@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.adapters.db import people_repo
 from bot.adapters.db.models import Consent, Invite, Person
+from bot.adapters.db.store import Store
 from bot.domain.people import Role
 from bot.services import router
 from bot.services.enrolment import InviteRequest
@@ -39,7 +39,7 @@ async def _child_joins(core, nickname: str = "xiaoming", tg: int = CHILD_TG) -> 
 
 
 async def _guardian_consents(core, child_id: int) -> list[Consent]:
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         rows = await session.scalars(
             select(Consent).where(Consent.child_id == child_id, Consent.kind == "guardian")
         )
@@ -47,8 +47,8 @@ async def _guardian_consents(core, child_id: int) -> list[Consent]:
 
 
 async def _roles_on(core, tg: int) -> list[str]:
-    async with core.deps.sessions() as session:
-        return [p.role for p in await people_repo.people_on_account(session, tg)]
+    async with core.deps.stores.sessions() as session:
+        return [p.role for p in await Store(session).people.people_on_account(tg)]
 
 
 @pytest.mark.parametrize("request_", ADULT_INVITES)
@@ -61,7 +61,7 @@ async def test_a_childs_account_cannot_take_an_adult_invite_and_the_adult_still_
     (reply,) = opened.replies
     assert "for a grown-up in your family" in reply.text and not reply.buttons
     assert await _roles_on(core, CHILD_TG) == ["child"]
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         used = (await session.scalars(select(Invite).where(Invite.used_at.is_not(None)))).all()
     assert len(used) == 1  # only the child's own; the refusal did not spend the adult's link
     # the real adult's link still works, and only their tap gives consent
@@ -109,7 +109,7 @@ async def _share_one_account(core, child_id: int) -> None:
         sender(PARENT_TG, "en"),
         await invite(core, InviteRequest.of("carer", child="xiaoming", name="Nainai")),
     )
-    async with core.deps.sessions.begin() as session:
+    async with core.deps.stores.sessions.begin() as session:
         child = await session.get(Person, child_id)
         child.telegram_id = PARENT_TG
 
@@ -135,9 +135,9 @@ async def test_coordinator_sees_from_which_account_and_how_each_consent_was_give
     await staff(core, Role.COORDINATOR, "Li", COORDINATOR_TG)
     await enrol_consented_child(core, parent_language="en")
     await staff(core, Role.VOLUNTEER, "Wang", VOLUNTEER_TG, child="xiaoming")
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         rows = {c.kind: c for c in (await session.scalars(select(Consent))).all()}
-        (mum,) = await people_repo.adult_by_name(session, Role.PARENT, "Mum")
+        (mum,) = await Store(session).people.adult_by_name(Role.PARENT, "Mum")
     assert rows["guardian"].from_account == PARENT_TG and rows["guardian"].from_role == "parent"
     assert rows["guardian"].method == "chat" and rows["guardian"].recorded_by == mum.id
     assert rows["assent"].from_account == CHILD_TG and rows["assent"].from_role == "child"

@@ -28,7 +28,7 @@ def usual_umask():
 async def _start_and_write(path: Path) -> None:
     core = await build_core(make_settings(f"sqlite+aiosqlite:///{path}"), FakeClock(MONDAY_10AM))
     try:
-        async with core.deps.sessions.begin() as session:  # a write: the WAL file appears
+        async with core.deps.stores.sessions.begin() as session:  # a write: the WAL file appears
             await session.execute(text("CREATE TABLE t (x)"))
         wal = path.with_name(path.name + "-wal")
         assert wal.exists() and _mode(wal) == 0o600  # SQLite gives it the file's own mode

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from bot.adapters.db import alert_repo
 from bot.adapters.db.models import Checkin, ChildProfile, FollowUp, Person, Visit
+from bot.adapters.db.store import Store
 from bot.domain.detection import DetectorState
 from bot.domain.people import Role
 from bot.services import router
@@ -36,7 +36,7 @@ async def _command(core, name: str, *args: str, user: int = PARENT_TG):
 
 
 async def _follow_ups(core) -> list[FollowUp]:
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         rows = await session.scalars(select(FollowUp).order_by(FollowUp.kind, FollowUp.due_at))
         return list(rows.all())
 
@@ -58,7 +58,7 @@ async def test_a_parent_records_a_visit_and_follow_ups_are_planned_once(core, cl
     again = await _command(core, "visit", "2026-11-16", "2026-11-23")
     assert "Updated" in again.replies[0].text
     assert len(await _follow_ups(core)) == len(follow_ups)
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         assert len((await session.scalars(select(Visit))).all()) == 1
 
 
@@ -73,7 +73,7 @@ async def test_correcting_the_dates_moves_what_is_still_ahead(core, clock):
     pending = [f.due_at for f in follow_ups if f.done_at is None and f.kind == "checkin"]
     assert [f.due_at for f in done if f.kind == "checkin"] == [sh(24, 17, 30)]
     assert pending == [sh(d, 17, 30) for d in (26, 28, 30, 32, 35, 39)]
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         (visit,) = (await session.scalars(select(Visit))).all()
     assert str(visit.ends_on) == "2026-11-25"
 
@@ -139,13 +139,13 @@ async def test_changing_timezone_moves_the_parents_follow_ups(core, clock):
 async def test_no_extra_checkin_when_paused_or_when_the_tick_comes_too_late(core, clock):
     child_id = await enrol_consented_child(core, parent_language="en")
     await _command(core, "visit", "2026-11-16", "2026-11-23")
-    async with core.deps.sessions.begin() as session:
+    async with core.deps.stores.sessions.begin() as session:
         await session.execute(
             update(ChildProfile).where(ChildProfile.person_id == child_id).values(paused=True)
         )
     clock.set(sh(24, 17, 30))
     await collect_due(core.deps)
-    async with core.deps.sessions.begin() as session:
+    async with core.deps.stores.sessions.begin() as session:
         await session.execute(
             update(ChildProfile).where(ChildProfile.person_id == child_id).values(paused=False)
         )
@@ -173,7 +173,7 @@ async def test_who_may_record_a_visit(core, clock):
     )
     assert "xiaohong" in done.replies[0].text and "Parents living away" in done.replies[0].text
     nudged = {f.person_id for f in await _follow_ups(core) if f.kind == "nudge"}
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         parent = (await session.scalars(select(Person).where(Person.telegram_id == 2002))).one()
     assert nudged == {parent.id}
     # The child has no /visit.
@@ -194,7 +194,7 @@ async def test_a_parent_of_two_names_the_child(core, clock):
     assert "xiaohong, xiaoming" in which.replies[0].text
     named = await _command(core, "visit", "xiaohong", "2026-11-16", "2026-11-23")
     assert "xiaohong" in named.replies[0].text
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         (visit,) = (await session.scalars(select(Visit))).all()
         child = await session.get(Person, visit.child_id)
     assert child.display_name == "xiaohong"
@@ -213,7 +213,7 @@ async def test_bad_dates_get_a_kind_reply_and_store_nothing(core, clock):
     for args, expected in cases.items():
         outcome = await _command(core, "visit", *args)
         assert expected in outcome.replies[0].text, args
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         assert (await session.scalars(select(Visit))).all() == []
     assert await _follow_ups(core) == []
 
@@ -223,7 +223,7 @@ async def test_a_visit_long_past_plans_nothing(core, clock):
     outcome = await _command(core, "visit", "2026-09-01", "2026-09-20")
     assert "already past" in outcome.replies[0].text
     assert await _follow_ups(core) == []
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         assert len((await session.scalars(select(Checkin))).all()) == 0
 
 
@@ -237,6 +237,6 @@ async def test_missed_extra_checkins_are_not_counted_as_silence(core, clock):
     await collect_due(core.deps)
     (follow_up,) = [c for c in await checkins_of(core, child_id) if c.kind == "follow_up"]
     assert follow_up.status == "missed"
-    async with core.deps.sessions() as session:
-        state = await alert_repo.detector_state(session, child_id)
+    async with core.deps.stores.sessions() as session:
+        state = await Store(session).alerts.detector_state(child_id)
     assert state is None or DetectorState.from_dict(state).missed_run == 0

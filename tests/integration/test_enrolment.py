@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.adapters.db import people_repo
 from bot.adapters.db.models import ChildProfile, Invite
+from bot.adapters.db.store import Store
 from bot.domain.people import LinkKind, Role
 from bot.services import router
 from bot.services.enrolment import InviteRequest
@@ -17,7 +17,7 @@ from tests.helpers import button_data, child_request, enrol_consented_child, inv
 
 async def test_invite_is_stored_hashed_and_single_use(core):
     code = await invite(core, child_request())
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         stored = (await session.scalars(select(Invite))).one()
     assert code not in stored.code_hash and len(stored.code_hash) == 64
     first = await router.handle_start(core.deps, sender(1001), code)
@@ -54,18 +54,18 @@ async def test_checkins_start_only_after_consent_and_assent(core, clock):
     welcome = await router.handle_start(core.deps, sender(1001), code)
     assent = next(d for d in button_data(welcome, 1) if d.endswith(":y"))
     await router.handle_button(core.deps, sender(1001), assent)
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         profile = (await session.scalars(select(ChildProfile))).one()
         assert profile.next_checkin_at is None  # the guardian has not agreed yet
     parent_code = await invite(core, InviteRequest(Role.PARENT, child="xiaoming"))
     parent = await router.handle_start(core.deps, sender(2001), parent_code)
     decline = next(d for d in button_data(parent, 1) if d.endswith(":n"))
     await router.handle_button(core.deps, sender(2001), decline)
-    async with core.deps.sessions() as session:
-        assert not (await people_repo.consent_state(session, profile.person_id)).guardian
+    async with core.deps.stores.sessions() as session:
+        assert not (await Store(session).people.consent_state(profile.person_id)).guardian
     agree = decline[:-1] + "y"
     await router.handle_button(core.deps, sender(2001), agree)
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         profile = (await session.scalars(select(ChildProfile))).one()
     # Monday 10:00 in Shanghai -> first check-in Monday 17:30 local = 09:30 UTC.
     assert profile.next_checkin_at == datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
@@ -120,8 +120,8 @@ async def test_two_children_on_one_grandparent_phone(core):
     code = await invite(core, child_request("xiaohong"))
     welcome = await router.handle_start(core.deps, sender(1001), code)
     assert welcome.replies[1].buttons  # the second child's own assent question
-    async with core.deps.sessions() as session:
-        people = await people_repo.people_on_account(session, 1001)
+    async with core.deps.stores.sessions() as session:
+        people = await Store(session).people.people_on_account(1001)
     assert [p.display_name for p in people] == ["xiaoming", "xiaohong"]
 
 
@@ -145,8 +145,8 @@ async def test_a_parent_invited_without_a_name_takes_their_telegram_name(core):
     code = await invite(core, InviteRequest(Role.PARENT, child="xiaoming"))
     mum = Sender(user_id=2001, chat_id=2001, first_name="Lan", language_code="en")
     await router.handle_start(core.deps, mum, code)
-    async with core.deps.sessions() as session:
-        (parent,) = await people_repo.people_on_account(session, 2001)
+    async with core.deps.stores.sessions() as session:
+        (parent,) = await Store(session).people.people_on_account(2001)
     assert parent.display_name == "Lan"
 
 
@@ -154,12 +154,12 @@ async def test_a_carer_is_family_but_not_a_parent_far_away(core):
     await router.handle_start(core.deps, sender(1001), await invite(core, child_request()))
     code = await invite(core, InviteRequest.of("carer", child="xiaoming", name="Nainai"))
     await router.handle_start(core.deps, sender(2002, "en"), code)
-    async with core.deps.sessions() as session:
-        (carer,) = await people_repo.people_on_account(session, 2002)
-        assert [c.display_name for c in await people_repo.family_children(session, carer.id)] == [
+    async with core.deps.stores.sessions() as session:
+        (carer,) = await Store(session).people.people_on_account(2002)
+        assert [c.display_name for c in await Store(session).people.family_children(carer.id)] == [
             "xiaoming"
         ]
-        far = await people_repo.linked_children(session, carer.id, LinkKind.PARENT)
+        far = await Store(session).people.linked_children(carer.id, LinkKind.PARENT)
     assert carer.role == "parent" and not far
     words = await router.handle_text(core.deps, sender(2002, "en"), "Hello")
     assert "I work with commands" in words.replies[0].text  # a carer's words are not relayed

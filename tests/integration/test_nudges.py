@@ -8,6 +8,7 @@ from itertools import pairwise
 from sqlalchemy import select, update
 
 from bot.adapters.db.models import ChildProfile, Consent, ContactPlan, Person
+from bot.adapters.db.store import Store
 from bot.services import nudges, router
 from bot.services.due import collect_due
 from tests.helpers import answer_checkin, enrol_consented_child, outbox_rows, sender
@@ -18,7 +19,7 @@ FIRST_DUE = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 
 
 async def _plan(core) -> ContactPlan:
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         return (await session.scalars(select(ContactPlan))).one()
 
 
@@ -27,7 +28,7 @@ async def _nudges(core) -> list:
 
 
 async def _set(core, model, values, **where) -> None:
-    async with core.deps.sessions.begin() as session:
+    async with core.deps.stores.sessions.begin() as session:
         query = update(model).values(**values)
         for column, value in where.items():
             query = query.where(getattr(model, column) == value)
@@ -87,8 +88,8 @@ async def test_contact_resets_the_back_off(core, clock):
     assert (await _plan(core)).nudges_ignored == 2
     written = FIRST_DUE + timedelta(days=20)
     plan = await _plan(core)
-    async with core.deps.sessions.begin() as session:
-        await nudges.note_parent_contact(session, plan.parent_id, None, written)
+    async with core.deps.stores.sessions.begin() as session:
+        await nudges.note_parent_contact(Store(session), plan.parent_id, None, written)
     plan = await _plan(core)
     assert plan.nudges_ignored == 0 and plan.last_contact_at == written
     assert plan.next_nudge_at == written + timedelta(days=7)
@@ -185,8 +186,8 @@ async def test_nudges_wait_for_the_parents_good_hour_and_writing_meanwhile_cance
     assert await _nudges(core) == []
     assert (await _plan(core)).next_nudge_at == evening
     plan = await _plan(core)
-    async with core.deps.sessions.begin() as session:
-        await nudges.note_parent_contact(session, plan.parent_id, plan.child_id, evening)
+    async with core.deps.stores.sessions.begin() as session:
+        await nudges.note_parent_contact(Store(session), plan.parent_id, plan.child_id, evening)
     clock.set(evening)
     await collect_due(core.deps)
     assert await _nudges(core) == []
@@ -227,7 +228,7 @@ async def test_timezone_command(core, clock):
     changed = await _command(core, "timezone", "europe/madrid")
     assert "Europe/Madrid" in changed.replies[0].text
     assert "3:00" in changed.replies[0].text  # 10:00 Shanghai is 03:00 in Madrid
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         parent = (
             await session.scalars(select(Person).where(Person.telegram_id == PARENT_TG))
         ).one()
@@ -246,7 +247,7 @@ async def test_workhours_command(core, clock):
     saved = await _command(core, "workhours", "mon-fri", "20:00-06:00;", "sat", "8:00-12:00")
     text = saved.replies[0].text
     assert "mon-fri 20:00-06:00" in text and "sat 08:00-12:00" in text
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         parent = (
             await session.scalars(select(Person).where(Person.telegram_id == PARENT_TG))
         ).one()
@@ -257,6 +258,6 @@ async def test_workhours_command(core, clock):
     assert "How to set your working hours" in wrong.replies[0].text
     off = await _command(core, "workhours", "off")
     assert "no working hours" in off.replies[0].text
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         parent = await session.get(Person, parent.id)
     assert parent.work_hours is None

@@ -8,6 +8,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from bot.adapters.db import outbox_repo
+from bot.adapters.db.store import Store
 from bot.domain.outgoing import Message, Outgoing
 from bot.telegram.outbox_sender import OutboxSender
 from tests.helpers import enrol_consented_child, outbox_rows
@@ -42,8 +43,8 @@ async def _queue(core, person_id: int, text: str, chat_id: int, priority: int = 
         message=Message(text),
         priority=priority,
     )
-    async with core.deps.sessions.begin() as session:
-        await outbox_repo.enqueue(session, item, now)
+    async with core.deps.stores.sessions.begin() as session:
+        await Store(session).outbox.enqueue(item, now)
 
 
 async def _until(condition, seconds: float = 5.0) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.adapters.db import outbox_repo
+from bot.adapters.db.store import Store
 from bot.domain.outgoing import Message, Outgoing, Verb
 from bot.services import delivery
 from bot.services.due import collect_due
@@ -92,7 +93,7 @@ async def test_the_floor_counts_what_the_channel_saw(core, clock):
 async def _recorded_send(core, clock, chat_id: int, message_id: int) -> None:
     """A message the bot sent earlier in the chat, recorded in the outbox."""
     now = clock.now()
-    async with core.deps.sessions.begin() as session:
+    async with core.deps.stores.sessions.begin() as session:
         (row,) = [r for r in await outbox_rows(core) if r.chat_id == chat_id][:1] or [None]
         person_id = row.person_id
         earlier = Outgoing(
@@ -102,7 +103,7 @@ async def _recorded_send(core, clock, chat_id: int, message_id: int) -> None:
             send_after=now + timedelta(days=1),
             message=Message("earlier"),
         )
-        await outbox_repo.enqueue(session, earlier, now)
-    async with core.deps.sessions.begin() as session:
+        await Store(session).outbox.enqueue(earlier, now)
+    async with core.deps.stores.sessions.begin() as session:
         (notice,) = [r for r in await outbox_rows(core) if r.kind == "notice"]
-        await outbox_repo.mark_sent(session, notice.id, message_id, now)
+        await Store(session).outbox.mark_sent(notice.id, message_id, now)

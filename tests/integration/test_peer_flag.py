@@ -38,7 +38,7 @@ async def _reply(core, tg: int, command: str, text: str = "") -> str:
 async def test_a_steadily_lonely_child_is_flagged_once_and_no_one_is_pushed(core, clock):
     before = len(await outbox_rows(core))
     child_id = await _flagged_child(core, clock)
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         flagged_at = (await session.get(ChildProfile, child_id)).lonely_flagged_at
     assert flagged_at is not None
     assert await all_alerts(core) == []
@@ -49,13 +49,13 @@ async def test_a_steadily_lonely_child_is_flagged_once_and_no_one_is_pushed(core
 
     for _ in range(4):  # more of the same: the flag stays as it was
         await answer_checkin(core, clock, child_id, 1001, mood=3, items=(3, 3, 2))
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         assert (await session.get(ChildProfile, child_id)).lonely_flagged_at == flagged_at
 
 
 async def test_the_flag_shows_in_the_staff_views_with_its_date(core, clock):
     child_id = await _flagged_child(core, clock)
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         flagged_at = (await session.get(ChildProfile, child_id)).lonely_flagged_at
     day = local_date(core.deps, flagged_at, "Asia/Shanghai", "en")  # e.g. "Dec 9, 2026"
     for tg in (VOLUNTEER_TG, COORDINATOR_TG):

@@ -28,12 +28,12 @@ async def _answer_up_to_words(core, checkin) -> None:
             core.deps, sender(PHONE), f"c:{checkin.id}:{step}:{value}"
         )
         assert tapped.toast
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         assert (await session.get(Checkin, checkin.id)).step == "words"
 
 
 async def _words_of(core, checkin_id: int) -> list[str | None]:
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         rows = await session.scalars(
             select(Answer).where(Answer.checkin_id == checkin_id, Answer.question == "words")
         )
@@ -46,12 +46,12 @@ async def test_a_siblings_check_in_words_never_go_to_the_other_childs_parent(cor
     hongs = await next_checkin(core, clock, hong)
     await _answer_up_to_words(core, hongs)
     await router.handle_text(core.deps, sender(2001), "hello from mum")  # to xiaoming
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         letter = (await session.scalars(select(Relay).where(Relay.recipient_id == ming))).one()
     await router.handle_button(core.deps, sender(PHONE), f"q:{letter.id}:write")
     # xiaohong now types the words her own check-in is waiting for
     await router.handle_text(core.deps, sender(PHONE), "my private words")
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         sent = (
             await session.scalars(select(Relay).where(Relay.sender_id.in_([ming, hong])))
         ).all()
@@ -69,11 +69,11 @@ async def test_a_reply_to_a_siblings_check_in_is_not_stored_on_the_waiting_one(c
     hongs = (await checkins_of(core, hong))[-1]
     assert hongs.status == "open"
     await _answer_up_to_words(core, mings)  # xiaoming waits for words, xiaohong is at step one
-    async with core.deps.sessions.begin() as session:
+    async with core.deps.stores.sessions.begin() as session:
         (await session.get(Checkin, hongs.id)).message_id = 777  # her check-in's message
     await router.handle_text(core.deps, sender(PHONE), "i want to kill myself", reply_to=777)
     assert await _words_of(core, mings.id) == []
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         alerted = {a.child_id for a in (await session.scalars(select(Alert))).all()}
     assert hong in alerted  # not knowing who wrote, every child on the phone is screened
     told = {r.chat_id for r in await outbox_rows(core) if r.kind == "alert"}

@@ -59,7 +59,7 @@ async def share(core, label: str) -> None:
 
 
 async def updates(core) -> list[Outbox]:
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         rows = await session.scalars(
             select(Outbox).where(Outbox.kind == "weekly_update").order_by(Outbox.id)
         )
@@ -67,7 +67,7 @@ async def updates(core) -> list[Outbox]:
 
 
 async def plan(core) -> ContactPlan:
-    async with core.deps.sessions() as session:
+    async with core.deps.stores.sessions() as session:
         return (await session.scalars(select(ContactPlan))).one()
 
 
@@ -111,7 +111,7 @@ async def test_first_week_is_a_welcome_then_the_week_comes_in_gentle_words(core,
 async def test_a_live_concern_turns_the_update_into_an_invitation_to_write(core, clock):
     child_id = await family(core)
     await second_week(core, clock, child_id)
-    async with core.deps.sessions.begin() as session:
+    async with core.deps.stores.sessions.begin() as session:
         session.add(
             Alert(
                 child_id=child_id,
@@ -135,7 +135,7 @@ async def test_a_crisis_or_abuse_report_never_shows_in_the_parents_update(core, 
     very person a report is about, so the parent's week reads as any other."""
     child_id = await family(core)
     await second_week(core, clock, child_id)
-    async with core.deps.sessions.begin() as session:
+    async with core.deps.stores.sessions.begin() as session:
         for reason in ("crisis", "abuse_report"):
             session.add(
                 Alert(
@@ -180,7 +180,7 @@ async def test_the_same_week_is_never_sent_twice_even_after_a_restart(core, cloc
     await second_week(core, clock, child_id)
     await at(core, clock, SECOND_SUNDAY)
     assert len(await updates(core)) == 2
-    async with core.deps.sessions.begin() as session:  # the same decision taken again
+    async with core.deps.stores.sessions.begin() as session:  # the same decision taken again
         await session.execute(update(ContactPlan).values(next_update_at=SECOND_SUNDAY))
     await collect_due(core.deps)
     restarted = await build_core(settings, clock)
@@ -196,18 +196,18 @@ async def test_the_same_week_is_never_sent_twice_even_after_a_restart(core, cloc
 async def test_nothing_about_the_child_while_paused_withdrawn_or_unreachable(core, clock):
     child_id = await family(core)
     await second_week(core, clock, child_id)
-    async with core.deps.sessions.begin() as session:
+    async with core.deps.stores.sessions.begin() as session:
         await session.execute(update(ContactPlan).values(relay_paused=True))
     await at(core, clock, SECOND_SUNDAY)
     third = SECOND_SUNDAY + timedelta(days=7)
     assert (await plan(core)).next_update_at == third  # moved on, nothing said
-    async with core.deps.sessions.begin() as session:
+    async with core.deps.stores.sessions.begin() as session:
         await session.execute(update(ContactPlan).values(relay_paused=False))
         await session.execute(
             update(Consent).where(Consent.kind == "guardian").values(withdrawn_at=clock.now())
         )
     await at(core, clock, third)
-    async with core.deps.sessions.begin() as session:
+    async with core.deps.stores.sessions.begin() as session:
         await session.execute(update(Consent).values(withdrawn_at=None))
         await session.execute(
             update(Person).where(Person.id != child_id).values(unreachable_since=clock.now())
@@ -218,7 +218,7 @@ async def test_nothing_about_the_child_while_paused_withdrawn_or_unreachable(cor
 
 async def test_update_comes_on_the_parents_clock_outside_their_working_hours(core, clock):
     await family(core)
-    async with core.deps.sessions.begin() as session:
+    async with core.deps.stores.sessions.begin() as session:
         await session.execute(
             update(Person)
             .where(Person.telegram_id == PARENT_TG)

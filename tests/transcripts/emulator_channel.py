@@ -82,7 +82,7 @@ class EmulatorChannel:
 
     async def _outbox_due(self) -> list[str]:
         now = self.core.deps.clock.now()
-        async with self.core.deps.sessions() as session:
+        async with self.core.deps.stores.sessions() as session:
             query = select(Outbox).where(
                 or_(Outbox.status == "pending", Outbox.status == "sending"),
                 Outbox.send_after <= now,

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from bot.adapters.db.models import ChildProfile
 from bot.adapters.db.models import Person as PersonRow
+from bot.adapters.db.store import Store
 from bot.bootstrap import Core
 from bot.clock import FakeClock
 from bot.services.enrolment import InviteRequest, create_invite
@@ -110,8 +111,8 @@ class Player:
     async def _enrol(self, person: Person) -> None:
         """An invite made as the coordinator's command would, opened, and consent given."""
         deps = self.channel.core.deps
-        async with deps.sessions.begin() as session:
-            issued = await create_invite(deps, session, _request(person), None)
+        async with deps.stores.sessions.begin() as session:
+            issued = await create_invite(deps, Store(session), _request(person), None)
         await self.channel.send_text(person, f"/start {issued.link.rsplit('=', 1)[1]}")
         await self.channel.settle()
         for message in _newest_first(self.channel.view(person)):
@@ -156,7 +157,7 @@ class Player:
 
     async def _answer_next_checkin(self, person: Person, taps: list[str]) -> None:
         """Move the clock to the child's next scheduled check-in, let it come, tap it through."""
-        async with self.channel.core.deps.sessions() as session:
+        async with self.channel.core.deps.stores.sessions() as session:
             query = (
                 select(ChildProfile.next_checkin_at)
                 .join(PersonRow, PersonRow.id == ChildProfile.person_id)

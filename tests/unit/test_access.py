@@ -1,7 +1,8 @@
 """The one access check: who on an account may act for a child, and how.
 
-The people and links are held in memory (a fake session answering `get`, and a fake link
-lookup), so each rule is checked without a database; `tests/integration/test_buttons.py` runs
+The people and links are held in memory (a fake store answering `get`, and a fake people
+repository answering the link lookup), so each rule is checked without a database;
+`tests/integration/test_buttons.py` runs
 the same check on SQLite and PostgreSQL through real buttons.
 """
 
@@ -9,10 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
 from bot.adapters.db.models import Person
-from bot.services import access
 from bot.services.access import (
     CALL_ANSWER,
     CASEWORK,
@@ -38,26 +36,32 @@ def person(pid: int, role: str) -> Person:
     )
 
 
-class FakeSession:
+class FakePeople:
+    """The people repository's one lookup the check makes: an adult's links to a child."""
+
+    def __init__(self, links: set[tuple[str, int, int]]) -> None:
+        self.links = links
+        self.lookups = 0
+
+    async def link_kinds(self, adult_id: int, child_id: int) -> set[str]:
+        self.lookups += 1
+        return {kind for kind, a, c in self.links if (a, c) == (adult_id, child_id)}
+
+
+class FakeStore:
     """The two things the access check reads: a person by id, and an adult's links to a child."""
 
     def __init__(self, people: list[Person], links: set[tuple[str, int, int]]) -> None:
-        self.people = {p.id: p for p in people}
-        self.links = links
-        self.link_lookups = 0
+        self.rows = {p.id: p for p in people}
+        self.people = FakePeople(links)
+
+    @property
+    def link_lookups(self) -> int:
+        return self.people.lookups
 
     async def get(self, model: type, key: int) -> Person | None:
         assert model is Person
-        return self.people.get(key)
-
-
-@pytest.fixture(autouse=True)
-def _links_from_fake(monkeypatch: pytest.MonkeyPatch) -> None:
-    async def link_kinds(session: FakeSession, adult_id: int, child_id: int) -> set[str]:
-        session.link_lookups += 1
-        return {kind for kind, a, c in session.links if (a, c) == (adult_id, child_id)}
-
-    monkeypatch.setattr(access.people_repo, "link_kinds", link_kinds)
+        return self.rows.get(key)
 
 
 CHILD, SISTER = person(1, "child"), person(2, "child")
@@ -76,7 +80,7 @@ LINKS = {
 
 def session(links: set[tuple[str, int, int]] = LINKS, people: list[Person] | None = None):
     everyone = [CHILD, SISTER, MUM, GRANNY, DAD, WANG, ZHAO, LI] if people is None else people
-    return FakeSession(everyone, set(links))
+    return FakeStore(everyone, set(links))
 
 
 async def standing(account: list[Person], right, child: Person = CHILD, store=None):

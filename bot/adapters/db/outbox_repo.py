@@ -89,150 +89,148 @@ def outgoing_of(row: Outbox) -> Outgoing:
     )
 
 
-def queued_in(session: AsyncSession) -> bool:
-    """Whether this session queued anything (an alert raised by a tap, say)."""
-    return bool(session.info.get(QUEUED))
+class OutboxRepo:
+    """Outbox queries over one unit of work's session."""
 
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
 
-async def enqueue(session: AsyncSession, item: Outgoing, now: datetime) -> bool:
-    """Queue a message; False (and nothing queued) if its dedupe key was queued before."""
-    if item.dedupe_key is not None:
-        seen = await session.scalar(select(Outbox.id).where(Outbox.dedupe_key == item.dedupe_key))
-        if seen is not None:
-            return False
-    session.info[QUEUED] = True  # tells the caller's channel to send now, not at the next tick
-    session.add(
-        Outbox(
-            person_id=item.person_id,
-            chat_id=item.chat_id,
-            kind=item.kind,
-            body=body_of(item),
-            checkin_id=item.checkin_id,
-            dedupe_key=item.dedupe_key,
-            status=PENDING,
-            send_after=item.send_after,
-            priority=item.priority,
-            attempts=0,
-            created_at=now,
-        )
-    )
-    return True
+    def queued_in(self) -> bool:
+        """Whether this self.session queued anything (an alert raised by a tap, say)."""
+        return bool(self.session.info.get(QUEUED))
 
-
-async def claim_due(
-    session: AsyncSession, now: datetime, limit: int, known: KnownId | None = None
-) -> list[Delivery]:
-    """Take up to `limit` messages that are due, urgent first, each leased for LEASE.
-
-    A lease that ran out (the process died mid-send) makes a message due again; SKIP LOCKED
-    lets several workers claim at once on PostgreSQL (SQLite has one writer anyway).
-    """
-    rows = (
-        await session.scalars(
-            select(Outbox)
-            .where(
-                or_(Outbox.status == PENDING, Outbox.status == SENDING),
-                Outbox.send_after <= now,
+    async def enqueue(self, item: Outgoing, now: datetime) -> bool:
+        """Queue a message; False (and nothing queued) if its dedupe key was queued before."""
+        if item.dedupe_key is not None:
+            seen = await self.session.scalar(
+                select(Outbox.id).where(Outbox.dedupe_key == item.dedupe_key)
             )
-            .order_by(Outbox.priority.desc(), Outbox.send_after, Outbox.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+            if seen is not None:
+                return False
+        self.session.info[QUEUED] = (
+            True  # tells the caller's channel to send now, not at the next tick
         )
-    ).all()
-    await _note_floors(session, [r for r in rows if r.kind in FLOORED_KINDS], known)
-    claimed = []
-    for row in rows:
-        outgoing = outgoing_of(row)  # before the lease moves `send_after`
-        row.status = SENDING
-        row.send_after = now + LEASE
-        row.attempts += 1
-        claimed.append(
-            Delivery(row.id, outgoing, row.attempts, row.message_id, row.floor_message_id)
+        self.session.add(
+            Outbox(
+                person_id=item.person_id,
+                chat_id=item.chat_id,
+                kind=item.kind,
+                body=body_of(item),
+                checkin_id=item.checkin_id,
+                dedupe_key=item.dedupe_key,
+                status=PENDING,
+                send_after=item.send_after,
+                priority=item.priority,
+                attempts=0,
+                created_at=now,
+            )
         )
-    return claimed
+        return True
 
+    async def claim_due(
+        self, now: datetime, limit: int, known: KnownId | None = None
+    ) -> list[Delivery]:
+        """Take up to `limit` messages that are due, urgent first, each leased for LEASE.
 
-async def _note_floors(
-    session: AsyncSession, rows: Sequence[Outbox], known: KnownId | None
-) -> None:
-    """Before a check-in's first send, note the highest message id the bot knows in its chat."""
-    first = [r for r in rows if r.floor_message_id is None]
-    if not first:
-        return
-    recorded = await highest_recorded(session, {r.chat_id for r in first})
-    for row in first:
-        seen = known(row.chat_id) if known is not None else None
-        row.floor_message_id = max(recorded.get(row.chat_id) or 0, seen or 0)
+        A lease that ran out (the process died mid-send) makes a message due again; SKIP LOCKED
+        lets several workers claim at once on PostgreSQL (SQLite has one writer anyway).
+        """
+        rows = (
+            await self.session.scalars(
+                select(Outbox)
+                .where(
+                    or_(Outbox.status == PENDING, Outbox.status == SENDING),
+                    Outbox.send_after <= now,
+                )
+                .order_by(Outbox.priority.desc(), Outbox.send_after, Outbox.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+        await self._note_floors([r for r in rows if r.kind in FLOORED_KINDS], known)
+        claimed = []
+        for row in rows:
+            outgoing = outgoing_of(row)  # before the lease moves `send_after`
+            row.status = SENDING
+            row.send_after = now + LEASE
+            row.attempts += 1
+            claimed.append(
+                Delivery(row.id, outgoing, row.attempts, row.message_id, row.floor_message_id)
+            )
+        return claimed
 
+    async def _note_floors(self, rows: Sequence[Outbox], known: KnownId | None) -> None:
+        """Before a check-in's first send, note the highest message id the bot knows in its
+        chat."""
+        first = [r for r in rows if r.floor_message_id is None]
+        if not first:
+            return
+        recorded = await self.highest_recorded({r.chat_id for r in first})
+        for row in first:
+            seen = known(row.chat_id) if known is not None else None
+            row.floor_message_id = max(recorded.get(row.chat_id) or 0, seen or 0)
 
-async def highest_recorded(session: AsyncSession, chat_ids: Collection[int]) -> dict[int, int]:
-    """The highest message id the outbox recorded in each chat (sent, edited or deleted)."""
-    result = await session.execute(
-        select(Outbox.chat_id, func.max(Outbox.message_id))
-        .where(Outbox.chat_id.in_(chat_ids), Outbox.message_id.is_not(None))
-        .group_by(Outbox.chat_id)
-    )
-    return {chat_id: int(top) for chat_id, top in result.all() if top is not None}
-
-
-async def recorded_between(session: AsyncSession, chat_id: int, low: int, high: int) -> set[int]:
-    """The bot's recorded message ids in a chat strictly between `low` and `high`."""
-    result = await session.scalars(
-        select(Outbox.message_id).where(
-            Outbox.chat_id == chat_id, Outbox.message_id > low, Outbox.message_id < high
+    async def highest_recorded(self, chat_ids: Collection[int]) -> dict[int, int]:
+        """The highest message id the outbox recorded in each chat (sent, edited or deleted)."""
+        result = await self.session.execute(
+            select(Outbox.chat_id, func.max(Outbox.message_id))
+            .where(Outbox.chat_id.in_(chat_ids), Outbox.message_id.is_not(None))
+            .group_by(Outbox.chat_id)
         )
-    )
-    return {int(m) for m in result.all() if m is not None}
+        return {chat_id: int(top) for chat_id, top in result.all() if top is not None}
 
+    async def recorded_between(self, chat_id: int, low: int, high: int) -> set[int]:
+        """The bot's recorded message ids in a chat strictly between `low` and `high`."""
+        result = await self.session.scalars(
+            select(Outbox.message_id).where(
+                Outbox.chat_id == chat_id, Outbox.message_id > low, Outbox.message_id < high
+            )
+        )
+        return {int(m) for m in result.all() if m is not None}
 
-async def extend_leases(
-    session: AsyncSession, outbox_ids: Collection[int], until: datetime
-) -> None:
-    """A live sender still holds these: keep other workers (and its own next claim) off them."""
-    await session.execute(
-        update(Outbox)
-        .where(Outbox.id.in_(outbox_ids), Outbox.status == SENDING)
-        .values(send_after=until)
-    )
+    async def extend_leases(self, outbox_ids: Collection[int], until: datetime) -> None:
+        """A live sender still holds these: keep other workers (and its own next claim) off
+        them."""
+        await self.session.execute(
+            update(Outbox)
+            .where(Outbox.id.in_(outbox_ids), Outbox.status == SENDING)
+            .values(send_after=until)
+        )
 
+    async def record_message_id(self, outbox_id: int, message_id: int) -> None:
+        """The first thing written after Telegram answers: a re-claim then re-sends nothing."""
+        await self.session.execute(
+            update(Outbox).where(Outbox.id == outbox_id).values(message_id=message_id)
+        )
 
-async def record_message_id(session: AsyncSession, outbox_id: int, message_id: int) -> None:
-    """The first thing written after Telegram answers: a re-claim then re-sends nothing."""
-    await session.execute(
-        update(Outbox).where(Outbox.id == outbox_id).values(message_id=message_id)
-    )
+    async def mark_sent(self, outbox_id: int, message_id: int | None, now: datetime) -> None:
+        await self.session.execute(
+            update(Outbox)
+            .where(Outbox.id == outbox_id)
+            .values(status=SENT, message_id=message_id, sent_at=now, last_error=None)
+        )
 
+    async def mark_retry(
+        self, outbox_id: int, when: datetime, error: str, refund: bool = False
+    ) -> None:
+        """Due again at `when`; `refund` gives back the attempt the claim counted (a rate
+        limit)."""
+        values: dict[str, Any] = {"status": PENDING, "send_after": when, "last_error": error[:200]}
+        if refund:
+            values["attempts"] = Outbox.attempts - 1
+        await self.session.execute(update(Outbox).where(Outbox.id == outbox_id).values(**values))
 
-async def mark_sent(
-    session: AsyncSession, outbox_id: int, message_id: int | None, now: datetime
-) -> None:
-    await session.execute(
-        update(Outbox)
-        .where(Outbox.id == outbox_id)
-        .values(status=SENT, message_id=message_id, sent_at=now, last_error=None)
-    )
+    async def mark_failed(self, outbox_id: int, error: str) -> None:
+        await self.session.execute(
+            update(Outbox)
+            .where(Outbox.id == outbox_id)
+            .values(status=FAILED, last_error=error[:200])
+        )
 
-
-async def mark_retry(
-    session: AsyncSession, outbox_id: int, when: datetime, error: str, refund: bool = False
-) -> None:
-    """Due again at `when`; `refund` gives back the attempt the claim counted (a rate limit)."""
-    values: dict[str, Any] = {"status": PENDING, "send_after": when, "last_error": error[:200]}
-    if refund:
-        values["attempts"] = Outbox.attempts - 1
-    await session.execute(update(Outbox).where(Outbox.id == outbox_id).values(**values))
-
-
-async def mark_failed(session: AsyncSession, outbox_id: int, error: str) -> None:
-    await session.execute(
-        update(Outbox).where(Outbox.id == outbox_id).values(status=FAILED, last_error=error[:200])
-    )
-
-
-async def next_due_at(session: AsyncSession) -> datetime | None:
-    return await session.scalar(
-        select(Outbox.send_after)
-        .where(or_(Outbox.status == PENDING, Outbox.status == SENDING))
-        .order_by(Outbox.send_after)
-        .limit(1)
-    )
+    async def next_due_at(self) -> datetime | None:
+        return await self.session.scalar(
+            select(Outbox.send_after)
+            .where(or_(Outbox.status == PENDING, Outbox.status == SENDING))
+            .order_by(Outbox.send_after)
+            .limit(1)
+        )
