@@ -17,20 +17,18 @@ from bot.adapters.db.store import Store
 from bot.domain.people import Role
 from bot.domain.relay import RelayKind
 from bot.services import (
-    alerts,
-    button_table,
     checkin_view,
     checkins,
-    command_table,
-    crisis_path,
     person_commands,
     relay,
 )
+from bot.services.alerts import answers, crisis_path
 from bot.services.deps import Deps
+from bot.services.entry import button_table, command_table
+from bot.services.entry.strangers import reader_locale, sender_locale, stranger_reply
 from bot.services.errors import UserError, error_reply
 from bot.services.outcome import Outcome, Sender
 from bot.services.settle import settle
-from bot.services.strangers import reader_locale, sender_locale, stranger_reply
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +157,7 @@ async def _words(
     locale = people[0].locale
     for person in people:
         if text and person.awaiting:
-            noted = await alerts.record_outcome(deps, store, person, text)
+            noted = await answers.record_outcome(deps, store, person, text)
             if noted is not None:
                 return noted
     children = [p for p in people if p.role == Role.CHILD]

@@ -23,7 +23,7 @@ from bot.domain.alerting import crisis_alerts
 from bot.domain.awaiting import awaited, awaiting
 from bot.domain.detection import PLEASE_READ, URGENT, Assessment, assess
 from bot.services.access import OWN, act_for
-from bot.services.alerts import raise_alert
+from bot.services.alerts.raising import raise_alert
 from bot.services.deps import Deps
 from bot.services.outcome import Message, Outcome, Sender
 
