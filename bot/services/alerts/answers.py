@@ -71,6 +71,18 @@ async def on_button(
     )
 
 
+async def owes_note(deps: Deps, store: Store, actor: Person, text: str) -> bool:
+    """Whether these words are the note `actor` was asked for (then `record_outcome` takes
+    them). A note asked for on an alert that is gone is forgotten here."""
+    alert_id = awaited(actor.awaiting, "outcome", deps.clock.now(), OUTCOME_NOTE_WAIT)
+    if alert_id is None:
+        return False  # not asked, or asked too long ago: this text is about something else
+    if len(text) > NOTE_LIMIT or await store.get(Alert, alert_id) is not None:
+        return True
+    actor.awaiting = None
+    return False
+
+
 async def record_outcome(deps: Deps, store: Store, actor: Person, text: str) -> Outcome | None:
     """The note a volunteer writes after "I contacted the child": saved, and the alert closed."""
     now = deps.clock.now()
