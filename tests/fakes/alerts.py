@@ -11,9 +11,14 @@ from datetime import datetime
 from typing import Any
 
 from bot.adapters.db.models import Alert, Checkin, Person
+from bot.bootstrap import shared_texts
+from bot.clock import FakeClock
 from bot.domain.alerting import AlertStatus
+from bot.domain.dialog_data import Dialogs
 from bot.domain.outgoing import Outgoing
 from bot.domain.people import LinkKind, Role
+from bot.services.deps import Deps
+from tests.conftest import MONDAY_10AM, make_settings
 
 OPEN_STATES = (AlertStatus.OPEN.value, AlertStatus.ACKNOWLEDGED.value)
 
@@ -160,3 +165,28 @@ class FakeStores:
         yield self.store
 
     read = begin
+
+
+def fake_deps(store: FakeStore, clock: FakeClock, dialogs: Dialogs) -> Deps:
+    """The core's dependencies over the fake store (settings and texts as in every test)."""
+    settings = make_settings("sqlite+aiosqlite:///unused.db")
+    return Deps(
+        stores=FakeStores(store),  # type: ignore[arg-type]
+        clock=clock,
+        settings=settings,
+        texts=shared_texts(settings.default_locale, False),
+        dialogs=dialogs,
+    )
+
+
+def person(pid: int, role: Role, telegram_id: int | None = None) -> Person:
+    """Someone with an account of their own (`telegram_id` pid * 1000) unless one is given."""
+    return Person(
+        id=pid,
+        role=role.value,
+        display_name=f"{role.value}{pid}",
+        telegram_id=pid * 1000 if telegram_id is None else telegram_id,
+        locale="en",
+        timezone="Asia/Shanghai",
+        created_at=MONDAY_10AM,
+    )

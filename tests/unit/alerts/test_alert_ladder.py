@@ -13,7 +13,6 @@ import pytest
 
 from bot.adapters.db.models import Alert, Person
 from bot.adapters.dialog_bundle import load_dialogs
-from bot.bootstrap import shared_texts
 from bot.clock import FakeClock
 from bot.domain.actions import AlertAction
 from bot.domain.alerting import AlertStatus, AlertVerb
@@ -24,8 +23,8 @@ from bot.services.alerts.ladder import MAX_ESCALATIONS, escalate_due
 from bot.services.alerts.raising import raise_alert
 from bot.services.deps import Deps
 from bot.services.outcome import Sender
-from tests.conftest import MONDAY_10AM, make_settings
-from tests.fakes.alerts import FakeStore, FakeStores
+from tests.conftest import MONDAY_10AM
+from tests.fakes.alerts import FakeStore, fake_deps, person
 
 CHILD, VOLUNTEER, COORDINATOR = 1, 2, 3
 
@@ -33,18 +32,6 @@ CHILD, VOLUNTEER, COORDINATOR = 1, 2, 3
 @pytest.fixture(scope="module")
 def dialogs() -> Dialogs:
     return load_dialogs()
-
-
-def person(pid: int, role: Role) -> Person:
-    return Person(
-        id=pid,
-        role=role.value,
-        display_name=f"{role.value}{pid}",
-        telegram_id=pid * 1000,
-        locale="en",
-        timezone="Asia/Shanghai",
-        created_at=MONDAY_10AM,
-    )
 
 
 @pytest.fixture
@@ -58,14 +45,7 @@ def world(dialogs: Dialogs) -> tuple[Deps, FakeStore, FakeClock]:
         store.add(person(pid, role))
     store.links.add((LinkKind.VOLUNTEER.value, VOLUNTEER, CHILD))
     clock = FakeClock(MONDAY_10AM)
-    settings = make_settings("sqlite+aiosqlite:///unused.db")
-    deps = Deps(
-        stores=FakeStores(store),
-        clock=clock,
-        settings=settings,
-        texts=shared_texts(settings.default_locale, False),
-        dialogs=dialogs,
-    )
+    deps = fake_deps(store, clock, dialogs)
     return deps, store, clock
 
 
