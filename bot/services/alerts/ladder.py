@@ -47,6 +47,8 @@ async def escalate_due(deps: Deps) -> int:
 
 
 async def escalate(deps: Deps, store: Store, alert: Alert, child: Person, now: datetime) -> None:
+    """One step up: sent again to everyone (coordinators too), the next step timed, or none
+    past the top."""
     alert.escalation_level += 1
     next_step = now + deps.settings.escalation_times.after(alert.reason, alert.severity)
     alert.escalate_at = next_step if alert.escalation_level < MAX_ESCALATIONS else None

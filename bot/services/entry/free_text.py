@@ -37,7 +37,7 @@ async def understand(
     """Free words (text, or a voice note with its caption): read, then answered."""
     people = list(await store.people.people_on_account(sender.user_id))
     said = Said(sender, people, kind, text, file_id, reply_to)
-    if text:
+    if text and said.children:  # only a child's words are screened (a stranger's never)
         said.verdict = crisis_path.assess_words(deps, text)
     found = await read(deps, store, said)
     speakers = _speakers(found, said)
