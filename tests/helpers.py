@@ -9,8 +9,8 @@ from bot.adapters.db.store import Store
 from bot.bootstrap import Core
 from bot.domain.invites import looks_like_code
 from bot.domain.people import Role
-from bot.services import router
 from bot.services.enrolment import InviteRequest, create_invite
+from bot.services.entry import router
 from bot.services.outcome import Outcome, Sender
 
 

@@ -25,7 +25,7 @@ from bot.services import (
     relay,
     weekly_update,
 )
-from bot.services.alerts import escalate_due
+from bot.services.alerts.ladder import escalate_due
 from bot.services.checkins import close_checkin, open_checkin
 from bot.services.deps import Deps
 from bot.services.scheduling import child_allowed, next_time

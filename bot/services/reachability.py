@@ -14,7 +14,7 @@ from bot.adapters.db.store import Store
 from bot.domain.outgoing import Outgoing
 from bot.domain.people import LinkKind, Role
 from bot.domain.schedule import next_allowed
-from bot.services.alerts import recipients
+from bot.services.alerts.raising import recipients
 from bot.services.deps import Deps
 from bot.services.outcome import Message
 

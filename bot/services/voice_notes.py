@@ -14,7 +14,7 @@ from bot.domain.actions import ListenVoice
 from bot.domain.child_words import kept_since, shorten
 from bot.domain.outgoing import Outgoing
 from bot.services.access import CASEWORK, act_for
-from bot.services.alerts import recipients
+from bot.services.alerts.raising import recipients
 from bot.services.child_words import LISTEN_KIND, listen_button
 from bot.services.deps import Deps
 from bot.services.formatting import local_time

@@ -25,7 +25,8 @@ from bot.domain.alerting import invites_parent_to_write
 from bot.domain.mood_words import mood_wording
 from bot.domain.outgoing import Outgoing
 from bot.domain.schedule import WeeklySchedule, next_occurrence
-from bot.services import highlights, program_settings
+from bot.services import program_settings
+from bot.services.alerts import highlights
 from bot.services.deps import Deps
 from bot.services.outcome import Message
 from bot.services.scheduling import adult_good_hour

@@ -15,8 +15,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.services import router
 from bot.services.deps import Deps
+from bot.services.entry import router
 from bot.services.outcome import Outcome
 from bot.telegram.mapping import sender_of, split_command
 from bot.telegram.replies import apply_outcome
@@ -31,7 +31,7 @@ def _reply_to(update: Update) -> int | None:
 
 
 class Handlers:
-    """Each handler is one call into `bot.services.router`; `wake` nudges the outbox sender,
+    """Each handler is one call into `bot.services.entry.router`; `wake` nudges the outbox sender,
     `tick_now` runs the repeating tick early when the core asked for due work."""
 
     def __init__(

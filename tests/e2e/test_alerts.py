@@ -135,7 +135,7 @@ async def test_refused_buttons_read_alike_in_the_readers_language(harness):
 
 
 async def test_the_try_again_notice_is_in_the_readers_language(harness, monkeypatch):
-    from bot.services import router
+    from bot.services.entry import router
 
     h = harness
     _coordinator, _child, volunteer = await _with_volunteer(h)

@@ -45,7 +45,7 @@ BASELINE: list[tuple[int, tuple[int, int, int]]] = [
 RAISED: tuple[int, tuple[int, int, int]] = (3, (2, 2, 2))
 MAX_RAISED = 15  # today 5; a clear failure rather than a hang if re-tuning makes drift deaf
 DRIFT_TITLE = "is getting lonelier over the last check-ins"  # dialogs/alerts.yaml, reason drift
-RECORD_TREND = 10  # check-ins in /child's trend (bot/services/casework.TREND)
+RECORD_TREND = 10  # check-ins in /child's trend (bot/services/alerts/casework.TREND)
 TREND = re.compile(rf"Recent check-ins \(loneliness[^)]*\): ([{SPARKS}·]+)")
 
 

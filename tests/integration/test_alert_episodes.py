@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 from bot.adapters.db.alert_repo import AlertRepo
 from bot.adapters.db.models import Person
 from bot.adapters.db.store import Store
-from bot.services import router
-from bot.services.alerts import MAX_ESCALATIONS, raise_alert
+from bot.services.alerts.ladder import MAX_ESCALATIONS
+from bot.services.alerts.raising import raise_alert
 from bot.services.due import collect_due
+from bot.services.entry import router
 from tests.helpers import (
     VOLUNTEER_TG,
     alert_rows,

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from bot.adapters.db.models import AccessLog, CaseNote, Person
 from bot.adapters.db.store import Store
 from bot.domain.people import Role
-from bot.services import router
-from bot.services.alerts import raise_alert
+from bot.services.alerts.raising import raise_alert
 from bot.services.due import collect_due
+from bot.services.entry import router
 from tests.helpers import (
     COORDINATOR_TG,
     VOLUNTEER_TG,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from bot.domain import actions, buttons
-from bot.services import router
+from bot.services.entry import router
 from bot.services.outcome import Outcome
 from tests.helpers import COORDINATOR_TG, VOLUNTEER_TG, program_with_volunteer, sender
 from tests.unit.test_button_actions import PINNED

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from bot.adapters.db import outbox_repo
 from bot.adapters.db.models import Answer, ChildProfile
 from bot.domain.outgoing import Verb
-from bot.services import delivery, router
+from bot.services import delivery
 from bot.services.due import collect_due
+from bot.services.entry import router
 from tests.helpers import checkins_of, enrol_consented_child, outbox_rows, sender
 
 MONDAY_1730_UTC = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.domain.people import Role
-from bot.services import delivery, router
+from bot.services import delivery
+from bot.services.entry import router
 from tests.helpers import (
     COORDINATOR_TG,
     VOLUNTEER_TG,

@@ -4,7 +4,7 @@ coordinators (/mychildren, /child, /flagged), never pushed and never shown to fa
 from __future__ import annotations
 
 from bot.adapters.db.models import ChildProfile
-from bot.services import router
+from bot.services.entry import router
 from bot.services.formatting import local_date
 from tests.helpers import (
     COORDINATOR_TG,

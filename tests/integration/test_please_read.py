@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 from bot.adapters.dialogs import load_crisis_model
-from bot.services import router
+from bot.services.entry import router
 from tests.helpers import (
     COORDINATOR_TG,
     VOLUNTEER_TG,

@@ -1,7 +1,7 @@
 """Replaying through the core alone: a fake channel that keeps each private chat as Telegram
 would, calls the router as the Telegram handlers do, and drains the outbox as the sender does.
 
-No HTTP and no python-telegram-bot: inputs go straight to `bot.services.router`, a returned
+No HTTP and no python-telegram-bot: inputs go straight to `bot.services.entry.router`, a returned
 Outcome is carried out on the fake chat (toast, edit, replies), and every tick collects what is
 due and hands each outbox message to `apply_delivery`, which is the one place here that reads
 the outgoing envelope.
@@ -14,9 +14,10 @@ from itertools import count
 
 from bot.bootstrap import Core
 from bot.domain.outgoing import Verb
-from bot.services import delivery, router
+from bot.services import delivery
 from bot.services.delivery import Delivery
 from bot.services.due import collect_due
+from bot.services.entry import router
 from bot.services.outcome import Message, Outcome, Sender
 from tests.transcripts.script import Person
 from tests.transcripts.view import ChatView, Keyboard, Shown

@@ -53,7 +53,7 @@ def test_each_action_keeps_its_callback_data_byte_for_byte(action, data):
 
 
 def test_every_declared_action_is_pinned_and_has_a_handler():
-    from bot.services.button_table import BUTTONS
+    from bot.services.entry.button_table import BUTTONS
 
     declared = {layout.kind for layout in buttons.declared()}
     assert {type(action) for action, _ in PINNED} == declared

@@ -23,7 +23,7 @@ from bot.domain.alerting import crisis_alerts
 from bot.domain.awaiting import awaited, awaiting
 from bot.domain.detection import PLEASE_READ, URGENT, Assessment, assess
 from bot.services.access import OWN, act_for
-from bot.services.alerts import raise_alert
+from bot.services.alerts.raising import raise_alert
 from bot.services.deps import Deps
 from bot.services.outcome import Message, Outcome, Sender
 
@@ -50,12 +50,24 @@ def _hotlines(deps: Deps, locale: str) -> list[tuple[str, str]]:
     return [(number, deps.texts.gettext(label, locale)) for number, label in deps.dialogs.hotlines]
 
 
+def assess_words(deps: Deps, text: str) -> Assessment:
+    """The screen's verdict on words (pure: nothing is raised yet)."""
+    return assess(text, deps.dialogs.crisis_lexicon, deps.dialogs.crisis_model)
+
+
 async def screen_child_text(
     deps: Deps, store: Store, children: Sequence[Person], text: str
 ) -> Outcome | None:
     """Screen free text from a child's account; on a finding, alert and answer the child.
     None when the caller should answer as usual (nothing found, or words to read)."""
-    verdict = assess(text, deps.dialogs.crisis_lexicon, deps.dialogs.crisis_model)
+    return await answer_verdict(deps, store, children, text, assess_words(deps, text))
+
+
+async def answer_verdict(
+    deps: Deps, store: Store, children: Sequence[Person], text: str, verdict: Assessment
+) -> Outcome | None:
+    """Act on the screen's verdict on these children's words: the crisis path for a finding
+    (its answer returned), a "please read" alert for the middle band (None, as for nothing)."""
     if verdict.level not in (URGENT, PLEASE_READ) or not children:
         return None
     detail: dict[str, object] = {
@@ -129,28 +141,33 @@ async def help_button(
     return await ask_for_help(deps, store, access.person)
 
 
-async def words_after_help(
-    deps: Deps, store: Store, children: Sequence[Person], text: str
-) -> Outcome | None:
-    """Words a child writes soon after asking for help: screened, then sent to the volunteer
-    with the alert (raised again, so it is read now), and removed from the chat."""
+def help_awaited(deps: Deps, children: Sequence[Person]) -> Person | None:
+    """The child on the account who asked for help a moment ago, if any: what they write next
+    is for the volunteer."""
     now = deps.clock.now()
     for child in children:
-        if awaited(child.awaiting, "sos", now, WORDS_AFTER_HELP_WAIT) != child.id:
-            continue
-        child.awaiting = awaiting("sos", child.id, now)  # a child may need several messages
-        screened = await screen_child_text(deps, store, [child], text)
-        if screened is not None:
-            return screened
-        detail = {"excerpt": text[:EXCERPT]}
-        reached = await raise_alert(deps, store, child, "sos", "urgent", detail=detail)
-        _warn_if_alone(reached, [child])
-        reply = deps.texts.render(
-            "help_words_received",
-            child.locale,
-            reached=reached > 0,
-            hotlines=_hotlines(deps, child.locale),
-        )
-        message = Message(reply, fades_to=_faded(deps, child.locale))
-        return Outcome(replies=[message], durable_for=child.id, delete_incoming=True)
+        if awaited(child.awaiting, "sos", now, WORDS_AFTER_HELP_WAIT) == child.id:
+            return child
     return None
+
+
+async def help_words(
+    deps: Deps, store: Store, child: Person, text: str, crisis: Outcome | None
+) -> Outcome:
+    """Words a child writes soon after asking for help (already screened: `crisis` is the
+    screen's answer, if it found any): sent to the volunteer with the alert (raised again, so
+    it is read now), and removed from the chat."""
+    child.awaiting = awaiting("sos", child.id, deps.clock.now())  # there may be more messages
+    if crisis is not None:
+        return crisis
+    detail = {"excerpt": text[:EXCERPT]}
+    reached = await raise_alert(deps, store, child, "sos", "urgent", detail=detail)
+    _warn_if_alone(reached, [child])
+    reply = deps.texts.render(
+        "help_words_received",
+        child.locale,
+        reached=reached > 0,
+        hotlines=_hotlines(deps, child.locale),
+    )
+    message = Message(reply, fades_to=_faded(deps, child.locale))
+    return Outcome(replies=[message], durable_for=child.id, delete_incoming=True)

@@ -17,13 +17,13 @@ from bot.domain.child_words import WORDS_SHOWN
 from bot.domain.people import Role
 from bot.services import child_words
 from bot.services.access import CASEWORK, act_for
-from bot.services.alert_view import reason_title
+from bot.services.alerts.alert_view import reason_title
+from bot.services.alerts.peer_flag import flag_date
 from bot.services.calls import call_summaries
 from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.formatting import local_time
 from bot.services.outcome import Outcome, Sender
-from bot.services.peer_flag import flag_date
 
 TREND = 10
 NOTES_SHOWN = 3

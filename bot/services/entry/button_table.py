@@ -14,21 +14,19 @@ from bot.adapters.db.models import Person
 from bot.adapters.db.store import Store
 from bot.domain import actions
 from bot.services import (
-    alerts,
     calls,
     checkins,
     consent_flow,
-    crisis_path,
-    highlights,
     nudges,
     person_commands,
     relay,
     relay_controls,
     voice_notes,
 )
+from bot.services.alerts import answers, crisis_path, highlights
 from bot.services.deps import Deps
+from bot.services.entry.strangers import reader_locale
 from bot.services.outcome import Outcome, Sender
-from bot.services.strangers import reader_locale
 
 ButtonHandler = Callable[[Deps, Store, Sender, list[Person], Any], Awaitable[Outcome]]
 
@@ -37,7 +35,7 @@ BUTTONS: dict[type, ButtonHandler] = {
     actions.GuardianConsent: consent_flow.guardian_answer,
     actions.ChildAssent: consent_flow.child_answer,
     actions.ChooseLanguage: person_commands.choose_language,
-    actions.AlertAction: alerts.on_button,
+    actions.AlertAction: answers.on_button,
     actions.AskForHelp: crisis_path.help_button,
     actions.RelayChoice: relay.choose_child,
     actions.QuickReply: relay.quick_reply,

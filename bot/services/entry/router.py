@@ -9,28 +9,21 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.adapters.db.models import Person
 from bot.adapters.db.store import Store
 from bot.domain.people import Role
 from bot.domain.relay import RelayKind
-from bot.services import (
-    alerts,
-    button_table,
-    checkin_view,
-    checkins,
-    command_table,
-    crisis_path,
-    person_commands,
-    relay,
-)
+from bot.services import person_commands, relay
+from bot.services.alerts import crisis_path
 from bot.services.deps import Deps
-from bot.services.errors import UserError, error_reply
+from bot.services.entry import button_table, command_table, free_text
+from bot.services.entry.free_text import far_parent
+from bot.services.entry.strangers import reader_locale, sender_locale, stranger_reply
 from bot.services.outcome import Outcome, Sender
 from bot.services.settle import settle
-from bot.services.strangers import reader_locale, sender_locale, stranger_reply
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +86,10 @@ async def handle_button(deps: Deps, store: Store, sender: Sender, data: str | No
     return await button_table.press(deps, store, sender, people, data)
 
 
+_words = _transactional(free_text.understand)
+"""Free words: read in the order `domain.text_meaning` keeps, each answered by its reading."""
+
+
 async def handle_text(
     deps: Deps, sender: Sender, text: str, reply_to: int | None = None
 ) -> Outcome:
@@ -124,88 +121,12 @@ async def handle_media(
     """A photo or video note: a parent's is passed on to their child; from anyone else it is
     something the bot does not read (a child's caption is still screened)."""
     people = list(await store.people.people_on_account(sender.user_id))
-    parent = _far_parent(people)
+    parent = far_parent(people)
     if parent is not None:
         sent = await relay.parent_sends(deps, store, parent, kind, caption, file_id, reply_to)
         if sent is not None:
             return sent
     return await _unsupported(deps, store, sender, people, caption)
-
-
-def _far_parent(people: Sequence[Person]) -> Person | None:
-    """The parent on this account, unless a child shares it (then words are the child's)."""
-    if any(p.role == Role.CHILD for p in people):
-        return None
-    return next((p for p in people if p.role == Role.PARENT), None)
-
-
-@_transactional
-async def _words(
-    deps: Deps,
-    store: Store,
-    sender: Sender,
-    kind: str,
-    text: str | None = None,
-    file_id: str | None = None,
-    reply_to: int | None = None,
-) -> Outcome:
-    """Free words: a volunteer's awaited note, a child's check-in words, or a kind pointer.
-
-    Every text from a child's account is screened for crisis words first, wherever it comes.
-    """
-    people = list(await store.people.people_on_account(sender.user_id))
-    if not people:
-        return stranger_reply(deps, sender)
-    locale = people[0].locale
-    for person in people:
-        if text and person.awaiting:
-            noted = await alerts.record_outcome(deps, store, person, text)
-            if noted is not None:
-                return noted
-    children = [p for p in people if p.role == Role.CHILD]
-    after_help = await crisis_path.words_after_help(deps, store, children, text) if text else None
-    if after_help is not None:
-        return after_help
-    answered = await relay.reply_target(deps, store, children, reply_to)
-    if answered is not None:
-        child, original = answered
-        crisis = await crisis_path.screen_child_text(deps, store, [child], text) if text else None
-        if crisis is not None:  # kept in the alert for the volunteer; not passed on
-            return crisis
-        return await relay.child_replies(deps, store, child, original, kind, text, file_id)
-    parent = _far_parent(people)
-    if parent is not None:
-        sent = await relay.parent_sends(deps, store, parent, kind, text, file_id, reply_to)
-        if sent is not None:
-            return sent
-    unclear: UserError | None = None
-    try:
-        stored = await checkins.record_words(
-            deps, store, sender.user_id, text, file_id, reply_to, kind if file_id else None
-        )
-    except UserError as error:
-        stored, unclear = None, error
-    # Words that landed on one child's check-in are that child's; otherwise any child's here.
-    speakers = [stored[1]] if stored else children
-    crisis = await crisis_path.screen_child_text(deps, store, speakers, text) if text else None
-    if unclear is not None and crisis is None:
-        return error_reply(deps, unclear, locale)
-    if stored is not None:
-        checkin, child = stored
-        done = checkin_view.done_message(deps, child.display_name, child.locale, True)
-        finished = Outcome(
-            edit=done,
-            edit_message_id=checkin.message_id,
-            delete_incoming=True,
-            replies=[] if checkin.message_id else [done],
-        )
-        if crisis is None:
-            return finished
-        await checkins.words_alerted(deps, store, checkin)
-        crisis.edit, crisis.edit_message_id = finished.edit, finished.edit_message_id
-    if crisis is not None:
-        return crisis
-    return Outcome.reply(deps.texts.render("free_text", locale, child=bool(children)))
 
 
 @_transactional
@@ -215,7 +136,7 @@ async def handle_unsupported(
     """Stickers, photos, files: a kind word about what the bot understands; but a caption from
     a child is screened for crisis words like any other text."""
     people = list(await store.people.people_on_account(sender.user_id))
-    parent = _far_parent(people)
+    parent = far_parent(people)
     explained = await relay.explain_unsupported(deps, store, parent) if parent else None
     return explained or await _unsupported(deps, store, sender, people, caption)
 

@@ -15,16 +15,14 @@ from bot.adapters.db.store import Store
 from bot.domain.people import Role
 from bot.services import (
     calls,
-    casework,
     coordinator_commands,
     departures,
-    highlights,
     parent_settings,
-    peer_flag,
     person_commands,
     program_settings,
     relay_controls,
 )
+from bot.services.alerts import casework, highlights, peer_flag
 from bot.services.deps import Deps
 from bot.services.errors import UserError, error_reply
 from bot.services.outcome import Outcome, Sender

@@ -1,0 +1,1 @@
+"""Free input in: commands, buttons and free text, each sent to the service that answers it."""
