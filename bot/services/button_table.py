@@ -15,7 +15,6 @@ from bot.adapters.db.store import Store
 from bot.domain import actions
 from bot.services import (
     alerts,
-    calls,
     checkins,
     consent_flow,
     crisis_path,
@@ -27,6 +26,7 @@ from bot.services import (
     voice_notes,
 )
 from bot.services.deps import Deps
+from bot.services.family import call_answers
 from bot.services.outcome import Outcome, Sender
 from bot.services.strangers import reader_locale
 
@@ -42,8 +42,8 @@ BUTTONS: dict[type, ButtonHandler] = {
     actions.RelayChoice: relay.choose_child,
     actions.QuickReply: relay.quick_reply,
     actions.MuteRelay: relay_controls.choose_mute,
-    actions.CallProposalAnswer: calls.on_proposal_answer,
-    actions.CallHappened: calls.on_happened,
+    actions.CallProposalAnswer: call_answers.on_proposal_answer,
+    actions.CallHappened: call_answers.on_happened,
     actions.ShareHighlight: highlights.on_button,
     actions.NudgeAction: nudges.on_button,
     actions.ListenVoice: voice_notes.listen,
