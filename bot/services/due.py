@@ -17,7 +17,6 @@ from bot.adapters.db.store import Store
 from bot.domain.checkin_rules import CheckinKind, CheckinStatus
 from bot.domain.outgoing import Outgoing
 from bot.services import (
-    calls,
     checkin_view,
     child_words,
     departures,
@@ -28,6 +27,7 @@ from bot.services import (
 from bot.services.alerts.ladder import escalate_due
 from bot.services.checkins import close_checkin, open_checkin
 from bot.services.deps import Deps
+from bot.services.family import call_tick
 from bot.services.scheduling import child_allowed, next_time
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ FAMILY_STEPS = (
     relay.forget_old_content,
     departures.collect_follow_ups,
     nudges.collect_nudges,
-    calls.collect_calls,
+    call_tick.collect_calls,
     weekly_update.collect_updates,
     child_words.forget_old_words,  # not family, but as independent: one failing stops nothing
 )

@@ -19,9 +19,9 @@ from bot.services import child_words
 from bot.services.access import CASEWORK, act_for
 from bot.services.alerts.alert_view import reason_title
 from bot.services.alerts.peer_flag import flag_date
-from bot.services.calls import call_summaries
 from bot.services.deps import Deps
 from bot.services.errors import UserError
+from bot.services.family.call_summaries import call_summaries
 from bot.services.formatting import local_time
 from bot.services.outcome import Outcome, Sender
 

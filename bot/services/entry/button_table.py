@@ -14,7 +14,6 @@ from bot.adapters.db.models import Person
 from bot.adapters.db.store import Store
 from bot.domain import actions
 from bot.services import (
-    calls,
     checkins,
     consent_flow,
     nudges,
@@ -26,6 +25,7 @@ from bot.services import (
 from bot.services.alerts import answers, crisis_path, highlights
 from bot.services.deps import Deps
 from bot.services.entry.strangers import reader_locale
+from bot.services.family import call_answers
 from bot.services.outcome import Outcome, Sender
 
 ButtonHandler = Callable[[Deps, Store, Sender, list[Person], Any], Awaitable[Outcome]]
@@ -40,8 +40,8 @@ BUTTONS: dict[type, ButtonHandler] = {
     actions.RelayChoice: relay.choose_child,
     actions.QuickReply: relay.quick_reply,
     actions.MuteRelay: relay_controls.choose_mute,
-    actions.CallProposalAnswer: calls.on_proposal_answer,
-    actions.CallHappened: calls.on_happened,
+    actions.CallProposalAnswer: call_answers.on_proposal_answer,
+    actions.CallHappened: call_answers.on_happened,
     actions.ShareHighlight: highlights.on_button,
     actions.NudgeAction: nudges.on_button,
     actions.ListenVoice: voice_notes.listen,

@@ -14,7 +14,6 @@ from bot.adapters.db.models import Person
 from bot.adapters.db.store import Store
 from bot.domain.people import Role
 from bot.services import (
-    calls,
     coordinator_commands,
     departures,
     parent_settings,
@@ -25,6 +24,7 @@ from bot.services import (
 from bot.services.alerts import casework, highlights, peer_flag
 from bot.services.deps import Deps
 from bot.services.errors import UserError, error_reply
+from bot.services.family import call_commands
 from bot.services.outcome import Outcome, Sender
 
 Handler = Callable[[Deps, Store, Sender, list[Person], list[str]], Awaitable[Outcome]]
@@ -67,7 +67,7 @@ COMMANDS: dict[str, Command] = {
     "mute": Command(CHILD, relay_controls.mute_command),
     "unmute": Command(CHILD, relay_controls.unmute_command),
     "relay": Command(COORDINATOR, relay_controls.relay_command),
-    "call": Command(PARENT, calls.call_command),
+    "call": Command(PARENT, call_commands.call_command),
     "share": Command(CHILD, highlights.share_command),
     "moodwords": Command(COORDINATOR, program_settings.mood_words_command),
     "timezone": Command(PARENT, parent_settings.timezone_command),

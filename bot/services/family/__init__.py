@@ -1,0 +1,1 @@
+"""A family's contact: relayed messages, agreed calls, nudges, departures and weekly updates."""
