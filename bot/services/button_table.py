@@ -20,13 +20,13 @@ from bot.services import (
     consent_flow,
     crisis_path,
     highlights,
-    nudges,
     person_commands,
     relay,
     relay_controls,
     voice_notes,
 )
 from bot.services.deps import Deps
+from bot.services.family import nudges
 from bot.services.outcome import Outcome, Sender
 from bot.services.strangers import reader_locale
 

@@ -17,9 +17,7 @@ from bot.services import (
     calls,
     casework,
     coordinator_commands,
-    departures,
     highlights,
-    parent_settings,
     peer_flag,
     person_commands,
     program_settings,
@@ -27,6 +25,7 @@ from bot.services import (
 )
 from bot.services.deps import Deps
 from bot.services.errors import UserError, error_reply
+from bot.services.family import departures, parent_settings
 from bot.services.outcome import Outcome, Sender
 
 Handler = Callable[[Deps, Store, Sender, list[Person], list[str]], Awaitable[Outcome]]

@@ -16,18 +16,11 @@ from bot.adapters.db.models import ChildProfile, Person
 from bot.adapters.db.store import Store
 from bot.domain.checkin_rules import CheckinKind, CheckinStatus
 from bot.domain.outgoing import Outgoing
-from bot.services import (
-    calls,
-    checkin_view,
-    child_words,
-    departures,
-    nudges,
-    relay,
-    weekly_update,
-)
+from bot.services import calls, checkin_view, child_words, relay
 from bot.services.alerts import escalate_due
 from bot.services.checkins import close_checkin, open_checkin
 from bot.services.deps import Deps
+from bot.services.family import departures, nudges, weekly_update
 from bot.services.scheduling import child_allowed, next_time
 
 log = logging.getLogger(__name__)

@@ -25,11 +25,11 @@ from bot.domain.consent import may_check_in
 from bot.domain.contact import FollowUpKind, follow_up_days, visit_problem
 from bot.domain.people import LinkKind, Role, nickname_key
 from bot.domain.schedule import WeeklySchedule, local_day_bounds
-from bot.services import nudges
 from bot.services.access import FAR_PARENT, act_for
 from bot.services.checkins import open_checkin
 from bot.services.deps import Deps
 from bot.services.errors import UserError
+from bot.services.family import nudges
 from bot.services.formatting import local_time
 from bot.services.outcome import Outcome, Sender
 from bot.services.scheduling import adult_good_hour, child_allowed
