@@ -26,7 +26,7 @@ from bot.services import (
     voice_notes,
 )
 from bot.services.deps import Deps
-from bot.services.family import nudges
+from bot.services.family import nudge_controls
 from bot.services.outcome import Outcome, Sender
 from bot.services.strangers import reader_locale
 
@@ -45,7 +45,7 @@ BUTTONS: dict[type, ButtonHandler] = {
     actions.CallProposalAnswer: calls.on_proposal_answer,
     actions.CallHappened: calls.on_happened,
     actions.ShareHighlight: highlights.on_button,
-    actions.NudgeAction: nudges.on_button,
+    actions.NudgeAction: nudge_controls.on_button,
     actions.ListenVoice: voice_notes.listen,
 }
 

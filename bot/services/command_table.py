@@ -25,7 +25,7 @@ from bot.services import (
 )
 from bot.services.deps import Deps
 from bot.services.errors import UserError, error_reply
-from bot.services.family import departures, parent_settings
+from bot.services.family import departure_commands, parent_settings
 from bot.services.outcome import Outcome, Sender
 
 Handler = Callable[[Deps, Store, Sender, list[Person], list[str]], Awaitable[Outcome]]
@@ -74,7 +74,7 @@ COMMANDS: dict[str, Command] = {
     "timezone": Command(PARENT, parent_settings.timezone_command),
     "workhours": Command(PARENT, parent_settings.workhours_command),
     "reminders": Command(PARENT, parent_settings.reminders_command),
-    "visit": Command(PARENT | COORDINATOR, departures.visit_command),
+    "visit": Command(PARENT | COORDINATOR, departure_commands.visit_command),
     "flagged": Command(COORDINATOR, peer_flag.flagged_command),
 }
 

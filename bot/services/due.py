@@ -20,7 +20,7 @@ from bot.services import calls, checkin_view, child_words, relay
 from bot.services.alerts import escalate_due
 from bot.services.checkins import close_checkin, open_checkin
 from bot.services.deps import Deps
-from bot.services.family import departures, nudges, weekly_update
+from bot.services.family import follow_ups, nudges, weekly_update
 from bot.services.scheduling import child_allowed, next_time
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ BATCH = 500
 FAMILY_STEPS = (
     relay.collect_relays,
     relay.forget_old_content,
-    departures.collect_follow_ups,
+    follow_ups.collect_follow_ups,
     nudges.collect_nudges,
     calls.collect_calls,
     weekly_update.collect_updates,
