@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from bot.adapters.dialogs import DIALOGS_DIR, read_yaml
-from bot.domain.contact import FollowUpSchedule
+from bot.domain.follow_ups import FollowUpSchedule
 
 
 @cache

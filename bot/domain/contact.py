@@ -167,39 +167,3 @@ def pick_starter(pool: Sequence[str], last: str | None, seed: int) -> str | None
     if last in pool:
         return pool[(pool.index(last) + 1) % len(pool)]
     return pool[seed % len(pool)]
-
-
-# --- departures -------------------------------------------------------------------------------
-
-MAX_VISIT_DAYS = 183  # half a year at home is a move back, not a visit
-MAX_DAYS_AWAY = 366  # dates further than a year from today are a typing slip
-
-
-class FollowUpKind(StrEnum):
-    CHECKIN = "checkin"  # an extra light check-in for the child
-    NUDGE = "nudge"  # an extra nudge for a parent
-
-
-@dataclass(frozen=True)
-class FollowUpSchedule:
-    """Days after a departure day (day 0) for the child's extra check-ins and parent's nudges."""
-
-    child_days: tuple[int, ...]
-    parent_days: tuple[int, ...]
-    parent_hour: int  # parents' extra nudges are looked for from this local hour on
-
-
-def visit_problem(starts_on: date, ends_on: date, today: date) -> str | None:
-    """Why these visit dates cannot be right (a reason key), or None when they are fine."""
-    if ends_on < starts_on:
-        return "visit_order"
-    if (ends_on - starts_on).days > MAX_VISIT_DAYS:
-        return "visit_too_long"
-    if abs((ends_on - today).days) > MAX_DAYS_AWAY:
-        return "visit_too_far"
-    return None
-
-
-def follow_up_days(ends_on: date, days_after: Sequence[int]) -> list[date]:
-    """The calendar days of a departure's follow-ups, in order and without repeats."""
-    return [ends_on + timedelta(days=n) for n in sorted(set(days_after)) if n >= 0]

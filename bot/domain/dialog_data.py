@@ -14,9 +14,9 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.domain.contact import FollowUpSchedule
     from bot.domain.detection.crisis_lexicon import CrisisLexicon
     from bot.domain.detection.crisis_model import CrisisModel
+    from bot.domain.follow_ups import FollowUpSchedule
     from bot.domain.questionnaire import Questionnaire
 
 

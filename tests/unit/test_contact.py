@@ -1,5 +1,5 @@
 """Keeping parents in touch: a parent's good hour across timezones and DST, cadence and back-off,
-conversation starters, and visit dates."""
+and conversation starters."""
 
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.adapters.contact_dialogs import (
-    load_follow_up_schedule,
     load_holidays,
     load_starters,
     starter_texts,
@@ -20,7 +19,6 @@ from bot.domain.contact import (
     DayKind,
     adult_blocked_times,
     day_kind,
-    follow_up_days,
     good_hour,
     leaves_no_time,
     next_nudge_after_contact,
@@ -30,7 +28,6 @@ from bot.domain.contact import (
     pick_starter,
     starter_pool,
     starter_topics,
-    visit_problem,
 )
 from bot.domain.schedule import BlockedTimes
 
@@ -244,23 +241,3 @@ def test_starters_never_mention_what_a_child_said_or_scored():
         lowered = text.lower()
         for private in ("lonel", "score", "mood", "said", "wrote", "sad"):
             assert private not in lowered, text
-
-
-# --- departures --------------------------------------------------------------------------------
-
-
-def test_visit_dates():
-    today = date(2026, 11, 23)
-    assert visit_problem(date(2026, 11, 1), date(2026, 11, 23), today) is None
-    assert visit_problem(date(2026, 11, 23), date(2026, 11, 23), today) is None  # one day
-    assert visit_problem(date(2026, 11, 23), date(2026, 11, 1), today) == "visit_order"
-    assert visit_problem(date(2026, 1, 1), date(2026, 11, 1), today) == "visit_too_long"
-    assert visit_problem(date(2028, 1, 1), date(2028, 1, 10), today) == "visit_too_far"
-    assert visit_problem(date(2024, 1, 1), date(2024, 1, 10), today) == "visit_too_far"
-
-
-def test_follow_up_days_and_the_schedule_in_dialogs():
-    schedule = load_follow_up_schedule()
-    assert schedule.child_days and schedule.parent_days and 0 <= schedule.parent_hour <= 23
-    assert max(schedule.child_days) <= 14  # the first two weeks after a departure
-    assert follow_up_days(date(2026, 2, 28), [3, 1, 1]) == [date(2026, 3, 1), date(2026, 3, 3)]

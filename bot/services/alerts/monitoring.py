@@ -15,10 +15,10 @@ from bot.adapters.db.store import Store
 from bot.domain.alerting import SignalAction, action_for
 from bot.domain.checkin_rules import CheckinKind, CheckinStatus
 from bot.domain.detection import DEFAULT_PARAMS, DetectorState, Observation, step
-from bot.services import carer_word
 from bot.services.alerts import peer_flag
 from bot.services.alerts.raising import raise_alert
 from bot.services.deps import Deps
+from bot.services.family import carer_word
 
 ITEMS = ("companionship", "left_out", "alone")
 

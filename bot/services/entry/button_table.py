@@ -16,7 +16,6 @@ from bot.domain import actions
 from bot.services import (
     checkins,
     consent_flow,
-    nudges,
     person_commands,
     relay,
     relay_controls,
@@ -25,7 +24,7 @@ from bot.services import (
 from bot.services.alerts import answers, crisis_path, highlights
 from bot.services.deps import Deps
 from bot.services.entry.strangers import reader_locale
-from bot.services.family import call_answers
+from bot.services.family import call_answers, nudge_controls
 from bot.services.outcome import Outcome, Sender
 
 ButtonHandler = Callable[[Deps, Store, Sender, list[Person], Any], Awaitable[Outcome]]
@@ -43,7 +42,7 @@ BUTTONS: dict[type, ButtonHandler] = {
     actions.CallProposalAnswer: call_answers.on_proposal_answer,
     actions.CallHappened: call_answers.on_happened,
     actions.ShareHighlight: highlights.on_button,
-    actions.NudgeAction: nudges.on_button,
+    actions.NudgeAction: nudge_controls.on_button,
     actions.ListenVoice: voice_notes.listen,
 }
 

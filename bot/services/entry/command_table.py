@@ -15,8 +15,6 @@ from bot.adapters.db.store import Store
 from bot.domain.people import Role
 from bot.services import (
     coordinator_commands,
-    departures,
-    parent_settings,
     person_commands,
     program_settings,
     relay_controls,
@@ -24,7 +22,7 @@ from bot.services import (
 from bot.services.alerts import casework, highlights, peer_flag
 from bot.services.deps import Deps
 from bot.services.errors import UserError, error_reply
-from bot.services.family import call_commands
+from bot.services.family import call_commands, departure_commands, parent_settings
 from bot.services.outcome import Outcome, Sender
 
 Handler = Callable[[Deps, Store, Sender, list[Person], list[str]], Awaitable[Outcome]]
@@ -73,7 +71,7 @@ COMMANDS: dict[str, Command] = {
     "timezone": Command(PARENT, parent_settings.timezone_command),
     "workhours": Command(PARENT, parent_settings.workhours_command),
     "reminders": Command(PARENT, parent_settings.reminders_command),
-    "visit": Command(PARENT | COORDINATOR, departures.visit_command),
+    "visit": Command(PARENT | COORDINATOR, departure_commands.visit_command),
     "flagged": Command(COORDINATOR, peer_flag.flagged_command),
 }
 

@@ -1,1 +1,1 @@
-"""A family's contact: relayed messages, agreed calls, nudges, departures and weekly updates."""
+"""Keeping a child and the family in touch: relay, calls, nudges, departures, weekly updates."""

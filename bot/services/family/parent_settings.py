@@ -14,9 +14,9 @@ from zoneinfo import available_timezones
 from bot.adapters.db.models import Person
 from bot.adapters.db.store import Store
 from bot.domain.contact import leaves_no_time, parse_work_hours
-from bot.services import departures, nudges
 from bot.services.deps import Deps
 from bot.services.errors import UserError
+from bot.services.family import departure_plans, nudge_controls
 from bot.services.formatting import local_time
 from bot.services.outcome import Outcome, Sender
 from bot.services.scheduling import adult_good_hour
@@ -52,7 +52,7 @@ async def timezone_command(
         for person in people:
             old_tz = deps.tz_of(person.timezone)
             person.timezone = name
-            await departures.retime_parent_follow_ups(deps, store, person, old_tz)
+            await departure_plans.retime_parent_follow_ups(deps, store, person, old_tz)
     text = deps.texts.render(
         "parent_settings_timezone",
         parent.locale,
@@ -74,7 +74,7 @@ async def workhours_command(
         hours = None if spec.casefold() == "off" else _valid_work_hours(deps, spec)
         for person in people:
             person.work_hours = hours
-            await departures.retime_parent_follow_ups(
+            await departure_plans.retime_parent_follow_ups(
                 deps, store, person, deps.tz_of(person.timezone)
             )
     text = deps.texts.render(
@@ -111,12 +111,12 @@ async def reminders_command(
     if choice is None:
         plans = await store.nudges.plans_of(ids)
     else:
-        plans = await nudges.set_reminders(store, ids, choice == "on", now)
+        plans = await nudge_controls.set_reminders(store, ids, choice == "on", now)
     if not plans:
         state = "none"  # a carer at home: nudges are for parents living away
     else:
         state = "on" if any(not plan.nudges_stopped for plan in plans) else "off"
-    upcoming = nudges.next_reminder(deps, parent, plans) if state == "on" else None
+    upcoming = nudge_controls.next_reminder(deps, parent, plans) if state == "on" else None
     text = deps.texts.render(
         "parent_settings_reminders",
         parent.locale,
