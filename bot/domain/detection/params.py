@@ -155,7 +155,7 @@ class DetectionParams:
     """Scheduled check-ins a year (three a week): a child's chances to start a run."""
     silence_extra_answer: float = 1.0
     """How readily a child missing at random answers an extra ask, against its rate."""
-    silence_extra_cap: int = 4
+    silence_extra_cap: int = 6
     """Unanswered extra asks per silence: at most four free days fit in four scheduled ones."""
     silence_retry_budget: float = 30.0
     silence_carer_budget: float = 1.0
@@ -166,6 +166,13 @@ class DetectionParams:
     once a year, always a check-in before the task. The task at 0.05, so every world of steady
     children at random stays under 10% (with the caps and new-child rule the 50% world sits at
     8.5%); 0.1 (B) finds 70% within 4 at 70% (against 54%) but tasks 15% of the 50% world."""
+    silence_budget_rate: float = 0.5
+    silence_budget_z: float = 2.0
+    silence_retry_slope: float = 7.0
+    silence_carer_slope: float = 0.0
+    silence_task_slope: float = 12.5
+    silence_slope_full: float = 0.3
+    silence_slope_none: float = 0.45
     silence_plug_in_share: float = 0.2
     silence_new_child: float = 8.0
     """A child with fewer scheduled check-ins than this behind it (older ones counting less)

@@ -43,6 +43,7 @@ import math
 from dataclasses import replace
 
 from bot.domain.detection.params import DetectionParams
+from bot.domain.detection.silence_budget import flat_budgets, step_budgets
 from bot.domain.detection.signals import Observation, Reason, Severity, Signal
 from bot.domain.detection.state import DetectorState
 
@@ -91,9 +92,7 @@ def yearly_count(state: DetectorState, params: DetectionParams, plug_in: bool = 
     silence "likely".
     """
     answers, misses = rate_posterior(state, params)
-    rate = answers / (answers + misses)
-    weight = params.silence_run_weight
-    prior_on, prior_end = weight * (1 - rate), weight * rate
+    rate, prior_on, prior_end = _run_prior(answers, misses, params)
     goes_on, ends = prior_on + state.run_continues, prior_end + state.run_ends
     if plug_in:
         answers, misses = _sharp(answers, misses)
@@ -104,6 +103,21 @@ def yearly_count(state: DetectorState, params: DetectionParams, plug_in: bool = 
     clustered *= run_probability(ends, goes_on, run - 1, asks, rho)
     share = _clustered_share(state, rate, prior_on, prior_end, params)
     return params.silence_checkins_a_year * ((1 - share) * independent + share * clustered)
+
+
+def clustered_share(state: DetectorState, params: DetectionParams) -> float:
+    """Posterior probability that this child's misses come in runs of their own."""
+    rate, prior_on, prior_end = _run_prior(*rate_posterior(state, params), params)
+    return _clustered_share(state, rate, prior_on, prior_end, params)
+
+
+def _run_prior(
+    answers: float, misses: float, params: DetectionParams
+) -> tuple[float, float, float]:
+    """The posterior mean rate and the Beta prior (goes on, ends) of q it implies."""
+    rate = answers / (answers + misses)
+    weight = params.silence_run_weight
+    return rate, weight * (1 - rate), weight * rate
 
 
 def _clustered_share(
@@ -146,8 +160,14 @@ def missed(
     count = yearly_count(state, params)
     signals: list[Signal] = []
     new = state.answer_hits + state.answer_misses < params.silence_new_child
+    share = clustered_share(state, params)
+    budgets = (
+        flat_budgets(params)
+        if new
+        else step_budgets(*rate_posterior(state, params), share, params)
+    )
     plugged = yearly_count(state, params, plug_in=True) if new else float("inf")
-    due = _due_step(state, count, plugged, params)
+    due = _due_step(state, count, plugged, budgets, params)
     if due is not None:
         signals.append(_signal(state, observation, due, count))
         state = replace(state, silence_step=STEPS.index(due) + 1)
@@ -194,20 +214,20 @@ def _learn(state: DetectorState, answered: bool, params: DetectionParams) -> Det
 
 
 def _due_step(
-    state: DetectorState, count: float, plugged: float, params: DetectionParams
+    state: DetectorState,
+    count: float,
+    plugged: float,
+    budgets: tuple[float, float, float],
+    params: DetectionParams,
 ) -> Reason | None:
     """The next step of the ladder when this silence has earned it (one step per check-in);
     after the task, the task again every `silence_task_every` further scheduled misses."""
-    budgets = (
-        params.silence_retry_budget,
-        params.silence_carer_budget,
-        params.silence_task_budget,
-    )
     caps = (params.silence_retry_cap, params.silence_carer_cap, params.silence_task_cap)
+    flat = flat_budgets(params)
     done = state.silence_step
     if done < len(STEPS):
         budget = budgets[done]
-        if count <= budget or plugged <= budget * params.silence_plug_in_share:
+        if count <= budget or plugged <= flat[done] * params.silence_plug_in_share:
             return STEPS[done]
         if state.missed_run >= caps[done]:
             return STEPS[done]
