@@ -190,7 +190,8 @@ class DetectionParams:
     """The slope is taken in full while the child's runs look random (clustered share at most
     the first), not at all once they look clustered (the second): random children sit at
     0.25-0.48, clustered ones 0.27-0.97. At 1 - share throughout the clustered world was
-    tasked 43%, at 0.35-0.6 41%, at these 31% (round 1: 24%), within 4 33% (22%)."""
+    tasked 43%, at 0.35-0.6 41%, at these 31% (round 1: 24%), within 4 33% (22%); at
+    0.27-0.4 28%, but the 70% world's stopped children within 4 fell to 66% (69%)."""
     silence_plug_in_share: float = 0.2
     silence_new_child: float = 8.0
     """A child with fewer scheduled check-ins than this behind it (older ones counting less)
