@@ -131,12 +131,13 @@ class DetectionParams:
 
     # --- silence: a run of misses against the child's own habit (silence.py) -----------------
     # `bench/silence.py --children 500 --seed 1,2` (README "Silence"; designs tried: silence.py):
-    # steady children tasked within a year 0.5-8.5% (rates 50-90%), drift 2.8%, new 2.4%,
-    # clustered misses 23.3% (over 10%); stopped ones tasked within 4 scheduled check-ins 15%
-    # (50% answered) to 97% (90%), drift 65%, clustered 23%, new 77%; carer first 98.7-100%.
-    # At low rates 4 check-ins cannot be met with answers alone: 4 scheduled misses and 4 extra
-    # asks at most fit in them, and a child answering half the time misses 8 in a row 0.3 times
-    # a year by chance, where 10% allows about 0.1 (10 misses).
+    # steady children tasked within a year 2.6-7.7% (rates 90-50%; round 1: 0.5-8.5%), drift
+    # 6.6%, new 4.2%, clustered misses 32.3% (round 1 23.3%; over 10%); stopped ones tasked
+    # within 4 scheduled check-ins 18% (50% answered), 43%, 65%, 88%, 97.5% (90%), drift 70%,
+    # clustered 32%, new 82%; carer first 99.0-100%; extra asks 14-31 a steady child a year.
+    # At low rates 4 check-ins cannot be met with answers alone: 4 scheduled misses and 6 extra
+    # asks at most fit in them, and a child answering half the time misses 10 in a row about
+    # 0.08 times a year by chance, where its budget allows far less (0.05 x exp(-12.5 x 0.1)).
     silence_prior_rate: float = 0.7
     """Answer rate a new child is assumed to have (child EMA compliance 70-78%, DOMAIN_NOTES)."""
     silence_prior_weight: float = 3.0
@@ -155,8 +156,10 @@ class DetectionParams:
     """Scheduled check-ins a year (three a week): a child's chances to start a run."""
     silence_extra_answer: float = 1.0
     """How readily a child missing at random answers an extra ask, against its rate."""
-    silence_extra_cap: int = 4
-    """Unanswered extra asks per silence: at most four free days fit in four scheduled ones."""
+    silence_extra_cap: int = 6
+    """Unanswered extra asks per silence: four free days fit between four scheduled misses and
+    one or two more before the fifth (the bench counts a task there as within 4). Round 1: 4;
+    at 6 (seeds 7,8) 70% within 4 69% against 63%, 50% world 6.8% tasked against 10.7%."""
     silence_retry_budget: float = 30.0
     silence_carer_budget: float = 1.0
     silence_task_budget: float = 0.05
@@ -166,6 +169,29 @@ class DetectionParams:
     once a year, always a check-in before the task. The task at 0.05, so every world of steady
     children at random stays under 10% (with the caps and new-child rule the 50% world sits at
     8.5%); 0.1 (B) finds 70% within 4 at 70% (against 54%) but tasks 15% of the 50% world."""
+    silence_budget_rate: float = 0.5
+    """The rate at which each budget is the flat one above (silence_budget.py)."""
+    silence_budget_z: float = 2.0
+    """The budgets are set at the posterior mean rate less this many SDs. At 0 children with a
+    lucky start were tasked early (50% world 14% with the task's budget 0.1 at 70%, slope 8;
+    7.5% at 1); 2, and new children on the flat budgets, kept."""
+    silence_retry_slope: float = 7.0
+    silence_carer_slope: float = 0.0
+    silence_task_slope: float = 12.5
+    """Each budget is times exp(slope x (rate - silence_budget_rate)): the task's 0.05 at 50%
+    is about 0.6 at 70% and 7 at 90%, the retry's 30 about 120 at 70% (the first miss), 15 at
+    40% (the third), so the extra asks go where they can find a stopped child in time (50%
+    world 25.7 a year against 41.6). Seeds 7,8, 300 a group (50/70/90% tasked, 70% within 4):
+    task 0.1 at 70%, slope 4: 14/6/2.5, 67.5; slope 8: 14/7.5/3 (lucky starts, then z);
+    0.3 at 70%, slope 12, task cap 18: 13/8.5/3, 70; retry at every first miss: 46.7 asks a
+    year at 50%, 71.5 within 4 (against 69 kept). The carer's word keeps its budget of 1."""
+    silence_slope_full: float = 0.3
+    silence_slope_none: float = 0.45
+    """The slope is taken in full while the child's runs look random (clustered share at most
+    the first), not at all once they look clustered (the second): random children sit at
+    0.25-0.48, clustered ones 0.27-0.97. At 1 - share throughout the clustered world was
+    tasked 43%, at 0.35-0.6 41%, at these 31% (round 1: 24%), within 4 33% (22%); at
+    0.27-0.4 28%, but the 70% world's stopped children within 4 fell to 66% (69%)."""
     silence_plug_in_share: float = 0.2
     silence_new_child: float = 8.0
     """A child with fewer scheduled check-ins than this behind it (older ones counting less)
@@ -209,6 +235,8 @@ class DetectionParams:
             raise ValueError("spreads must be positive")
         if not 0 < self.silence_retry_cap < self.silence_carer_cap < self.silence_task_cap:
             raise ValueError("silence steps must come in order: retry, carer, task")
+        if not 0 <= self.silence_slope_full < self.silence_slope_none or self.silence_budget_z < 0:
+            raise ValueError("silence budget slopes out of range")
         if self.lonely_flag_window < self.lonely_flag_min or self.lonely_flag_min < 2:
             raise ValueError("lonely flag out of range")
         if not 3 <= self.lonely_flag_score <= 9 or self.lonely_flag_z < 0:
