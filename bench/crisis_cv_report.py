@@ -17,6 +17,7 @@ import argparse
 import json
 import re
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -90,10 +91,35 @@ def whole_file(path: Path) -> list[str]:
     return table(probes, verdicts, lexicon.category_names)
 
 
+def costs() -> list[str]:
+    """Load time of the model file and the whole screen's cost per message (lexicon + model,
+    as crisis.assess runs it) over every training text, on this machine."""
+    from bot.adapters.dialogs import DIALOGS_DIR
+
+    start = time.perf_counter()
+    load_crisis_model.__wrapped__(DIALOGS_DIR)  # uncached: read, parse and validate
+    loaded = time.perf_counter() - start
+    lexicon, model = load_crisis_lexicon(), load_crisis_model()
+    texts = [p.text for p in training_probes()]
+    start = time.perf_counter()
+    for text in texts:
+        assess(text, lexicon, model)
+    each = (time.perf_counter() - start) / len(texts)
+    size = (DIALOGS_DIR / "crisis_model.json").stat().st_size / 1024
+    return [
+        f"model file {size:.0f} KiB, parsed in {loaded * 1000:.0f} ms; "
+        f"screen {each * 1000:.2f} ms per message over {len(texts)} texts"
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--file", type=Path, help="score this training file as a whole")
+    parser.add_argument("--cost", action="store_true", help="load time and cost per message")
     args = parser.parse_args()
+    if args.cost:
+        print("\n".join(costs()))
+        return
     lines = whole_file(args.file) if args.file else cross_validated()
     print("recall urgent; urgent-or-please-read by category, and everyday rates")
     print("\n".join(lines))
