@@ -1,7 +1,8 @@
 """The crisis model's training probes: which files, read how, and their fingerprint.
 
-Training reads the development half (tests/data/crisis_probes/dev.yaml), the two training-only
-extras (train_extra_*.yaml) and the old in-repo probes (tests/data/crisis_probes.yaml). NEVER
+Training reads the development half (tests/data/crisis_probes/dev.yaml), the three training-only
+extras (train_extra_*.yaml; round 3 added train_extra_r3.yaml) and the old in-repo probes
+(tests/data/crisis_probes.yaml). NEVER
 the held-out half: nothing here opens heldout.yaml; bench/crisis_screen.py alone reads it, for
 aggregate figures, and leaves out any held-out text that is also a training text.
 """
@@ -23,7 +24,11 @@ from bench.crisis_probes import PROBES_FILE, load_probes  # noqa: E402
 
 PROBE_DIR = ROOT / "tests" / "data" / "crisis_probes"
 DEV_FILE = PROBE_DIR / "dev.yaml"
-EXTRA_FILES = (PROBE_DIR / "train_extra_en_mixed.yaml", PROBE_DIR / "train_extra_zh.yaml")
+EXTRA_FILES = (
+    PROBE_DIR / "train_extra_en_mixed.yaml",
+    PROBE_DIR / "train_extra_zh.yaml",
+    PROBE_DIR / "train_extra_r3.yaml",
+)
 # In this order: the fingerprint in the model file is over these bytes.
 TRAINING_FILES = (DEV_FILE, *EXTRA_FILES, PROBES_FILE)
 EVERYDAY = "everyday"
@@ -34,6 +39,7 @@ class Probe:
     text: str
     label: str  # a crisis category, or EVERYDAY
     kind: str  # the probe set's finer pattern (ideation_direct, hyperbole, ...)
+    lang: str = ""  # zh, en or mixed as the file says; "" for the old probes (no such field)
 
 
 def read_probe_file(path: Path) -> list[Probe]:
@@ -41,8 +47,12 @@ def read_probe_file(path: Path) -> list[Probe]:
     [{text, kind}]."""
     with path.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
-    positives = [Probe(p["text"], p["category"], p["kind"]) for p in data["positives"]]
-    return positives + [Probe(n["text"], EVERYDAY, n["kind"]) for n in data["negatives"]]
+    positives = [
+        Probe(p["text"], p["category"], p["kind"], p.get("lang", "")) for p in data["positives"]
+    ]
+    return positives + [
+        Probe(n["text"], EVERYDAY, n["kind"], n.get("lang", "")) for n in data["negatives"]
+    ]
 
 
 def old_probes() -> list[Probe]:

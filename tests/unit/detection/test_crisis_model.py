@@ -39,7 +39,7 @@ def test_the_model_is_data_in_dialogs_read_once_and_trained_on_these_probes():
     assert model.categories == load_crisis_lexicon().category_names
     assert model.training_sha256 == training_sha256()  # retrain after changing the probes
     assert 0 < model.low <= model.high < 1
-    assert MODEL_FILE.stat().st_size < 400_000
+    assert MODEL_FILE.stat().st_size < 600 * 1024
 
 
 def test_the_pure_python_scores_are_the_trained_models():

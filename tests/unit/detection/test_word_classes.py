@@ -42,6 +42,22 @@ def test_the_longest_match_wins_so_everyday_words_keep_their_meaning():
     assert _sequence("给奶奶打电话") == ["grandparent", "everyday_verb"]  # a call, not a blow
 
 
+def test_acts_on_oneself_online_contact_and_everyday_traps_have_their_own_classes():
+    # round 3: what is done to oneself, who asks for what online, and words that only look
+    # like a method (a lighter is a burn, not a blow; jump rope is not a jump)
+    assert _sequence("我用打火机烧了自己的手") == ["self", "burn", "self_act", "limb"]
+    assert _sequence("网上认识的哥哥让我发不穿衣服的照片") == [
+        "online_contact",
+        "sibling",
+        "self",
+        "send_pic",
+    ]
+    assert _sequence("要是睡着了就不用醒过来") == ["intent", "no_wake"]
+    assert _sequence("今天体育课跳绳") == ["benign_act"]
+    drunk = ["grandparent", "drunk", "locked_out"]
+    assert _sequence("grandpa is drunk and locked me out") == drunk
+
+
 def test_class_features_are_distinct_ngrams_worth_one_over_their_root():
     classes = parse_word_classes({"a": ["x"], "b": ["y"]})
     got = class_features("xy", classes)
