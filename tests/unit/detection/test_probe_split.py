@@ -30,6 +30,8 @@ SHA256 = {
     # the extras as reviewed before first use (16 near-the-line negatives dropped; see headers)
     EXTRA_FILES[0]: "659858a938b6d39f77b315e5ed0e10228f39cf2c5d87c5845d332ec644e5ec4e",
     EXTRA_FILES[1]: "c30446a9e042777c4023d4518e66028e0bef0f7164887b6aad2cedfff46af6a1",
+    # round 3 (one line that was also a held-out text dropped before training; see its header)
+    EXTRA_FILES[2]: "be2fe37fdcbd12c901ad452090c9544bc2cad3081df382ede6dcc9a316ce41ca",
     PROBES_FILE: "5b084fff21f882bf41a3805c3b835066bb6d879437ef63fa5fbcdd25ca4ced1c",
 }
 
