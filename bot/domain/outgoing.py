@@ -74,7 +74,7 @@ class Outgoing:
     priority: int = 0  # higher goes first, in the outbox and at the rate limiter
     dedupe_key: str | None = None
     checkin_id: int | None = None  # a check-in's message moves to whatever this sends
-    relay_id: int | None = None  # a relayed message learns whether it arrived
+    relay_id: int | None = None  # a relayed message learns whether it arrived (a column too)
 
     def __post_init__(self) -> None:
         if (self.message is not None) != (self.verb in WITH_MESSAGE):

@@ -55,3 +55,8 @@ SETTLED = frozenset(
 # Telegram's own limit on a message a person sends; with the bot's header a letter this long
 # goes on in a second message rather than being cut.
 MAX_TEXT = 4096
+
+
+def clip(text: str | None) -> str | None:
+    """A message's words within MAX_TEXT (a longer letter keeps its first MAX_TEXT characters)."""
+    return text[:MAX_TEXT] if text else text

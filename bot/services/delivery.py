@@ -15,8 +15,9 @@ from bot.adapters.db.outbox_repo import KnownId
 from bot.domain.outgoing import Delivery as Delivery
 from bot.domain.outgoing import Message, Outgoing, Verb
 from bot.domain.resend import may_have_gone_out, stray_candidates
-from bot.services import reachability, relay
+from bot.services import reachability
 from bot.services.deps import Deps
+from bot.services.family import relay_delivery
 
 if TYPE_CHECKING:
     from bot.adapters.db.store import Store
@@ -59,7 +60,7 @@ async def delivered(deps: Deps, item: Delivery, message_id: int | None) -> None:
     async with deps.stores.begin() as store:
         await store.outbox.mark_sent(item.outbox_id, message_id, now)
         if sent.relay_id is not None:
-            await relay.on_delivered(deps, store, sent.relay_id, message_id)
+            await relay_delivery.on_delivered(deps, store, sent.relay_id, message_id)
         if message_id is None:
             return
         if sent.fades_later:
@@ -142,7 +143,7 @@ async def retry_later(
             )
             await store.outbox.mark_failed(item.outbox_id, error)
             if item.outgoing.relay_id is not None:
-                await relay.on_failed(deps, store, item.outgoing.relay_id, blocked=False)
+                await relay_delivery.on_failed(deps, store, item.outgoing.relay_id, blocked=False)
             return
         when = deps.clock.now() + timedelta(seconds=delay_seconds)
         await store.outbox.mark_retry(item.outbox_id, when, error, refund=not counts)
@@ -153,7 +154,7 @@ async def undeliverable(deps: Deps, item: Delivery, error: str, blocked: bool) -
     async with deps.stores.begin() as store:
         await store.outbox.mark_failed(item.outbox_id, error)
         if item.outgoing.relay_id is not None:
-            await relay.on_failed(deps, store, item.outgoing.relay_id, blocked)
+            await relay_delivery.on_failed(deps, store, item.outgoing.relay_id, blocked)
         if blocked:
             await reachability.became_unreachable(deps, store, item.chat_id, deps.clock.now())
     log.warning("outbox %s (%s) not delivered: %s", item.outbox_id, item.kind, error)

@@ -16,19 +16,19 @@ from bot.adapters.db.models import ChildProfile, Person
 from bot.adapters.db.store import Store
 from bot.domain.checkin_rules import CheckinKind, CheckinStatus
 from bot.domain.outgoing import Outgoing
-from bot.services import checkin_view, child_words, relay
+from bot.services import checkin_view, child_words
 from bot.services.alerts.ladder import escalate_due
 from bot.services.checkins import close_checkin, open_checkin
 from bot.services.deps import Deps
-from bot.services.family import call_tick, follow_ups, nudges, weekly_update
+from bot.services.family import call_tick, follow_ups, nudges, relay_release, weekly_update
 from bot.services.scheduling import child_allowed, next_time
 
 log = logging.getLogger(__name__)
 BATCH = 500
 # What keeps parents and children in touch; each step asks the database what is due and queues it.
 FAMILY_STEPS = (
-    relay.collect_relays,
-    relay.forget_old_content,
+    relay_release.collect_relays,
+    relay_release.forget_old_content,
     follow_ups.collect_follow_ups,
     nudges.collect_nudges,
     call_tick.collect_calls,

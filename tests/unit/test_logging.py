@@ -24,7 +24,7 @@ def test_at_debug_the_bots_code_is_verbose_but_telegram_and_http_stay_at_info(re
         logging.getLogger(name).setLevel(logging.NOTSET)
     logging.getLogger().setLevel(logging.DEBUG)  # as LOG_LEVEL=DEBUG makes it at start
     configure_logging("DEBUG")
-    assert logging.getLogger("bot.services.relay").isEnabledFor(logging.DEBUG)
+    assert logging.getLogger("bot.services.family.relay_in").isEnabledFor(logging.DEBUG)
     for name in ("telegram", "telegram.ext.Updater", "telegram.Bot", "httpx", "httpcore"):
         assert not logging.getLogger(name).isEnabledFor(logging.DEBUG), name
     assert logging.getLogger("apscheduler.scheduler").getEffectiveLevel() >= logging.INFO

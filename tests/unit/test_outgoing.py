@@ -35,6 +35,7 @@ def _row(item: Outgoing | None = None, body: dict | None = None, **columns: obje
         "priority": 0,
         "dedupe_key": None,
         "checkin_id": None,
+        "relay_id": None,
         "body": body if body is not None else outbox_repo.body_of(item),
     }
     if item is not None:
@@ -46,6 +47,7 @@ def _row(item: Outgoing | None = None, body: dict | None = None, **columns: obje
             priority=item.priority,
             dedupe_key=item.dedupe_key,
             checkin_id=item.checkin_id,
+            relay_id=item.relay_id,
         )
     values.update(columns)
     return Outbox(**values)
@@ -90,6 +92,14 @@ def test_what_the_repository_stores_it_reads_back(item: Outgoing):
     row = _row(item)
     assert row.body["v"] == outbox_repo.BODY_VERSION
     assert outbox_repo.outgoing_of(row) == item
+
+
+def test_the_relays_id_has_a_column_and_rows_from_before_it_keep_theirs_in_the_body():
+    item = _item(kind="relay", relay_id=12, message=Message("from Mum"))
+    assert "relay_id" not in outbox_repo.body_of(item)
+    before_0011 = _row(body={**outbox_repo.body_of(item), "relay_id": 12}, kind="relay")
+    assert outbox_repo.outgoing_of(before_0011) == item
+    assert outbox_repo.outgoing_of(_row(item, relay_id=12)) == item
 
 
 def test_rows_written_before_the_envelope_are_still_read():

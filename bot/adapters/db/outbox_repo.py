@@ -3,6 +3,8 @@
 The only place an `Outgoing` envelope becomes stored JSON and back. The body is versioned
 (`"v": 2`); rows written before it (no "v": `edit_message_id`, `delete_message_id` or
 `strip_markup_message_id` beside the text) are still read, so an upgrade sends what was queued.
+What an item belongs to has columns of its own (`checkin_id`, `relay_id`); rows queued before
+migration 0011 may hold the relay's id only in the body, and are read from there.
 """
 
 from __future__ import annotations
@@ -39,8 +41,6 @@ def body_of(item: Outgoing) -> dict[str, Any]:
     body: dict[str, Any] = {"v": BODY_VERSION, "verb": item.verb.value}
     if item.target_message_id is not None:
         body["target"] = item.target_message_id
-    if item.relay_id is not None:
-        body["relay_id"] = item.relay_id
     message = item.message
     if message is not None:
         body["text"] = message.text
@@ -73,7 +73,7 @@ def outgoing_of(row: Outbox) -> Outgoing:
         )
         media = Media(**body["media"]) if body.get("media") else None
         message = Message(body["text"], buttons, media, body.get("fades_to"))
-    relay_id = body.get("relay_id")
+    relay_id = row.relay_id if row.relay_id is not None else body.get("relay_id")
     return Outgoing(
         person_id=row.person_id,
         chat_id=row.chat_id,
@@ -117,6 +117,7 @@ class OutboxRepo:
                 kind=item.kind,
                 body=body_of(item),
                 checkin_id=item.checkin_id,
+                relay_id=item.relay_id,
                 dedupe_key=item.dedupe_key,
                 status=PENDING,
                 send_after=item.send_after,

@@ -17,14 +17,18 @@ from bot.services import (
     checkins,
     consent_flow,
     person_commands,
-    relay,
-    relay_controls,
     voice_notes,
 )
 from bot.services.alerts import answers, crisis_path, highlights
 from bot.services.deps import Deps
 from bot.services.entry.strangers import reader_locale
-from bot.services.family import call_answers, nudge_controls
+from bot.services.family import (
+    call_answers,
+    nudge_controls,
+    relay_controls,
+    relay_in,
+    relay_replies,
+)
 from bot.services.outcome import Outcome, Sender
 
 ButtonHandler = Callable[[Deps, Store, Sender, list[Person], Any], Awaitable[Outcome]]
@@ -36,8 +40,8 @@ BUTTONS: dict[type, ButtonHandler] = {
     actions.ChooseLanguage: person_commands.choose_language,
     actions.AlertAction: answers.on_button,
     actions.AskForHelp: crisis_path.help_button,
-    actions.RelayChoice: relay.choose_child,
-    actions.QuickReply: relay.quick_reply,
+    actions.RelayChoice: relay_in.choose_child,
+    actions.QuickReply: relay_replies.quick_reply,
     actions.MuteRelay: relay_controls.choose_mute,
     actions.CallProposalAnswer: call_answers.on_proposal_answer,
     actions.CallHappened: call_answers.on_happened,

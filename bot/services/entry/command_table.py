@@ -17,12 +17,16 @@ from bot.services import (
     coordinator_commands,
     person_commands,
     program_settings,
-    relay_controls,
 )
 from bot.services.alerts import casework, highlights, peer_flag
 from bot.services.deps import Deps
 from bot.services.errors import UserError, error_reply
-from bot.services.family import call_commands, departure_commands, parent_settings
+from bot.services.family import (
+    call_commands,
+    departure_commands,
+    parent_settings,
+    relay_controls,
+)
 from bot.services.outcome import Outcome, Sender
 
 Handler = Callable[[Deps, Store, Sender, list[Person], list[str]], Awaitable[Outcome]]

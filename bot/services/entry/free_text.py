@@ -17,11 +17,12 @@ from bot.adapters.db.store import Store
 from bot.domain.detection import URGENT
 from bot.domain.people import LinkKind, Role
 from bot.domain.text_meaning import Ask, Facts, Meaning, Words, meaning
-from bot.services import checkins, relay
+from bot.services import checkins
 from bot.services.alerts import answers, crisis_path
 from bot.services.deps import Deps
 from bot.services.entry.readings import READINGS, Said
 from bot.services.errors import UserError
+from bot.services.family import relay_replies
 from bot.services.outcome import Outcome, Sender
 
 
@@ -89,7 +90,7 @@ async def _help(deps: Deps, store: Store, said: Said, facts: Facts) -> Facts:
 
 async def _reply(deps: Deps, store: Store, said: Said, facts: Facts) -> Facts:
     """Forgets a stale "Reply" on the way, so it is asked only when nothing before it applies."""
-    said.answered = await relay.reply_target(deps, store, said.children, said.reply_to)
+    said.answered = await relay_replies.reply_target(deps, store, said.children, said.reply_to)
     return replace(facts, replying=said.answered is not None)
 
 

@@ -11,11 +11,12 @@ from bot.adapters.db.store import Store
 from bot.domain.detection import Assessment
 from bot.domain.people import Role
 from bot.domain.text_meaning import Meaning
-from bot.services import checkin_view, checkins, relay
+from bot.services import checkin_view, checkins
 from bot.services.alerts import answers, crisis_path
 from bot.services.deps import Deps
 from bot.services.entry.strangers import stranger_reply
 from bot.services.errors import UserError, error_reply
+from bot.services.family import relay_in, relay_replies
 from bot.services.outcome import Outcome, Sender
 
 
@@ -70,7 +71,7 @@ async def _help_words(deps: Deps, store: Store, said: Said) -> Outcome:
 async def _reply(deps: Deps, store: Store, said: Said) -> Outcome:
     assert said.answered is not None
     child, original = said.answered
-    return await relay.child_replies(
+    return await relay_replies.child_replies(
         deps, store, child, original, said.kind, said.text, said.file_id
     )
 
@@ -83,7 +84,7 @@ async def _crisis(deps: Deps, store: Store, said: Said) -> Outcome:
 
 async def _parent_message(deps: Deps, store: Store, said: Said) -> Outcome:
     assert said.parent is not None
-    sent = await relay.parent_sends(
+    sent = await relay_in.parent_sends(
         deps, store, said.parent, said.kind, said.text, said.file_id, said.reply_to
     )
     assert sent is not None  # the parent has a child to write to

@@ -16,12 +16,13 @@ from bot.adapters.db.models import Person
 from bot.adapters.db.store import Store
 from bot.domain.people import Role
 from bot.domain.relay import RelayKind
-from bot.services import person_commands, relay
+from bot.services import person_commands
 from bot.services.alerts import crisis_path
 from bot.services.deps import Deps
 from bot.services.entry import button_table, command_table, free_text
 from bot.services.entry.free_text import far_parent
 from bot.services.entry.strangers import reader_locale, sender_locale, stranger_reply
+from bot.services.family import relay_in
 from bot.services.outcome import Outcome, Sender
 from bot.services.settle import settle
 
@@ -123,7 +124,7 @@ async def handle_media(
     people = list(await store.people.people_on_account(sender.user_id))
     parent = far_parent(people)
     if parent is not None:
-        sent = await relay.parent_sends(deps, store, parent, kind, caption, file_id, reply_to)
+        sent = await relay_in.parent_sends(deps, store, parent, kind, caption, file_id, reply_to)
         if sent is not None:
             return sent
     return await _unsupported(deps, store, sender, people, caption)
@@ -137,7 +138,7 @@ async def handle_unsupported(
     a child is screened for crisis words like any other text."""
     people = list(await store.people.people_on_account(sender.user_id))
     parent = far_parent(people)
-    explained = await relay.explain_unsupported(deps, store, parent) if parent else None
+    explained = await relay_in.explain_unsupported(deps, store, parent) if parent else None
     return explained or await _unsupported(deps, store, sender, people, caption)
 
 

@@ -35,6 +35,10 @@ class Outbox(Base):
     kind: Mapped[str] = mapped_column(String(32))
     body: Mapped[dict[str, Any]]
     checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"))
+    # The relayed family message this carries, which learns from the send whether it arrived.
+    relay_id: Mapped[int | None] = mapped_column(
+        ForeignKey("relays.id", ondelete="SET NULL"), index=True
+    )
     dedupe_key: Mapped[str | None] = mapped_column(String(96), unique=True)
     status: Mapped[str] = mapped_column(String(16))
     send_after: Mapped[datetime]
