@@ -28,7 +28,14 @@ from statistics import fmean, pstdev
 
 from bot.domain.detection import silence
 from bot.domain.detection.baseline import composite, prior_spread
-from bot.domain.detection.changepoint import Drift, cusum_step, drift, estimate_phi
+from bot.domain.detection.changepoint import (
+    Drift,
+    answer_rate,
+    cusum_step,
+    drift,
+    estimate_phi,
+    threshold,
+)
 from bot.domain.detection.params import DEFAULT_PARAMS, DetectionParams
 from bot.domain.detection.signals import Observation, Reason, Severity, Signal
 from bot.domain.detection.state import DetectorState
@@ -123,9 +130,11 @@ def _drift(
             return state
         after = sum(1 for entry in history if entry[3] >= int(since.timestamp()))
         found = Drift(cusum, after, moved.level, moved.sd, moved.phi)
+        h = threshold(moved.phi_start, answer_rate(gaps), params)
     else:
         found = drift(values, gaps, _expected_sd(values, params), params)
-    if found.statistic < params.drift_h or not _cool(state, Reason.DRIFT, at, params):
+        h = params.drift_h
+    if found.statistic < h or not _cool(state, Reason.DRIFT, at, params):
         return state
     start = history[-found.after]
     since = datetime.fromtimestamp(start[3], tz=UTC)

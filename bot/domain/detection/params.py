@@ -82,6 +82,8 @@ class DetectionParams:
     level_penalty: float = 1.0
     """How much of the level's own uncertainty the statistic charges a long run for: 1 is the
     full profile likelihood, 0 treats the level all answers imply as known."""
+    drift_h_scale: float = 1.0
+    """Multiplies the threshold table (drift_table.py): 1 is the share it was generated for."""
     drift_h: float = 9.85
     """Threshold of the drift CUSUM, in its own z units: set by bench/detector_threshold.py on
     standard noise (4,000 steady children, 156 scheduled check-ins, 70% answered) so that 3% get
