@@ -3,17 +3,21 @@
 A steady child here is AR(1) normal answers (SD 1, prior SD 1, no rounding) with true lag-1
 autocorrelation `phi` between scheduled check-ins, each answered with probability `rate`, for a
 year (156 scheduled check-ins). The CUSUM of changepoint.py runs over each year as in the bot
-and records, at every complete check-in, its value and what the child's own answers said then:
-the estimated autocorrelation and answer rate. Both move the threshold a fixed share of
-children needs: a more persistent child gets a smaller reference value k (prewhitening leaves
-less of a step in each answer), and a CUSUM with a small k wanders higher; a child who answers
-more often has more chances a year to cross.
+and records, at every complete check-in, its value and what the child's own answers said: the
+autocorrelation estimated from the answers before the CUSUM's current run (so a rise, which
+looks like persistence, cannot raise its own threshold) and the answer rate. Both move the
+threshold a fixed share of children needs: a persistent child gets a smaller k (prewhitening
+leaves less of a step in each answer), its phi is underestimated on few answers (shrinkage,
+small-sample bias), and either lets the CUSUM wander higher; a child who answers more often
+has more chances a year to cross. With one h (9.85) the share alerted ran from 2% (phi 0) to
+20% (phi 0.45) and 32% (0.6) at 70% answered.
 
-`--table` fits one threshold per cell (rates 0.3-0.9, true phi 0-0.6), placed at the mean
-estimated phi of its cell, so that, with the table interpolated at each check-in on the child's
-own estimates (changepoint.threshold), every cell alerts `--share` of its children within the
-year; it writes bot/domain/detection/drift_table.py. Regenerate after changing anything the
-CUSUM or the phi estimate depends on:
+`--table`: per cell (rates 0.3-0.9, true phi 0-0.6) the constant h that alerts `--share` of
+it, placed at the cell's mean estimated phi; per rate, log h is fitted as a line through its
+five cells, read at fixed knots and scaled so the rate's cells together alert `--share`; the
+bot interpolates it at each check-in on the child's own estimates (changepoint.threshold).
+It writes bot/domain/detection/drift_table.py. Regenerate after changing anything the CUSUM or
+the phi estimate depends on:
 `.venv/bin/python bench/detector_threshold.py --table --children 800 --share 0.04` (about
 five minutes; `--cache FILE` keeps the simulated years for refits).
 Without `--table` it reports the yearly share alerted with the table in use, per cell.

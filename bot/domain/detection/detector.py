@@ -3,8 +3,9 @@
 Rules, each independent (a check-in may raise several signals):
 - drift: has the child's own composite stepped up against its own past? A self-starting
   CUSUM of each answer's prediction error, prewhitened with the child's own autocorrelation
-  and scaled by its own SD, the level's uncertainty included (changepoint.py). After a drift
-  alert the answers before the run are dropped: the new level is the child's usual.
+  and scaled by its own SD, the level's uncertainty included, against a threshold that
+  follows the child's answer rate and autocorrelation (changepoint.py). After a drift alert
+  the answers before the run are dropped: the new level is the child's usual.
 - high_loneliness: 9 of 9 on consecutive answered check-ins, for a child whose usual score
   (from at least `level_min_answered` complete check-ins before the run) is low.
 - low_mood: the saddest face on consecutive answered check-ins, for a usually happy child.
