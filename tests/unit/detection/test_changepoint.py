@@ -125,3 +125,14 @@ def test_the_state_stores_gaps_and_times_and_an_old_version_starts_afresh():
     assert DetectorState.from_dict(stored) == state
     old = {"version": 1, "history": [[4, 4]], "pending": [], "cusum": 3.0}
     assert DetectorState.from_dict(old) == DetectorState()
+
+
+def test_the_threshold_reads_phi_from_before_the_run_so_a_rise_cannot_raise_it():
+    steady = ar1(0.1, 40, 21)
+    risen = [v + 2.0 for v in ar1(0.1, 20, 22)]  # a step looks like persistence
+    values, gaps = steady + risen, [1] * 60
+    moved = cusum_step(values, gaps, 1.5, 19, DEFAULT_PARAMS)  # the run began at the step
+    assert moved.phi_start == estimate_phi(steady, [1] * 40, DEFAULT_PARAMS)
+    assert moved.phi_start < moved.phi
+    fresh = cusum_step(values, gaps, 1.5, 0, DEFAULT_PARAMS)  # no run: the two are one
+    assert fresh.phi_start == fresh.phi
