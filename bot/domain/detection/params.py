@@ -107,9 +107,10 @@ class DetectionParams:
       run, log h linear in it per answer rate, share 4%): phi 0 2.2% / 77% 36, phi .45 8.2% /
       65% 61, answer 50% 1.8% / 59% 65, issue cohort 5.6% / 73% 47: the false-alert target in
       every world measured, bought with +1 SD rises found later (the table must cover the
-      children whose phi is underestimated, so low-phi children pay too).
-    Round 2 (one h): bench/detector_threshold.py on standard noise (4,000 steady children, 70%
-    answered): 3% alerted at 9.85 (2% 10.39, 5% 9.17, 10% 7.84).
+      children whose phi is underestimated, so low-phi children pay too); `drift_h_scale`
+      0.85: phi 0 4.0% / 80% 31, .45 10.8% / 71% 47, 50% 2.0% / 63% 56, 90% 8.2% / 87% 27,
+      issue 9.6% / 80% 37: a few points found for the budget, over 10% at phi .45.
+    Round 2's one h on standard noise (4,000 children, 70% answered): 3% 9.85, 5% 9.17.
     Designs compared in round 2 (tuning seed 20260302, 150 children a group on the worlds named,
     300 for the first line; +1 SD found / ratio of median delays to the oracle's, +2 SD ratio):
     - main's plug-in CUSUM (k 0.4, h 8.6, prior-shrunk floored spread, relative level bars),
