@@ -132,8 +132,7 @@ class DetectionParams:
       cost of +2 SD; spread prior weight 1 instead of 3: the same;
     - a companion CUSUM for +2 SD (shift 2, h 3.97 at 1% alone, slow h 10.12): +2 SD mean
       1.14 but steady alerted 11-29% (phi .45 29%): a fast CUSUM on few answers is not pivotal
-      under autocorrelation and coarse answers; rejected.
-    Held-out figures at 1,000 a group: README ("Detection")."""
+      under autocorrelation and coarse answers; rejected. Held-out figures: README."""
 
     # --- level rules: only at the extremes, only once the child's usual is known ------------
     level_min_answered: int = 8
