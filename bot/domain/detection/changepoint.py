@@ -12,10 +12,14 @@ began at some recent answer, against no step, with the level before the step pro
 all the answers rather than plugged in: each candidate start compares the answers after it with
 the level the whole window implies, and its variance `V = A_after * A_before / A` shrinks the
 evidence of long runs when the level rests on few answers. For a level known exactly this is
-the CUSUM with k half the shift; here the level's uncertainty is part of the statistic, so one
-threshold (simulated once on standard noise, bench/detector_threshold.py) holds for a new child
-and an old one, and across children who vary little or a lot. Each residual is capped at
-`z_cap` own SDs first, so one extreme answer cannot carry a run.
+the CUSUM with k half the shift; here the level's uncertainty is part of the statistic. Each
+residual is capped at `z_cap` own SDs first, so one extreme answer cannot carry a run.
+
+The CUSUM design (`cusum_step`, the default) alerts at a threshold that follows the child's own
+answer rate and its autocorrelation as estimated before the CUSUM's current run (`threshold`:
+a table fitted on standard AR(1) noise by bench/detector_threshold.py): a persistent child's
+CUSUM has a smaller k and wanders higher, and one h alerted 2% of steady children a year at
+phi 0 and 20% at phi 0.45 on that noise.
 """
 
 from __future__ import annotations
@@ -23,8 +27,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
+from bot.domain.detection.drift_table import ROWS
 from bot.domain.detection.params import DetectionParams
+
+Rows = tuple[tuple[float, tuple[tuple[float, float], ...]], ...]
 
 
 @dataclass(frozen=True)
@@ -134,6 +142,7 @@ class Step:
     level: float
     sd: float
     phi: float
+    phi_start: float  # phi from the answers before the current run (what the threshold reads)
 
     def advance(self, cusum: float, shift: float) -> float:
         """One step of a CUSUM for a rise of `shift` own SDs (k = shift * self.k)."""
@@ -155,6 +164,8 @@ def cusum_step(
     n = len(values)
     older = max(min(n - 1, params.min_answered), n - 1 - min(held, params.hold))
     phi = estimate_phi(values[:older], gaps[:older], params)
+    start = max(min(n - 1, params.min_answered), n - 1 - held)
+    phi_start = phi if start == older else estimate_phi(values[:start], gaps[:start], params)
     u, a = prewhiten(values[:older], gaps[:older], phi)
     a_old = sum(x * x for x in a)
     level = sum(x * y for x, y in zip(a, u, strict=True)) / a_old
@@ -166,4 +177,29 @@ def cusum_step(
     df = older - 1 + params.prior_spread_weight
     z = t * (1 - 1 / (4 * df)) / math.sqrt(1 + t * t / (2 * df))
     z = min(max(z, -params.z_cap), params.z_cap)
-    return Step(z, (1 - f) * sd / math.sqrt(variance) / 2, level, sd, phi)
+    return Step(z, (1 - f) * sd / math.sqrt(variance) / 2, level, sd, phi, phi_start)
+
+
+def answer_rate(gaps: Sequence[int]) -> float:
+    """The share of scheduled check-ins the child answered completely, over its window."""
+    return len(gaps) / max(1, sum(gaps))
+
+
+def interpolate(rows: Rows, phi: float, rate: float) -> float:
+    """The table's threshold at (phi, rate): linear in each, held at the table's edges."""
+
+    def along(points: Sequence[tuple[float, float]], x: float) -> float:
+        if x <= points[0][0]:
+            return points[0][1]
+        for (x0, y0), (x1, y1) in pairwise(points):
+            if x <= x1:
+                return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+        return points[-1][1]
+
+    return along([(r, along(knots, phi)) for r, knots in rows], rate)
+
+
+def threshold(phi: float, rate: float, params: DetectionParams) -> float:
+    """The drift CUSUM's threshold for a child with this estimated autocorrelation and answer
+    rate (bench/detector_threshold.py), scaled by `drift_h_scale`, never below `drift_h`."""
+    return max(params.drift_h, params.drift_h_scale * interpolate(ROWS, phi, rate))

@@ -3,8 +3,9 @@
 Rules, each independent (a check-in may raise several signals):
 - drift: has the child's own composite stepped up against its own past? A self-starting
   CUSUM of each answer's prediction error, prewhitened with the child's own autocorrelation
-  and scaled by its own SD, the level's uncertainty included (changepoint.py). After a drift
-  alert the answers before the run are dropped: the new level is the child's usual.
+  and scaled by its own SD, the level's uncertainty included, against a threshold that
+  follows the child's answer rate and autocorrelation (changepoint.py). After a drift alert
+  the answers before the run are dropped: the new level is the child's usual.
 - high_loneliness: 9 of 9 on consecutive answered check-ins, for a child whose usual score
   (from at least `level_min_answered` complete check-ins before the run) is low.
 - low_mood: the saddest face on consecutive answered check-ins, for a usually happy child.
@@ -28,7 +29,14 @@ from statistics import fmean, pstdev
 
 from bot.domain.detection import silence
 from bot.domain.detection.baseline import composite, prior_spread
-from bot.domain.detection.changepoint import Drift, cusum_step, drift, estimate_phi
+from bot.domain.detection.changepoint import (
+    Drift,
+    answer_rate,
+    cusum_step,
+    drift,
+    estimate_phi,
+    threshold,
+)
 from bot.domain.detection.params import DEFAULT_PARAMS, DetectionParams
 from bot.domain.detection.signals import Observation, Reason, Severity, Signal
 from bot.domain.detection.state import DetectorState
@@ -123,9 +131,11 @@ def _drift(
             return state
         after = sum(1 for entry in history if entry[3] >= int(since.timestamp()))
         found = Drift(cusum, after, moved.level, moved.sd, moved.phi)
+        h = threshold(moved.phi_start, answer_rate(gaps), params)
     else:
         found = drift(values, gaps, _expected_sd(values, params), params)
-    if found.statistic < params.drift_h or not _cool(state, Reason.DRIFT, at, params):
+        h = params.drift_h
+    if found.statistic < h or not _cool(state, Reason.DRIFT, at, params):
         return state
     start = history[-found.after]
     since = datetime.fromtimestamp(start[3], tz=UTC)

@@ -3,7 +3,7 @@
 Sources: DOMAIN_NOTES.md "Measures" and "Monitoring a child over time" (Hughes et al. 2004;
 CUSUM k about 0.5 SD, Montgomery's Introduction to Statistical Quality Control; child EMA
 compliance 70-78%; day-level autocorrelation 0.2-0.5 in children's diary studies), issues 3
-and 10, and the benches: `bench/detector_threshold.py` sets the one drift threshold on standard
+and 10, and the benches: `bench/detector_threshold.py` fits the drift threshold table on standard
 noise, `bench/detector.py --grid` measures everything on 14 simulated worlds (issue 10: lag-1
 autocorrelation 0-0.45, 50-90% answered and drifting rates, item noise, children who vary
 little or a lot, near the floor and the ceiling of the scales) beside an oracle told each
@@ -82,12 +82,36 @@ class DetectionParams:
     level_penalty: float = 1.0
     """How much of the level's own uncertainty the statistic charges a long run for: 1 is the
     full profile likelihood, 0 treats the level all answers imply as known."""
+    drift_h_scale: float = 1.0
+    """Multiplies the threshold table (drift_table.py): 1 is the share it was fitted for."""
     drift_h: float = 9.85
-    """Threshold of the drift CUSUM, in its own z units: set by bench/detector_threshold.py on
-    standard noise (4,000 steady children, 156 scheduled check-ins, 70% answered) so that 3% get
-    a drift alert within a year: a design choice, not tuned to any world (1,000 children: 2%
-    10.39, 3% 9.85, 5% 9.17, 10% 7.84).
-    Designs compared on the grid (tuning seed 20260302, 150 children a group on the worlds named,
+    """The drift threshold's floor (the CUSUM's threshold is the table's, at the child's own
+    answer rate and its phi estimated before the current run: changepoint.threshold), and the
+    whole threshold of the "glr" design. 9.85 was round 2's single h (3% of standard noise at
+    phi ~0.15, 70% answered); as a floor it binds only for children answering under about half
+    the time with little persistence, and 1e9 turns the drift rule off.
+    Round 3 (issue 10: one h alerted 2% of steady standard-noise children a year at phi 0 and
+    20% at 0.45; tuning seeds 11,12, 500 a group; alerted / +1 SD found, median delay):
+    - one h 9.85 (round 2, 300 a group): phi 0 5.0% / 86% 25, phi .30 11.0% / 86% 28, phi .45
+      18.7% / 83% 26, answer 50% 2.7% / 71% 48, issue cohort 11.3% / 85% 28;
+    - the table on the phi the CUSUM prewhitens with (hold 3, share 4%): phi 0 3.8% / 81% 35,
+      .30 6.0% / 66% 58, .45 9.0% / 60% 74, 50% 1.6% / 57% 75, 90% 6.6% / 85% 32, issue 7.0% /
+      74% 48: a rise looks like persistence, its phi grows, and so does its threshold;
+    - that phi taken from before the whole run for prewhitening too: the table's cells could no
+      longer be told apart (h diverged in the fit); with the round's table unrefitted: phi .45
+      13.6%, issue 10.8%, 90% 10.6%;
+    - a fixed k (0.3 z units) with phi shrunk less (prior weight 3), one h: on standard noise
+      1.8% (phi 0) to 7.0% (0.45); on the grid phi 0 3.8% / 80% 31, phi .30 5.8% / 75% 37:
+      slower than k following phi at the same share; dropped (measured on two worlds only);
+    - these defaults (the table read at the phi from the answers before the CUSUM's current
+      run, log h linear in it per answer rate, share 4%): phi 0 2.2% / 77% 36, phi .45 8.2% /
+      65% 61, answer 50% 1.8% / 59% 65, issue cohort 5.6% / 73% 47: the false-alert target in
+      every world measured, bought with +1 SD rises found later (the table must cover the
+      children whose phi is underestimated, so low-phi children pay too); `drift_h_scale`
+      0.85: phi 0 4.0% / 80% 31, .45 10.8% / 71% 47, 50% 2.0% / 63% 56, 90% 8.2% / 87% 27,
+      issue 9.6% / 80% 37: a few points found for the budget, over 10% at phi .45.
+    Round 2's one h on standard noise (4,000 children, 70% answered): 3% 9.85, 5% 9.17.
+    Designs compared in round 2 (tuning seed 20260302, 150 children a group on the worlds named,
     300 for the first line; +1 SD found / ratio of median delays to the oracle's, +2 SD ratio):
     - main's plug-in CUSUM (k 0.4, h 8.6, prior-shrunk floored spread, relative level bars),
       all 14 worlds: steady alerted 5.7-21.3% (mean 12.9%; phi .45 21%, ceiling 20%, issue
@@ -108,8 +132,7 @@ class DetectionParams:
       cost of +2 SD; spread prior weight 1 instead of 3: the same;
     - a companion CUSUM for +2 SD (shift 2, h 3.97 at 1% alone, slow h 10.12): +2 SD mean
       1.14 but steady alerted 11-29% (phi .45 29%): a fast CUSUM on few answers is not pivotal
-      under autocorrelation and coarse answers; rejected.
-    Held-out figures at 1,000 a group: README ("Detection")."""
+      under autocorrelation and coarse answers; rejected. Held-out figures: README."""
 
     # --- level rules: only at the extremes, only once the child's usual is known ------------
     level_min_answered: int = 8
