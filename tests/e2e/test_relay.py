@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 
 from bot.adapters.db.models import Answer, Outbox, Person, Relay
 from tests.e2e.conftest import Harness, invite_code, listen
+from tests.e2e.relay_helpers import answered, child_unreachable, until
 from tests.e2e.test_journey import bootstrap_coordinator, enrol_child
 
 MONDAY_1630_SHANGHAI = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
@@ -234,7 +234,7 @@ async def test_a_paused_parent_hears_nothing_from_the_child_either(harness: Harn
     letter = await child.wait_until(lambda m: "Hello" in (m.text or ""))
     await h.command(coordinator, "/relay xiaoming pause", "paused")
     query = await child.tap_button("Miss you", letter.message_id)
-    await _until(h, lambda: _answered(child, query))
+    await until(h, lambda: answered(child, query))
     (answer,) = [a for a in child.callback_answers if a["query_id"] == query]
     assert "right now" in answer["text"]
     await h.tick()
@@ -248,7 +248,7 @@ async def test_a_message_waits_for_a_child_who_blocked_the_bot_and_came_back(har
     child, parent = await enrol_child(h, coordinator)
     child.block()
     await parent.send_text("Are you there?")
-    await _until(h, lambda: _child_unreachable(h))
+    await until(h, lambda: child_unreachable(h))
     child.unblock()
     await child.send_command("start")
     await child.wait_until(lambda m: "What I can do" in (m.text or ""))
@@ -275,82 +275,3 @@ async def test_a_childs_answer_waits_for_the_end_of_the_parents_working_day(harn
     h.clock.set(datetime(2026, 11, 23, 10, 1, tzinfo=UTC))  # 18:01 in Shanghai
     await h.tick()
     await parent.wait_until(lambda m: "call me" in (m.text or "").lower())
-
-
-async def _child_unreachable(h: Harness) -> bool:
-    async with h.core.deps.stores.sessions() as session:
-        child = (await session.scalars(select(Person).where(Person.role == "child"))).one()
-        return child.unreachable_since is not None
-
-
-async def _answered(user, query_id: str) -> bool:
-    return any(a["query_id"] == query_id for a in user.callback_answers)
-
-
-async def _until(h: Harness, check, seconds: float = 5.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if await check():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("condition not reached")
-
-
-def _utf16(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-async def test_a_letter_with_emoji_counted_as_telegram_counts_arrives_whole(harness: Harness):
-    """4,090 UTF-16 units in 3,890 code points: over the limit once wrapped, though a count of
-    code points says it fits."""
-    h = harness
-    h.clock.set(MONDAY_1630_SHANGHAI)
-    coordinator = await bootstrap_coordinator(h)
-    child, parent = await enrol_child(h, coordinator)
-    letter = "想" * 3690 + "😀" * 200
-    assert _utf16(letter) == 4090
-    await parent.send_text(letter)
-    last = await child.wait_until(lambda m: "😀" in (m.text or "") and bool(m.buttons()))
-    pieces = [m.text or "" for m in child.messages if m.message_id <= last.message_id]
-    received = "".join(pieces)
-    assert received.count("想") == 3690 and received.count("😀") == 200
-    await _until(h, lambda: _relay_is(h, "delivered"))
-
-
-async def test_a_caption_of_510_emoji_arrives_whole_as_text_then_photo(harness: Harness):
-    h = harness
-    h.clock.set(MONDAY_1630_SHANGHAI)
-    coordinator = await bootstrap_coordinator(h)
-    child, parent = await enrol_child(h, coordinator)
-    caption = "😀" * 510  # 1,020 UTF-16 units: with the header over Telegram's 1,024
-    await parent.send_photo(caption=caption)
-    photo = await child.wait_until(lambda m: m.kind == "photo")
-    words = [m for m in child.messages if caption in (m.text or "") + (m.caption or "")]
-    assert words and words[0].message_id <= photo.message_id
-    assert photo.buttons()  # the quick replies under the photo they answer
-    await _until(h, lambda: _relay_is(h, "delivered"))
-
-
-async def _relay_is(h: Harness, status: str) -> bool:
-    async with h.core.deps.stores.sessions() as session:
-        return (await session.scalars(select(Relay))).one().status == status
-
-
-async def test_a_letter_telegram_refuses_for_good_is_reported_to_the_parent(harness: Harness):
-    """Told "saved", then Telegram refuses it: the parent hears so in plain words, not silence;
-    the child stays reachable (only a blocked account waits for the person to come back)."""
-    h = harness  # Monday 10:00 in Shanghai: the letter waits for the end of school
-    coordinator = await bootstrap_coordinator(h)
-    _child, parent = await enrol_child(h, coordinator)
-    saved = await listen(parent, lambda m: "Saved for xiaoming" in (m.text or ""))
-    await parent.send_text("See you at new year")
-    await saved
-
-    h.emulator.fail_next("sendMessage", 400, "Bad Request: message is too long")
-    told = await listen(parent, lambda m: "could not be delivered" in (m.text or ""))
-    h.clock.set(MONDAY_1630_SHANGHAI)
-    await h.tick()
-    notice = (await told).text
-    assert "xiaoming" in notice and "shorter" in notice
-    await _until(h, lambda: _relay_is(h, "failed"))
-    assert not await _child_unreachable(h)
-    assert not [m for m in parent.messages if "reached xiaoming" in (m.text or "")]
