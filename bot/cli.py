@@ -18,8 +18,8 @@ from bot.bootstrap import Core, build_core
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.people import AGE_BANDS, Guardianship
 from bot.roster import RosterError, import_roster, read_roster
-from bot.services.enrolment import INVITE_KINDS, InviteRequest, create_invite
 from bot.services.errors import UserError
+from bot.services.people.enrolment import INVITE_KINDS, InviteRequest, create_invite
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -13,21 +13,11 @@ from typing import Any
 from bot.adapters.db.models import Person
 from bot.adapters.db.store import Store
 from bot.domain import actions
-from bot.services import (
-    alerts,
-    calls,
-    checkins,
-    consent_flow,
-    crisis_path,
-    highlights,
-    nudges,
-    person_commands,
-    relay,
-    relay_controls,
-    voice_notes,
-)
+from bot.services import alerts, calls, crisis_path, highlights, nudges, relay, relay_controls
+from bot.services.checkins import checkins, voice_notes
 from bot.services.deps import Deps
 from bot.services.outcome import Outcome, Sender
+from bot.services.people import consent_flow, person_commands
 from bot.services.strangers import reader_locale
 
 ButtonHandler = Callable[[Deps, Store, Sender, list[Person], Any], Awaitable[Outcome]]

@@ -33,11 +33,11 @@ from bot.domain.outgoing import Outgoing
 from bot.domain.people import LinkKind, nickname_key
 from bot.domain.schedule import DAY_NAMES, WeeklySchedule, next_occurrence
 from bot.services.access import CALL_ANSWER, OWN, act_for
+from bot.services.checkins.scheduling import adult_good_hour, child_allowed
 from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.formatting import local_time
 from bot.services.outcome import Button, Message, Outcome, Sender
-from bot.services.scheduling import adult_good_hour, child_allowed
 
 BATCH = 500
 GROUP = "calls"

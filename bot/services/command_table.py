@@ -16,18 +16,16 @@ from bot.domain.people import Role
 from bot.services import (
     calls,
     casework,
-    coordinator_commands,
     departures,
     highlights,
     parent_settings,
     peer_flag,
-    person_commands,
-    program_settings,
     relay_controls,
 )
 from bot.services.deps import Deps
 from bot.services.errors import UserError, error_reply
 from bot.services.outcome import Outcome, Sender
+from bot.services.people import coordinator_commands, person_commands, program_settings
 
 Handler = Callable[[Deps, Store, Sender, list[Person], list[str]], Awaitable[Outcome]]
 

@@ -27,12 +27,12 @@ from bot.domain.people import LinkKind, Role, nickname_key
 from bot.domain.schedule import WeeklySchedule, local_day_bounds
 from bot.services import nudges
 from bot.services.access import FAR_PARENT, act_for
-from bot.services.checkins import open_checkin
+from bot.services.checkins.checkins import open_checkin
+from bot.services.checkins.scheduling import adult_good_hour, child_allowed
 from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.formatting import local_time
 from bot.services.outcome import Outcome, Sender
-from bot.services.scheduling import adult_good_hour, child_allowed
 
 log = logging.getLogger(__name__)
 BATCH = 500

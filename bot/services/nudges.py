@@ -30,9 +30,9 @@ from bot.domain.contact import (
 )
 from bot.domain.outgoing import Outgoing
 from bot.services.access import FAR_PARENT, act_for
+from bot.services.checkins.scheduling import adult_good_hour
 from bot.services.deps import Deps
 from bot.services.outcome import Button, Message, Outcome, Sender
-from bot.services.scheduling import adult_good_hour
 
 log = logging.getLogger(__name__)
 BATCH = 500

@@ -27,12 +27,13 @@ from bot.domain.relay import (
     RelayKind,
     RelayStatus,
 )
-from bot.services import nudges, program_settings
+from bot.services import nudges
 from bot.services.access import FAR_PARENT, OWN, act_for
+from bot.services.checkins.scheduling import adult_good_hour, child_allowed
 from bot.services.deps import Deps
 from bot.services.formatting import local_time
 from bot.services.outcome import Button, Media, Message, Outcome, Sender
-from bot.services.scheduling import adult_good_hour, child_allowed
+from bot.services.people import program_settings
 
 log = logging.getLogger(__name__)
 BATCH = 200

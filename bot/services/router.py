@@ -16,20 +16,13 @@ from bot.adapters.db.models import Person
 from bot.adapters.db.store import Store
 from bot.domain.people import Role
 from bot.domain.relay import RelayKind
-from bot.services import (
-    alerts,
-    button_table,
-    checkin_view,
-    checkins,
-    command_table,
-    crisis_path,
-    person_commands,
-    relay,
-)
+from bot.services import alerts, button_table, command_table, crisis_path, relay
+from bot.services.checkins import checkin_view, checkins
+from bot.services.checkins.settle import settle
 from bot.services.deps import Deps
 from bot.services.errors import UserError, error_reply
 from bot.services.outcome import Outcome, Sender
-from bot.services.settle import settle
+from bot.services.people import person_commands
 from bot.services.strangers import reader_locale, sender_locale, stranger_reply
 
 log = logging.getLogger(__name__)

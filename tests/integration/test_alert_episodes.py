@@ -10,7 +10,7 @@ from bot.adapters.db.models import Person
 from bot.adapters.db.store import Store
 from bot.services import router
 from bot.services.alerts import MAX_ESCALATIONS, raise_alert
-from bot.services.due import collect_due
+from bot.services.tick import collect_due
 from tests.helpers import (
     VOLUNTEER_TG,
     alert_rows,

@@ -11,7 +11,7 @@ from bot.adapters.db.store import Store
 from bot.domain.people import Role
 from bot.services import router
 from bot.services.alerts import raise_alert
-from bot.services.due import collect_due
+from bot.services.tick import collect_due
 from tests.helpers import (
     COORDINATOR_TG,
     VOLUNTEER_TG,

@@ -15,7 +15,7 @@ from bot.domain.consent import ConsentKind
 from bot.domain.people import Role
 from bot.services import carer_word, router
 from bot.services.alerts import raise_alert
-from bot.services.enrolment import InviteRequest
+from bot.services.people.enrolment import InviteRequest
 from tests.conftest import SHANGHAI
 from tests.helpers import (
     VOLUNTEER_TG,

@@ -10,7 +10,7 @@ from bot.adapters.db.models import Consent, Invite, Person
 from bot.adapters.db.store import Store
 from bot.domain.people import Role
 from bot.services import router
-from bot.services.enrolment import InviteRequest
+from bot.services.people.enrolment import InviteRequest
 from tests.helpers import (
     COORDINATOR_TG,
     VOLUNTEER_TG,

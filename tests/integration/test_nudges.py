@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from bot.adapters.db.models import ChildProfile, Consent, ContactPlan, Person
 from bot.adapters.db.store import Store
 from bot.services import nudges, router
-from bot.services.due import collect_due
+from bot.services.tick import collect_due
 from tests.helpers import answer_checkin, enrol_consented_child, outbox_rows, sender
 
 PARENT_TG, CHILD_TG = 2001, 1001

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.domain.people import Role
 from bot.services import router
-from bot.services.enrolment import InviteRequest
+from bot.services.people.enrolment import InviteRequest
 from tests.helpers import child_request, invite, sender
 
 WRONG = "B" * 22
