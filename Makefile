@@ -34,7 +34,7 @@ lint: setup
 
 # All four benches, each printing its figures: the round (minutes), taps, alert latency during a
 # 10,000-child round (minutes), and detection offline: the detector's single original world
-# (about 30 s) and silence on one seed of 200 children a group (about 20 s; defaults: 500 x 2).
+# (about 15 s) and silence on one seed of 200 children a group (about 20 s; defaults: 500 x 2).
 bench: setup
 	$(BIN)/python bench/checkin_round.py
 	$(BIN)/python bench/answers.py
