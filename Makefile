@@ -32,9 +32,15 @@ lint: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# All four benches, each printing its figures: the round (minutes), taps, alert latency during a
+# 10,000-child round (minutes), and detection offline: the detector's single original world
+# (about 15 s) and silence on one seed of 200 children a group (about 20 s; defaults: 500 x 2).
 bench: setup
 	$(BIN)/python bench/checkin_round.py
 	$(BIN)/python bench/answers.py
+	$(BIN)/python bench/alert_latency.py
+	$(BIN)/python bench/detector.py
+	$(BIN)/python bench/silence.py --children 200 --seed 1
 
 emulator: setup
 	$(BIN)/python -m bot.emulator --port 8081

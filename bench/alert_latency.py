@@ -38,7 +38,7 @@ from bot.adapters.db.models import Link, Person
 from bot.bootstrap import build_core
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator, EmulatedUser
-from bot.services.due import collect_due
+from bot.services.tick import collect_due
 from bot.telegram.app import TongbanBot
 
 CHILD_IDS, VOLUNTEER_IDS, ROUND_IDS = 700_000, 800_000, 900_000_000

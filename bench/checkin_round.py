@@ -46,7 +46,7 @@ from bot.bootstrap import build_core
 from bot.clock import FakeClock
 from bot.emulator import BotAPIEmulator, EmulatorLimits
 from bot.services.deps import Deps
-from bot.services.due import collect_due
+from bot.services.tick import collect_due
 from bot.telegram.app import TongbanBot
 
 FIRST_TELEGRAM_ID = 100_000_000

@@ -18,8 +18,8 @@ from bot.bootstrap import Core, build_core
 from bot.config import ConfigError, Settings, load_settings
 from bot.domain.people import AGE_BANDS, Guardianship
 from bot.roster import RosterError, import_roster, read_roster
-from bot.services.enrolment import INVITE_KINDS, InviteRequest, create_invite
 from bot.services.errors import UserError
+from bot.services.people.enrolment import INVITE_KINDS, InviteRequest, create_invite
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -142,14 +142,21 @@ async def _migrate(settings: Settings) -> int:
 
 
 def _replay(path: Path) -> int:
-    """Needs no settings or database: the detection code alone, as the bot runs it."""
+    """Needs no settings or database: the detection code alone, as the bot runs it, on the
+    dialog data read once here (as bootstrap reads it for the bot)."""
+    from bot.adapters.dialog_bundle import DialogDataError, load_dialogs
     from bot.replay import ReplayError, run_replay
 
     try:
+        dialogs = load_dialogs()
+    except DialogDataError as error:
+        print(f"tongban: {error}", file=sys.stderr)
+        return 2
+    try:
         if str(path) == "-":
-            return run_replay(sys.stdin, sys.stdout)
+            return run_replay(sys.stdin, sys.stdout, dialogs)
         with path.open(encoding="utf-8") as source:
-            return run_replay(source, sys.stdout)
+            return run_replay(source, sys.stdout, dialogs)
     except OSError as error:
         print(f"tongban: cannot read {path}: {error.strerror}", file=sys.stderr)
     except ReplayError as error:

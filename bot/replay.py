@@ -17,7 +17,6 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, TextIO
 
-from bot.adapters.dialogs import load_crisis_lexicon, load_crisis_model
 from bot.domain.alerting import SignalAction, action_for, crisis_alerts
 from bot.domain.detection import (
     DEFAULT_PARAMS,
@@ -28,6 +27,7 @@ from bot.domain.detection import (
     assess,
     step,
 )
+from bot.domain.dialog_data import Dialogs
 
 
 class ReplayError(ValueError):
@@ -45,10 +45,13 @@ def _observation(record: dict[str, Any]) -> Observation:
     )
 
 
-def replay(lines: Iterable[str]) -> Iterator[dict[str, str]]:
-    """Signals acted on, in input order, exactly as the bot's monitoring would act on them."""
+def replay(lines: Iterable[str], dialogs: Dialogs) -> Iterator[dict[str, str]]:
+    """Signals acted on, in input order, exactly as the bot's monitoring would act on them.
+
+    `dialogs` is the bundle the bot itself runs on (read once by the command line, as
+    bootstrap does), so the crisis screen here is the bot's own lexicon and model."""
     states: dict[str, DetectorState] = {}
-    lexicon, model = load_crisis_lexicon(), load_crisis_model()
+    lexicon, model = dialogs.crisis_lexicon, dialogs.crisis_model
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -74,7 +77,7 @@ def replay(lines: Iterable[str]) -> Iterator[dict[str, str]]:
                 yield {"child": child, "at": at, "reason": reason, "severity": severity}
 
 
-def run_replay(source: TextIO, out: TextIO) -> int:
-    for alert in replay(source):
+def run_replay(source: TextIO, out: TextIO, dialogs: Dialogs) -> int:
+    for alert in replay(source, dialogs):
         out.write(json.dumps(alert, ensure_ascii=False) + "\n")
     return 0

@@ -17,8 +17,8 @@ from pathlib import Path
 from bot.config import ConfigError
 from bot.domain.people import Role, clean_name, nickname_key
 from bot.services.deps import Deps
-from bot.services.enrolment import INVITE_KINDS, InviteRequest, IssuedInvite, create_invite
 from bot.services.errors import UserError
+from bot.services.people.enrolment import INVITE_KINDS, InviteRequest, IssuedInvite, create_invite
 
 COLUMNS = ("role", "name", "child", "age_band", "guardianship", "village", "school")
 

@@ -9,9 +9,9 @@ from bot.adapters.db.store import Store
 from bot.bootstrap import Core
 from bot.domain.invites import looks_like_code
 from bot.domain.people import Role
-from bot.services.enrolment import InviteRequest, create_invite
 from bot.services.entry import router
 from bot.services.outcome import Outcome, Sender
+from bot.services.people.enrolment import InviteRequest, create_invite
 
 
 def sender(user_id: int, language_code: str | None = "zh-hans") -> Sender:
@@ -84,7 +84,7 @@ async def checkins_of(core: Core, child_id: int) -> list[Checkin]:
 async def next_checkin(core: Core, clock, child_id: int) -> Checkin:
     """Move the fake clock to the child's next scheduled check-in and open it."""
     from bot.adapters.db.models import ChildProfile
-    from bot.services.due import collect_due
+    from bot.services.tick import collect_due
 
     async with core.deps.stores.sessions() as session:
         profile = await session.get(ChildProfile, child_id)
@@ -121,7 +121,7 @@ async def miss_checkin(core: Core, clock, child_id: int) -> None:
     """Open the child's next check-in and let it expire unanswered."""
     from datetime import timedelta
 
-    from bot.services.due import collect_due
+    from bot.services.tick import collect_due
 
     checkin = await next_checkin(core, clock, child_id)
     clock.set(checkin.expires_at + timedelta(seconds=1))

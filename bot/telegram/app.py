@@ -21,7 +21,7 @@ from telegram.ext import (
 from bot.bootstrap import Core
 from bot.config import Settings
 from bot.domain.people import COMMANDS, Role
-from bot.services.due import collect_due
+from bot.services.tick import collect_due
 from bot.telegram.chat_marks import ChatMarks, MarkingRequest
 from bot.telegram.handlers import Handlers
 from bot.telegram.outbox_sender import OutboxSender

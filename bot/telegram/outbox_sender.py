@@ -21,8 +21,8 @@ from telegram.error import TelegramError
 
 from bot.adapters.db.outbox_repo import LEASE
 from bot.domain.storage import StorageError
-from bot.services import delivery
-from bot.services.delivery import Delivery
+from bot.services.checkins import delivery
+from bot.services.checkins.delivery import Delivery
 from bot.services.deps import Deps
 from bot.telegram.chat_marks import ChatMarks
 from bot.telegram.sender import ChatSender, Refusal, Verdict, judge

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.adapters.db.models import Answer, Checkin, Person
 from bot.adapters.db.store import Store
 from bot.domain.people import Role
-from bot.services.enrolment import InviteRequest, create_invite
+from bot.services.people.enrolment import InviteRequest, create_invite
 from tests.e2e.conftest import Harness, invite_code
 
 MONDAY_1730 = datetime(2026, 11, 23, 9, 30, 5, tzinfo=UTC)

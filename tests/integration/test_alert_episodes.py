@@ -10,8 +10,8 @@ from bot.adapters.db.models import Person
 from bot.adapters.db.store import Store
 from bot.services.alerts.ladder import MAX_ESCALATIONS
 from bot.services.alerts.raising import raise_alert
-from bot.services.due import collect_due
 from bot.services.entry import router
+from bot.services.tick import collect_due
 from tests.helpers import (
     VOLUNTEER_TG,
     alert_rows,

@@ -10,8 +10,8 @@ from bot.adapters.db.models import AccessLog, CaseNote, Person
 from bot.adapters.db.store import Store
 from bot.domain.people import Role
 from bot.services.alerts.raising import raise_alert
-from bot.services.due import collect_due
 from bot.services.entry import router
+from bot.services.tick import collect_due
 from tests.helpers import (
     COORDINATOR_TG,
     VOLUNTEER_TG,

@@ -11,9 +11,9 @@ from bot.adapters.db.models import CallRecord, ContactPlan, Outbox
 from bot.adapters.db.store import Store
 from bot.bootstrap import build_core
 from bot.domain.people import LinkKind, Role
-from bot.services.due import collect_due
-from bot.services.enrolment import InviteRequest
 from bot.services.entry import router
+from bot.services.people.enrolment import InviteRequest
+from bot.services.tick import collect_due
 from tests.conftest import SHANGHAI
 from tests.helpers import invite, sender, staff
 from tests.integration.test_weekly_update import CHILD_TG, PARENT_TG, family

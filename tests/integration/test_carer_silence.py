@@ -14,9 +14,9 @@ from bot.bootstrap import Core
 from bot.domain.consent import ConsentKind
 from bot.domain.people import Role
 from bot.services.alerts.raising import raise_alert
-from bot.services.enrolment import InviteRequest
 from bot.services.entry import router
 from bot.services.family import carer_word
+from bot.services.people.enrolment import InviteRequest
 from tests.conftest import SHANGHAI
 from tests.helpers import (
     VOLUNTEER_TG,

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from bot.adapters.db import outbox_repo
 from bot.adapters.db.models import Answer, ChildProfile
 from bot.domain.outgoing import Verb
-from bot.services import delivery
-from bot.services.due import collect_due
+from bot.services.checkins import delivery
 from bot.services.entry import router
+from bot.services.tick import collect_due
 from tests.helpers import checkins_of, enrol_consented_child, outbox_rows, sender
 
 MONDAY_1730_UTC = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
@@ -155,7 +155,7 @@ async def test_pause_cancels_untouched_checkin_and_resume_reschedules(core, cloc
 
 async def test_checkin_now_in_school_hours_waits_for_the_bell(core, clock):
     from bot.domain.people import Role
-    from bot.services.enrolment import InviteRequest
+    from bot.services.people.enrolment import InviteRequest
     from tests.helpers import invite
 
     coordinator = await invite(core, InviteRequest(Role.COORDINATOR, name="Li"))
@@ -213,7 +213,7 @@ async def test_crash_mid_send_is_resent_after_the_lease(core, clock):
 
 async def test_coordinator_sets_a_childs_own_schedule(core, clock):
     from bot.domain.people import Role
-    from bot.services.enrolment import InviteRequest
+    from bot.services.people.enrolment import InviteRequest
     from tests.helpers import invite
 
     coordinator = await invite(core, InviteRequest(Role.COORDINATOR, name="Li"))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.adapters.db.models import AccessLog, Answer, Checkin
 from bot.domain.child_words import WORDS_CLIP, WORDS_RETENTION, shorten
 from bot.domain.people import Role
-from bot.services import child_words
+from bot.services.checkins import child_words
 from bot.services.entry import router
 from bot.services.outcome import Outcome, Sender
 from tests.helpers import (

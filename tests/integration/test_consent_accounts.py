@@ -9,8 +9,8 @@ from sqlalchemy import select
 from bot.adapters.db.models import Consent, Invite, Person
 from bot.adapters.db.store import Store
 from bot.domain.people import Role
-from bot.services.enrolment import InviteRequest
 from bot.services.entry import router
+from bot.services.people.enrolment import InviteRequest
 from tests.helpers import (
     COORDINATOR_TG,
     VOLUNTEER_TG,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.people import Role
-from bot.services import delivery
+from bot.services.checkins import delivery
 from bot.services.entry import router
 from tests.helpers import (
     COORDINATOR_TG,
@@ -61,7 +61,7 @@ async def test_urgent_alerts_overtake_a_round_of_checkins(core, clock):
         await enrol_consented_child(core, f"kid{n}", child_tg=10_000 + n, parent_tg=20_000 + n)
     await router.handle_command(core.deps, sender(COORDINATOR, "en"), "checkin_now", "all")
     clock.set(clock.now().replace(hour=9, minute=0))  # 17:00 in Shanghai: allowed
-    from bot.services.due import collect_due
+    from bot.services.tick import collect_due
 
     assert (await collect_due(core.deps)).opened == 31
     await router.handle_text(core.deps, sender(1001), "我不想活了")

@@ -10,9 +10,9 @@ from bot.adapters.db.models import Checkin, ChildProfile, FollowUp, Person, Visi
 from bot.adapters.db.store import Store
 from bot.domain.detection import DetectorState
 from bot.domain.people import Role
-from bot.services.due import collect_due
-from bot.services.enrolment import InviteRequest
 from bot.services.entry import router
+from bot.services.people.enrolment import InviteRequest
+from bot.services.tick import collect_due
 from tests.helpers import (
     COORDINATOR_TG,
     checkins_of,

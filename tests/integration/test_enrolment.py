@@ -9,9 +9,9 @@ from sqlalchemy import select
 from bot.adapters.db.models import ChildProfile, Invite
 from bot.adapters.db.store import Store
 from bot.domain.people import LinkKind, Role
-from bot.services.enrolment import InviteRequest
 from bot.services.entry import router
 from bot.services.outcome import Sender
+from bot.services.people.enrolment import InviteRequest
 from tests.helpers import button_data, child_request, enrol_consented_child, invite, sender
 
 

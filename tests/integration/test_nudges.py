@@ -9,9 +9,9 @@ from sqlalchemy import select, update
 
 from bot.adapters.db.models import ChildProfile, Consent, ContactPlan, Person
 from bot.adapters.db.store import Store
-from bot.services.due import collect_due
 from bot.services.entry import router
 from bot.services.family import nudges
+from bot.services.tick import collect_due
 from tests.helpers import answer_checkin, enrol_consented_child, outbox_rows, sender
 
 PARENT_TG, CHILD_TG = 2001, 1001

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from bot.adapters.db import outbox_repo
 from bot.adapters.db.store import Store
 from bot.domain.outgoing import Message, Outgoing, Verb
-from bot.services import delivery
-from bot.services.due import collect_due
+from bot.services.checkins import delivery
+from bot.services.tick import collect_due
 from tests.helpers import checkins_of, enrol_consented_child, outbox_rows
 
 MONDAY_1730_UTC = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)

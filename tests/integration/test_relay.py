@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.adapters.db.models import Person, Relay
 from bot.domain.relay import RETENTION, RelayStatus
 from bot.domain.relay_release import UNREACHABLE_RETRY
-from bot.services import delivery
+from bot.services.checkins import delivery
 from bot.services.entry import router
 from bot.services.family import relay_release
 from tests.conftest import SHANGHAI

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from bot.adapters.db.models import Alert, Answer, Checkin, Relay
 from bot.domain.people import Role
-from bot.services.enrolment import InviteRequest
 from bot.services.entry import router
+from bot.services.people.enrolment import InviteRequest
 from tests.helpers import (
     checkins_of,
     enrol_consented_child,

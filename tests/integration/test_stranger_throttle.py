@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.domain.people import Role
-from bot.services.enrolment import InviteRequest
 from bot.services.entry import router
+from bot.services.people.enrolment import InviteRequest
 from tests.helpers import child_request, invite, sender
 
 WRONG = "B" * 22

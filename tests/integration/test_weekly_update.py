@@ -11,9 +11,9 @@ from sqlalchemy import select, update
 from bot.adapters.db.models import Alert, Consent, ContactPlan, Outbox, Person
 from bot.bootstrap import build_core
 from bot.domain.people import Role
-from bot.services.due import collect_due
-from bot.services.enrolment import InviteRequest
 from bot.services.entry import router
+from bot.services.people.enrolment import InviteRequest
+from bot.services.tick import collect_due
 from tests.conftest import SHANGHAI
 from tests.helpers import button_data, child_request, invite, next_checkin, sender, staff
 

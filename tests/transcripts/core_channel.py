@@ -14,11 +14,11 @@ from itertools import count
 
 from bot.bootstrap import Core
 from bot.domain.outgoing import Verb
-from bot.services import delivery
-from bot.services.delivery import Delivery
-from bot.services.due import collect_due
+from bot.services.checkins import delivery
+from bot.services.checkins.delivery import Delivery
 from bot.services.entry import router
 from bot.services.outcome import Message, Outcome, Sender
+from bot.services.tick import collect_due
 from tests.transcripts.script import Person
 from tests.transcripts.view import ChatView, Keyboard, Shown
 

@@ -18,7 +18,7 @@ from bot.adapters.db.models import Person as PersonRow
 from bot.adapters.db.store import Store
 from bot.bootstrap import Core
 from bot.clock import FakeClock
-from bot.services.enrolment import InviteRequest, create_invite
+from bot.services.people.enrolment import InviteRequest, create_invite
 from tests.transcripts.script import Person, Script, Step
 from tests.transcripts.view import (
     Aliases,

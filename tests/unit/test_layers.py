@@ -11,8 +11,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BOT = ROOT / "bot"
 
-# The modules that read dialogs/ files; only bot/bootstrap.py (through dialog_bundle) and the
-# adapters themselves call them, so services get dialog data from Deps.dialogs, read once.
+# The modules that read dialogs/ files; only bot/bootstrap.py and bot/cli.py (through
+# dialog_bundle) and the adapters themselves call them, so services get dialog data from
+# Deps.dialogs, read once.
 DIALOG_LOADERS = (
     "bot.adapters.dialogs",
     "bot.adapters.contact_dialogs",
@@ -122,3 +123,18 @@ def test_nothing_outside_the_adapters_imports_sqlalchemy():
         if path.relative_to(BOT).parts[0] != "adapters" and imports_any(path, ["sqlalchemy"])
     ]
     assert offenders == []
+
+
+# Who may read dialogs/ files: the composition root, the adapters (the loaders themselves and
+# the bundle), and the command line, which reads the bundle once for the `replay` verb.
+MAY_LOAD_DIALOGS = ("bot/bootstrap.py", "bot/cli.py", "bot/__main__.py")
+
+
+def test_only_bootstrap_the_adapters_and_the_cli_call_the_dialog_loaders():
+    """Everything else (services, replay, the domain, telegram) is handed the bundle."""
+    offenders = {
+        relative(path): imports_any(path, DIALOG_LOADERS)
+        for path in modules_under()
+        if relative(path) not in MAY_LOAD_DIALOGS and path.relative_to(BOT).parts[0] != "adapters"
+    }
+    assert {path: found for path, found in offenders.items() if found} == {}

@@ -7,7 +7,17 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.replay import ReplayError, replay
+from bot.adapters.dialog_bundle import load_dialogs
+from bot.replay import ReplayError
+from bot.replay import replay as replay_with
+
+DIALOGS = load_dialogs()  # read once, as the command line does
+
+
+def replay(lines):  # type: ignore[no-untyped-def]
+    """The replay on the bot's own dialog data."""
+    return replay_with(lines, DIALOGS)
+
 
 START = datetime.fromisoformat("2026-03-02T17:30:00+08:00")
 

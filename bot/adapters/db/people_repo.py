@@ -1,4 +1,4 @@
-"""Queries about people, their links and consents."""
+"""Queries about people and their links (consents: consent_repo.py, mixed in)."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.adapters.db.models import ChildProfile, Consent, ContactPlan, Link, Person
-from bot.domain.consent import ConsentKind, ConsentState
+from bot.adapters.db.consent_repo import ConsentQueries
+from bot.adapters.db.models import ChildProfile, ContactPlan, Link, Person
 from bot.domain.contact import DEFAULT_CADENCE_DAYS
 from bot.domain.people import LinkKind, Role, nickname_key
 
 FAMILY = (LinkKind.PARENT.value, LinkKind.CARER.value)
 
 
-class PeopleRepo:
-    """People queries over one unit of work's session."""
+class PeopleRepo(ConsentQueries):
+    """People queries over one unit of work's session (with the consent queries)."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -171,17 +171,6 @@ class PeopleRepo:
             .limit(1)
         )
 
-    async def consents_of(self, child_id: int, limit: int) -> Sequence[Consent]:
-        """The child's consents and assents, newest first (withdrawn ones too: they are
-        history)."""
-        result = await self.session.scalars(
-            select(Consent)
-            .where(Consent.child_id == child_id)
-            .order_by(Consent.given_at.desc(), Consent.id.desc())
-            .limit(limit)
-        )
-        return result.all()
-
     async def is_linked(self, kind: LinkKind, adult_id: int, child_id: int) -> bool:
         found = await self.session.scalar(
             select(Link.id).where(
@@ -230,32 +219,6 @@ class PeopleRepo:
         )
         return [(person, profile) for person, profile in rows.all()]
 
-    async def guardian_consent_withdrawn_by(self, adult_id: int, child_id: int) -> bool:
-        """Whether this adult's own latest guardian consent for the child has been withdrawn."""
-        withdrawn = await self.session.scalar(
-            select(Consent.withdrawn_at)
-            .where(
-                Consent.child_id == child_id,
-                Consent.kind == ConsentKind.GUARDIAN.value,
-                Consent.recorded_by == adult_id,
-            )
-            .order_by(Consent.given_at.desc(), Consent.id.desc())
-            .limit(1)
-        )
-        return withdrawn is not None
-
-    async def withdraw_consents(self, child_id: int, kind: ConsentKind, now: datetime) -> None:
-        """Mark the child's standing consents of this kind withdrawn from now."""
-        await self.session.execute(
-            update(Consent)
-            .where(
-                Consent.child_id == child_id,
-                Consent.kind == kind.value,
-                Consent.withdrawn_at.is_(None),
-            )
-            .values(withdrawn_at=now)
-        )
-
     async def set_account_locale(self, telegram_id: int, locale: str) -> None:
         await self.session.execute(
             update(Person).where(Person.telegram_id == telegram_id).values(locale=locale)
@@ -264,20 +227,6 @@ class PeopleRepo:
     async def mark_reachable(self, telegram_id: int, since: datetime | None) -> None:
         await self.session.execute(
             update(Person).where(Person.telegram_id == telegram_id).values(unreachable_since=since)
-        )
-
-    async def consent_state(self, child_id: int) -> ConsentState:
-        kinds = set(
-            (
-                await self.session.scalars(
-                    select(Consent.kind).where(
-                        Consent.child_id == child_id, Consent.withdrawn_at.is_(None)
-                    )
-                )
-            ).all()
-        )
-        return ConsentState(
-            guardian=ConsentKind.GUARDIAN.value in kinds, assent=ConsentKind.ASSENT.value in kinds
         )
 
     async def linked_children(self, adult_id: int, kind: LinkKind) -> Sequence[Person]:

@@ -7,7 +7,7 @@ from bot.adapters.db.store import Store
 from bot.domain.actions import AlertAction, encode
 from bot.domain.alerting import AlertStatus, AlertVerb, sparkline, verb_allowed
 from bot.domain.child_words import ALERT_WORDS_SHOWN
-from bot.services import child_words
+from bot.services.checkins import child_words
 from bot.services.deps import Deps
 from bot.services.formatting import local_time
 from bot.services.outcome import Button, Keyboard, Message

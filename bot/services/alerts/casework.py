@@ -15,10 +15,10 @@ from bot.domain.accounts import account_reference
 from bot.domain.alerting import NOTE_LIMIT, sparkline
 from bot.domain.child_words import WORDS_SHOWN
 from bot.domain.people import Role
-from bot.services import child_words
 from bot.services.access import CASEWORK, act_for
 from bot.services.alerts.alert_view import reason_title
 from bot.services.alerts.peer_flag import flag_date
+from bot.services.checkins import child_words
 from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.family.call_summaries import call_summaries

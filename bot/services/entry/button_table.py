@@ -13,13 +13,8 @@ from typing import Any
 from bot.adapters.db.models import Person
 from bot.adapters.db.store import Store
 from bot.domain import actions
-from bot.services import (
-    checkins,
-    consent_flow,
-    person_commands,
-    voice_notes,
-)
 from bot.services.alerts import answers, crisis_path, highlights
+from bot.services.checkins import checkins, voice_notes
 from bot.services.deps import Deps
 from bot.services.entry.strangers import reader_locale
 from bot.services.family import (
@@ -30,6 +25,7 @@ from bot.services.family import (
     relay_replies,
 )
 from bot.services.outcome import Outcome, Sender
+from bot.services.people import consent_flow, person_commands
 
 ButtonHandler = Callable[[Deps, Store, Sender, list[Person], Any], Awaitable[Outcome]]
 

@@ -13,11 +13,6 @@ from dataclasses import dataclass
 from bot.adapters.db.models import Person
 from bot.adapters.db.store import Store
 from bot.domain.people import Role
-from bot.services import (
-    coordinator_commands,
-    person_commands,
-    program_settings,
-)
 from bot.services.alerts import casework, highlights, peer_flag
 from bot.services.deps import Deps
 from bot.services.errors import UserError, error_reply
@@ -28,6 +23,7 @@ from bot.services.family import (
     relay_controls,
 )
 from bot.services.outcome import Outcome, Sender
+from bot.services.people import coordinator_commands, person_commands, program_settings
 
 Handler = Callable[[Deps, Store, Sender, list[Person], list[str]], Awaitable[Outcome]]
 

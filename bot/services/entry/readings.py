@@ -11,8 +11,8 @@ from bot.adapters.db.store import Store
 from bot.domain.detection import Assessment
 from bot.domain.people import Role
 from bot.domain.text_meaning import Meaning
-from bot.services import checkin_view, checkins
 from bot.services.alerts import answers, crisis_path
+from bot.services.checkins import checkin_view, checkins
 from bot.services.deps import Deps
 from bot.services.entry.strangers import stranger_reply
 from bot.services.errors import UserError, error_reply

@@ -16,15 +16,15 @@ from bot.adapters.db.models import Person
 from bot.adapters.db.store import Store
 from bot.domain.people import Role
 from bot.domain.relay import RelayKind
-from bot.services import person_commands
 from bot.services.alerts import crisis_path
+from bot.services.checkins.settle import settle
 from bot.services.deps import Deps
 from bot.services.entry import button_table, command_table, free_text
 from bot.services.entry.free_text import far_parent
 from bot.services.entry.strangers import reader_locale, sender_locale, stranger_reply
 from bot.services.family import relay_in
 from bot.services.outcome import Outcome, Sender
-from bot.services.settle import settle
+from bot.services.people import person_commands
 
 log = logging.getLogger(__name__)
 

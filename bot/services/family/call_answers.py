@@ -10,6 +10,7 @@ from bot.domain.call_planning import answer_effect, happened_status
 from bot.domain.call_rules import decode_call_time
 from bot.domain.schedule import WeeklySchedule
 from bot.services.access import CALL_ANSWER, OWN, act_for
+from bot.services.checkins.scheduling import adult_good_hour
 from bot.services.deps import Deps
 from bot.services.family.call_basics import (
     call_words,
@@ -20,7 +21,6 @@ from bot.services.family.call_basics import (
 )
 from bot.services.formatting import local_time
 from bot.services.outcome import Message, Outcome, Sender
-from bot.services.scheduling import adult_good_hour
 
 
 async def on_proposal_answer(

@@ -11,6 +11,7 @@ from bot.domain.call_planning import proposal_refusal
 from bot.domain.call_rules import encode_call_time, parse_call_time
 from bot.domain.people import LinkKind, nickname_key
 from bot.domain.schedule import DAY_NAMES, WeeklySchedule, next_occurrence
+from bot.services.checkins.scheduling import adult_good_hour, child_allowed
 from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.family.call_basics import (
@@ -23,7 +24,6 @@ from bot.services.family.call_basics import (
 )
 from bot.services.formatting import local_time
 from bot.services.outcome import Button, Message, Outcome, Sender
-from bot.services.scheduling import adult_good_hour, child_allowed
 
 OFF = "off"
 

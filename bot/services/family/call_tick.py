@@ -13,11 +13,11 @@ from bot.domain.actions import CallHappened, encode
 from bot.domain.call_planning import DueStep, ask_status, due_plan, reopens, windows
 from bot.domain.call_rules import CallStatus, child_reminder_at
 from bot.domain.dialog_data import CallTiming
+from bot.services.checkins.scheduling import child_allowed
 from bot.services.deps import Deps
 from bot.services.family.call_basics import enqueue, label, pair_may_call, reachable
 from bot.services.formatting import local_time
 from bot.services.outcome import Button, Message
-from bot.services.scheduling import child_allowed
 
 BATCH = 500
 

@@ -23,9 +23,9 @@ from bot.adapters.db.store import Store
 from bot.domain.alerting import may_tell_carer
 from bot.domain.outgoing import Outgoing
 from bot.domain.people import LinkKind
+from bot.services.checkins.scheduling import adult_good_hour
 from bot.services.deps import Deps
 from bot.services.outcome import Message
-from bot.services.scheduling import adult_good_hour
 
 log = logging.getLogger(__name__)
 KIND = "carer_silence"

@@ -16,10 +16,10 @@ from bot.domain.checkin_rules import CheckinKind
 from bot.domain.consent import may_check_in
 from bot.domain.follow_ups import FollowUpKind
 from bot.domain.schedule import local_day_bounds
-from bot.services.checkins import open_checkin
+from bot.services.checkins.checkins import open_checkin
+from bot.services.checkins.scheduling import child_allowed
 from bot.services.deps import Deps
 from bot.services.family import nudges
-from bot.services.scheduling import child_allowed
 
 BATCH = 500
 # Follow-ups due longer ago than this are never looked at again (the bot was down): an extra

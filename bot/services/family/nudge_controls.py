@@ -14,10 +14,10 @@ from bot.adapters.db.store import Store
 from bot.domain.actions import NudgeAction
 from bot.domain.contact import next_nudge_after_contact
 from bot.services.access import FAR_PARENT, act_for
+from bot.services.checkins.scheduling import adult_good_hour
 from bot.services.deps import Deps
 from bot.services.family.nudges import GROUP
 from bot.services.outcome import Message, Outcome, Sender
-from bot.services.scheduling import adult_good_hour
 
 
 async def set_reminders(

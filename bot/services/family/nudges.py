@@ -29,9 +29,9 @@ from bot.domain.contact import (
     starter_topics,
 )
 from bot.domain.outgoing import Outgoing
+from bot.services.checkins.scheduling import adult_good_hour
 from bot.services.deps import Deps
 from bot.services.outcome import Button, Message
-from bot.services.scheduling import adult_good_hour
 
 log = logging.getLogger(__name__)
 BATCH = 500

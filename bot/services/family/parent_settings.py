@@ -14,12 +14,12 @@ from zoneinfo import available_timezones
 from bot.adapters.db.models import Person
 from bot.adapters.db.store import Store
 from bot.domain.contact import leaves_no_time, parse_work_hours
+from bot.services.checkins.scheduling import adult_good_hour
 from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.family import departure_plans, nudge_controls
 from bot.services.formatting import local_time
 from bot.services.outcome import Outcome, Sender
-from bot.services.scheduling import adult_good_hour
 
 TIMEZONE_EXAMPLES = "Asia/Shanghai, Asia/Dubai, Asia/Tokyo, Europe/Madrid, America/New_York"
 

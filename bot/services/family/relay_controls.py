@@ -15,11 +15,11 @@ from bot.domain.actions import MuteRelay, encode
 from bot.domain.people import LinkKind
 from bot.domain.relay import MUTE_DAYS
 from bot.services.access import OWN, act_for
+from bot.services.checkins.scheduling import child_allowed
 from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.formatting import local_time
 from bot.services.outcome import Button, Message, Outcome, Sender
-from bot.services.scheduling import child_allowed
 
 PAUSE_VERBS = ("pause", "resume")
 

@@ -15,10 +15,10 @@ from bot.domain.outgoing import Outgoing
 from bot.domain.people import Role
 from bot.domain.relay import RelayStatus
 from bot.domain.relay_release import Step, after_refusal
+from bot.services.checkins.scheduling import adult_good_hour
 from bot.services.deps import Deps
 from bot.services.formatting import local_time
 from bot.services.outcome import Message
-from bot.services.scheduling import adult_good_hour
 
 log = logging.getLogger(__name__)
 

@@ -18,10 +18,10 @@ from bot.domain.outgoing import Outgoing
 from bot.domain.people import Role
 from bot.domain.relay import QUICK_REPLIES, RETENTION, RelayStatus
 from bot.domain.relay_release import Hours, Recipient, Step, at_its_moment
-from bot.services import program_settings
+from bot.services.checkins.scheduling import adult_good_hour, child_allowed
 from bot.services.deps import Deps
 from bot.services.outcome import Button, Media, Message
-from bot.services.scheduling import adult_good_hour, child_allowed
+from bot.services.people import program_settings
 
 log = logging.getLogger(__name__)
 BATCH = 200

@@ -25,11 +25,11 @@ from bot.domain.alerting import invites_parent_to_write
 from bot.domain.mood_words import mood_wording
 from bot.domain.outgoing import Outgoing
 from bot.domain.schedule import WeeklySchedule, next_occurrence
-from bot.services import program_settings
 from bot.services.alerts import highlights
+from bot.services.checkins.scheduling import adult_good_hour
 from bot.services.deps import Deps
 from bot.services.outcome import Message
-from bot.services.scheduling import adult_good_hour
+from bot.services.people import program_settings
 
 BATCH = 500
 WEEK = timedelta(days=7)

@@ -6,13 +6,13 @@ from bot.adapters.db.models import Person
 from bot.adapters.db.store import Store
 from bot.domain.people import LinkKind, Role
 from bot.domain.schedule import DAY_NAMES, WeeklySchedule, schedule_conflicts
-from bot.services import consent_flow
+from bot.services.checkins.scheduling import refresh_schedule
 from bot.services.deps import Deps
-from bot.services.enrolment import InviteRequest, create_invite
 from bot.services.errors import UserError
 from bot.services.formatting import local_time
 from bot.services.outcome import Message, Outcome, Sender
-from bot.services.scheduling import refresh_schedule
+from bot.services.people import consent_flow
+from bot.services.people.enrolment import InviteRequest, create_invite
 
 INVITE_SHAPES = {
     "child": ("name", "age_band", "guardianship"),

@@ -9,16 +9,16 @@ from bot.domain.actions import ChooseLanguage, encode
 from bot.domain.checkin_rules import CheckinStatus
 from bot.domain.invites import looks_like_code
 from bot.domain.people import LinkKind, Role, commands_for
-from bot.services import consent_flow
 from bot.services.alerts import crisis_path
-from bot.services.checkins import close_checkin
+from bot.services.checkins.checkins import close_checkin
+from bot.services.checkins.scheduling import refresh_schedule
 from bot.services.deps import Deps
-from bot.services.enrolment import redeem_invite
 from bot.services.entry import strangers
 from bot.services.errors import UserError
 from bot.services.formatting import local_time
 from bot.services.outcome import Button, Message, Outcome, Sender
-from bot.services.scheduling import refresh_schedule
+from bot.services.people import consent_flow
+from bot.services.people.enrolment import redeem_invite
 
 
 def _help(deps: Deps, people: list[Person]) -> Message:

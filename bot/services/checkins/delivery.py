@@ -15,7 +15,7 @@ from bot.adapters.db.outbox_repo import KnownId
 from bot.domain.outgoing import Delivery as Delivery
 from bot.domain.outgoing import Message, Outgoing, Verb
 from bot.domain.resend import may_have_gone_out, stray_candidates
-from bot.services import reachability
+from bot.services.checkins import reachability
 from bot.services.deps import Deps
 from bot.services.family import relay_delivery
 

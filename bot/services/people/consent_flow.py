@@ -10,12 +10,12 @@ from bot.domain.checkin_rules import CheckinStatus
 from bot.domain.consent import ConsentKind, ConsentMethod
 from bot.domain.people import Role
 from bot.services.access import GUARDIAN, OWN, act_for
-from bot.services.checkins import close_checkin
+from bot.services.checkins.checkins import close_checkin
+from bot.services.checkins.scheduling import refresh_schedule
 from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.formatting import local_time
 from bot.services.outcome import Button, Message, Outcome, Sender
-from bot.services.scheduling import refresh_schedule
 
 
 def consent_request(deps: Deps, parent: Person, child: Person) -> Message:

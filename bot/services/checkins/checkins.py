@@ -24,9 +24,9 @@ from bot.domain.checkin_rules import (
     reminder_time,
 )
 from bot.domain.outgoing import Outgoing, Verb
-from bot.services import checkin_view, voice_notes
 from bot.services.access import OWN, act_for
 from bot.services.alerts import monitoring
+from bot.services.checkins import checkin_view, voice_notes
 from bot.services.deps import Deps
 from bot.services.errors import UserError
 from bot.services.outcome import Message, Outcome, Sender

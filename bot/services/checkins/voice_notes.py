@@ -15,11 +15,11 @@ from bot.domain.child_words import kept_since, shorten
 from bot.domain.outgoing import Outgoing
 from bot.services.access import CASEWORK, act_for
 from bot.services.alerts.raising import recipients
-from bot.services.child_words import LISTEN_KIND, listen_button
+from bot.services.checkins.child_words import LISTEN_KIND, listen_button
+from bot.services.checkins.scheduling import adult_good_hour
 from bot.services.deps import Deps
 from bot.services.formatting import local_time
 from bot.services.outcome import Media, Message, Outcome, Sender
-from bot.services.scheduling import adult_good_hour
 
 # The reader is waiting with the button just pressed; a quiet notice waits its turn.
 LISTEN_PRIORITY, NOTICE_PRIORITY = 3, 0

@@ -16,10 +16,10 @@ from bot.adapters.db.models import Answer, Person
 from bot.adapters.db.store import Store
 from bot.domain.actions import ListenVoice, encode
 from bot.domain.child_words import kept_since, shorten
-from bot.services import program_settings
 from bot.services.deps import Deps
 from bot.services.formatting import local_time
 from bot.services.outcome import Button, Keyboard
+from bot.services.people import program_settings
 
 log = logging.getLogger(__name__)
 FORGOTTEN, FORGET_EVERY = "checkin_words_forgotten", timedelta(hours=1)

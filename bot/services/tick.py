@@ -16,12 +16,12 @@ from bot.adapters.db.models import ChildProfile, Person
 from bot.adapters.db.store import Store
 from bot.domain.checkin_rules import CheckinKind, CheckinStatus
 from bot.domain.outgoing import Outgoing
-from bot.services import checkin_view, child_words
 from bot.services.alerts.ladder import escalate_due
-from bot.services.checkins import close_checkin, open_checkin
+from bot.services.checkins import checkin_view, child_words
+from bot.services.checkins.checkins import close_checkin, open_checkin
+from bot.services.checkins.scheduling import child_allowed, next_time
 from bot.services.deps import Deps
 from bot.services.family import call_tick, follow_ups, nudges, relay_release, weekly_update
-from bot.services.scheduling import child_allowed, next_time
 
 log = logging.getLogger(__name__)
 BATCH = 500
