@@ -1,7 +1,8 @@
 """How fast a worrying answer reaches the volunteer, end to end through the emulator, while a
 round of check-ins for 10,000 other children is being sent.
 
-N children (each with their own volunteer) answer a first very lonely check-in. Then Wednesday's
+N children (each with their own volunteer and eight calm check-ins behind them, since the level
+rules wait for a child's usual) answer a first very lonely check-in. Then Wednesday's
 round falls due for them and for R more children (default 10,000): it is collected and its
 check-ins start going out at Telegram's 30 messages/s, which takes minutes. While it is still
 going out, each of the N children taps through the second very lonely check-in and the time from
@@ -37,6 +38,7 @@ from sqlalchemy import insert
 from bot.adapters.db.models import Link, Person
 from bot.bootstrap import build_core
 from bot.clock import FakeClock
+from bot.domain.detection import DEFAULT_PARAMS, DetectorState, Observation, step
 from bot.emulator import BotAPIEmulator, EmulatedUser
 from bot.services.tick import collect_due
 from bot.telegram.app import TongbanBot
@@ -68,6 +70,18 @@ async def add_volunteers(core, children: int) -> None:
         ]
         await connection.execute(insert(Person.__table__), people)
         await connection.execute(insert(Link.__table__), links)
+
+
+async def calm_history(core, children: int) -> None:
+    """Eight calm complete check-ins before the bench (mood 4, every item "never"), stored as
+    the detector's state, so that "very lonely twice" is unusual for these children."""
+    state = DetectorState()
+    for n in range(8, 0, -1):
+        seen = Observation(at=DUE_AT - timedelta(days=2 * n), mood=4, items=(1, 1, 1))
+        state, _ = step(state, seen, DEFAULT_PARAMS)
+    async with core.deps.stores.begin() as store:
+        for person_id in range(1, children + 1):
+            await store.alerts.save_detector_state(person_id, state.to_dict(), DUE_AT)
 
 
 async def answer(child: EmulatedUser, last_tap: bool = True) -> int:
@@ -160,6 +174,7 @@ async def main(args: argparse.Namespace) -> None:
             await enrol_children(core, ids, DUE_AT, clock.now())
             await enrol_children(core, round_ids, WEDNESDAY, clock.now(), args.children + 1)
             await add_volunteers(core, args.children)
+            await calm_history(core, args.children)
             bot = TongbanBot(core, settings)
             await start_after_first_tick(bot)
             try:

@@ -17,8 +17,8 @@ from bot.adapters.db.store import Store
 from bot.domain.detection import URGENT
 from bot.domain.people import LinkKind, Role
 from bot.domain.text_meaning import Ask, Facts, Meaning, Words, meaning
-from bot.services import checkins
 from bot.services.alerts import answers, crisis_path
+from bot.services.checkins import checkins
 from bot.services.deps import Deps
 from bot.services.entry.readings import READINGS, Said
 from bot.services.errors import UserError
