@@ -200,6 +200,7 @@ async def main(args: argparse.Namespace) -> None:
     print("measured: from the child's last tap (or crisis message) to the volunteer's alert")
     print("alert_each_ms:", " ".join(f"{s * 1000:.0f}" for s in figures["drift"]))
     summary("alert", figures["drift"])
+    print("urgent_each_ms:", " ".join(f"{s * 1000:.0f}" for s in figures["crisis"]))
     summary("urgent", figures["crisis"])
     print("target: <= 1000 ms, while the round is still going out")
 
