@@ -32,12 +32,10 @@ async def on_delivered(deps: Deps, store: Store, relay_id: int, message_id: int 
     relay.status = RelayStatus.DELIVERED.value
     relay.delivered_at = now
     relay.message_id = message_id
-    sender = await store.get(Person, relay.sender_id)
-    child = await store.get(Person, relay.recipient_id)
-    if sender is None or child is None or sender.role != Role.PARENT:
+    pair = await _reachable_parent_of(store, relay)
+    if pair is None:
         return
-    if sender.telegram_id is None or sender.unreachable_since is not None:
-        return
+    sender, child = pair
     text = deps.texts.render(
         "relay_delivered",
         sender.locale,
@@ -67,13 +65,22 @@ async def on_failed(deps: Deps, store: Store, relay_id: int, blocked: bool) -> N
     await _tell_parent_it_failed(deps, store, relay)
 
 
-async def _tell_parent_it_failed(deps: Deps, store: Store, relay: Relay) -> None:
+async def _reachable_parent_of(store: Store, relay: Relay) -> tuple[Person, Person] | None:
+    """(the parent who wrote, the child) when a parent wrote and can be told; else None."""
     sender = await store.get(Person, relay.sender_id)
     child = await store.get(Person, relay.recipient_id)
     if sender is None or child is None or sender.role != Role.PARENT:
-        return
+        return None
     if sender.telegram_id is None or sender.unreachable_since is not None:
+        return None
+    return sender, child
+
+
+async def _tell_parent_it_failed(deps: Deps, store: Store, relay: Relay) -> None:
+    pair = await _reachable_parent_of(store, relay)
+    if pair is None:
         return
+    sender, child = pair
     text = deps.texts.render(
         "relay_failed", sender.locale, child=child.display_name, kind=relay.kind
     )
