@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 RENEW_SECONDS = LEASE.total_seconds() / 3  # renewed well before it runs out
 RECORD_ATTEMPTS = 5
 WAKE_EXTRA = 8  # a wake into a full pipe claims this many more (the most urgent first)
+ROUND_PRIORITY = 0  # a round's check-ins (and any message that asks for nothing sooner)
 # Landed sends record their results two at a time: on SQLite's one connection a tap's
 # transaction, or the claim that fetches its alert, then waits behind two of them, not behind
 # the bookkeeping of a whole pipe of check-ins.
@@ -81,10 +82,11 @@ class OutboxSender:
             while True:
                 woken = self._woken.is_set()
                 self._woken.clear()
-                room = self._room(len(in_flight), woken)
+                room, above = self._claim_plan(len(in_flight), woken)
                 # Claim again as sends land: recording one may queue a follow-up (a parent's
                 # delivery note, a retired copy). Nothing claimed and nothing left ends it.
-                claimed = await delivery.claim(self.deps, room, self.marks.highest) if room else []
+                highest = self.marks.highest
+                claimed = await delivery.claim(self.deps, room, highest, above) if room else []
                 for item in claimed:
                     in_flight[asyncio.create_task(self._send_one(item))] = item.outbox_id
                 if not in_flight:
@@ -96,6 +98,15 @@ class OutboxSender:
             keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await keeper
+
+    def _claim_plan(self, flying: int, woken: bool) -> tuple[int, int | None]:
+        """How many to claim now, and the priority they must outrank (None: any). A wake into
+        a pipe already at its cap still claims what outranks a round's check-ins (an alert a
+        tap raised while a round fills the pipe), and nothing more of the round."""
+        room = self._room(flying, woken)
+        if room == 0 and woken and not self.stopping:
+            return WAKE_EXTRA, ROUND_PRIORITY
+        return room, None
 
     def _room(self, flying: int, woken: bool) -> int:
         """How many to claim now."""

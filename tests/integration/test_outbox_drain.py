@@ -100,3 +100,10 @@ def test_a_wake_into_an_overfull_pipe_claims_nothing_more():
     assert sender._room(32, woken=True) == 8  # a wake claims even into a full pipe
     assert sender._room(60, woken=True) == 4  # never past twice the pipe
     assert sender._room(67, woken=True) == 0  # and never a negative LIMIT
+
+
+def test_a_wake_into_a_pipe_at_its_cap_still_claims_what_outranks_a_round():
+    sender = OutboxSender(None, None, concurrency=32)  # type: ignore[arg-type]
+    assert sender._claim_plan(32, woken=True) == (8, None)  # room: anything, urgent first
+    assert sender._claim_plan(64, woken=True) == (8, 0)  # at the cap: alerts only
+    assert sender._claim_plan(64, woken=False) == (0, None)  # no wake: wait for room

@@ -107,3 +107,21 @@ async def _recorded_send(core, clock, chat_id: int, message_id: int) -> None:
     async with core.deps.stores.sessions.begin() as session:
         (notice,) = [r for r in await outbox_rows(core) if r.kind == "notice"]
         await Store(session).outbox.mark_sent(notice.id, message_id, now)
+
+
+async def test_a_claim_above_a_priority_leaves_the_round_and_takes_the_alert(core, clock):
+    child_ids = await _round(core, clock, children=2)
+    alert = Outgoing(
+        person_id=child_ids[0],
+        chat_id=1001,
+        kind="alert",
+        send_after=clock.now(),
+        message=Message("alert"),
+        priority=1,
+        dedupe_key="alert:1",
+    )
+    async with core.deps.stores.begin() as store:
+        await store.outbox.enqueue(alert, clock.now())
+    (taken,) = await delivery.claim(core.deps, 10, above=0)
+    assert taken.outgoing.priority == 1
+    assert len(await delivery.claim(core.deps, 10)) == 2  # the round is still there for later

@@ -129,9 +129,10 @@ class OutboxRepo:
         return True
 
     async def claim_due(
-        self, now: datetime, limit: int, known: KnownId | None = None
+        self, now: datetime, limit: int, known: KnownId | None = None, above: int | None = None
     ) -> list[Delivery]:
-        """Take up to `limit` messages that are due, urgent first, each leased for LEASE.
+        """Take up to `limit` messages that are due, urgent first, each leased for LEASE;
+        with `above`, only those whose priority is higher.
 
         A lease that ran out (the process died mid-send) makes a message due again; SKIP LOCKED
         lets several workers claim at once on PostgreSQL (SQLite has one writer anyway).
@@ -142,6 +143,7 @@ class OutboxRepo:
                 .where(
                     or_(Outbox.status == PENDING, Outbox.status == SENDING),
                     Outbox.send_after <= now,
+                    Outbox.priority > (above if above is not None else -(2**31)),
                 )
                 .order_by(Outbox.priority.desc(), Outbox.send_after, Outbox.id)
                 .limit(limit)

@@ -27,10 +27,13 @@ MAX_ATTEMPTS = 20  # network failures only; with back-off capped at 10 min, abou
 MESSAGE_KINDS_THAT_MOVE_A_CHECKIN = ("checkin", "reminder")
 
 
-async def claim(deps: Deps, limit: int, known: KnownId | None = None) -> list[Delivery]:
-    """Lease due messages; `known` tells the highest message id the channel saw in a chat."""
+async def claim(
+    deps: Deps, limit: int, known: KnownId | None = None, above: int | None = None
+) -> list[Delivery]:
+    """Lease due messages; `known` tells the highest message id the channel saw in a chat,
+    `above` (if given) the priority they must outrank."""
     async with deps.stores.begin() as store:
-        return await store.outbox.claim_due(deps.clock.now(), limit, known)
+        return await store.outbox.claim_due(deps.clock.now(), limit, known, above)
 
 
 async def keep_leases(deps: Deps, outbox_ids: list[int]) -> None:
