@@ -137,19 +137,13 @@ class OutboxRepo:
         A lease that ran out (the process died mid-send) makes a message due again; SKIP LOCKED
         lets several workers claim at once on PostgreSQL (SQLite has one writer anyway).
         """
-        rows = (
-            await self.session.scalars(
-                select(Outbox)
-                .where(
-                    or_(Outbox.status == PENDING, Outbox.status == SENDING),
-                    Outbox.send_after <= now,
-                    Outbox.priority > (above if above is not None else -(2**31)),
-                )
-                .order_by(Outbox.priority.desc(), Outbox.send_after, Outbox.id)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            )
-        ).all()
+        due = select(Outbox).where(
+            or_(Outbox.status == PENDING, Outbox.status == SENDING), Outbox.send_after <= now
+        )
+        if above is not None:  # only a wake into a full pipe asks; the usual claim is unchanged
+            due = due.where(Outbox.priority > above)
+        query = due.order_by(Outbox.priority.desc(), Outbox.send_after, Outbox.id).limit(limit)
+        rows = (await self.session.scalars(query.with_for_update(skip_locked=True))).all()
         await self._note_floors([r for r in rows if r.kind in FLOORED_KINDS], known)
         claimed = []
         for row in rows:
